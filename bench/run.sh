@@ -1,0 +1,135 @@
+#!/bin/sh
+# make bench: motcua against nginx on this machine, in one run.
+#
+# For each target wrk runs ROUNDS times (interleaved, so machine noise hits all
+# targets alike) and the median requests/s and p99 latency are printed:
+#   home          motcua's rendered home page
+#   static        a static asset served by motcua from the binary
+#   nginx-static  nginx (2 workers, access log off) serving the same asset file
+#   nginx-home    nginx serving the home page's bytes as a static file
+# Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
+# home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
+# ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/site.css).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+ASSET=${ASSET:-static/site.css}
+build=$root/build-bench
+
+command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/deps.sh bench)" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "bench: nginx is missing (scripts/deps.sh bench)" >&2; exit 1; }
+
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$root" --buildtype=release -Db_ndebug=false -Dtests=false >/dev/null
+fi
+ninja -C "$build" >/dev/null
+
+tmp=$(mktemp -d /tmp/motcua-bench-XXXXXX)
+chmod 755 "$tmp"  # nginx workers run as another user
+mpid=""
+cleanup() {
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+mport=$(free_port)
+nport=$(free_port)
+"$build/motcua" demo --db "$tmp/bench.db" >/dev/null
+"$build/motcua" serve --db "$tmp/bench.db" --data "$tmp/data" --listen "127.0.0.1:$mport" \
+	2>"$tmp/motcua.log" &
+mpid=$!
+for _ in $(seq 1 100); do
+	curl -fs "http://127.0.0.1:$mport/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+# nginx serves the very bytes motcua sends
+mkdir -p "$tmp/www/static"
+asset_name=$(basename "$ASSET")
+curl -fs "http://127.0.0.1:$mport/$ASSET" -o "$tmp/www/static/$asset_name"
+curl -fs "http://127.0.0.1:$mport/" -o "$tmp/www/index.html"
+chmod -R a+rX "$tmp/www"
+cat >"$tmp/nginx.conf" <<NGINX
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	types { text/css css; text/html html; image/svg+xml svg; }
+	client_body_temp_path $tmp/nginx-tmp;
+	proxy_temp_path $tmp/nginx-tmp;
+	fastcgi_temp_path $tmp/nginx-tmp;
+	uwsgi_temp_path $tmp/nginx-tmp;
+	scgi_temp_path $tmp/nginx-tmp;
+	server {
+		listen 127.0.0.1:$nport;
+		root $tmp/www;
+		location / { index index.html; }
+	}
+}
+NGINX
+mkdir -p "$tmp/nginx-tmp"
+"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx-start.log"
+for _ in $(seq 1 50); do
+	curl -fs "http://127.0.0.1:$nport/static/$asset_name" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+asset_bytes=$(wc -c <"$tmp/www/static/$asset_name")
+home_bytes=$(wc -c <"$tmp/www/index.html")
+echo "motcua bench: $(nproc) cores, wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, medians"
+echo "  asset /$ASSET: $asset_bytes bytes; home page: $home_bytes bytes"
+
+run_wrk() { # name url
+	out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2" 2>&1)
+	rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
+	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+	non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF}')
+	[ -n "$non2xx" ] && echo "  warning: $1 had $non2xx non-2xx answers" >&2
+	echo "$1 $rps $p99" >>"$tmp/results"
+}
+
+: >"$tmp/results"
+for r in $(seq 1 "$ROUNDS"); do
+	run_wrk home "http://127.0.0.1:$mport/"
+	run_wrk static "http://127.0.0.1:$mport/$ASSET"
+	run_wrk nginx-static "http://127.0.0.1:$nport/static/$asset_name"
+	run_wrk nginx-home "http://127.0.0.1:$nport/"
+done
+
+python3 - "$tmp/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, rps, p99 = line.split()
+    def ms(v):
+        for suf, f in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+            if v.endswith(suf):
+                return float(v[:-len(suf)]) * f
+        return float(v)
+    rows.setdefault(name, []).append((float(rps), ms(p99)))
+med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in rows.items()}
+print("  %-13s %12s %10s" % ("target", "requests/s", "p99 ms"))
+for k in ("home", "static", "nginx-static", "nginx-home"):
+    print("  %-13s %12.0f %10.2f" % (k, med[k][0], med[k][1]))
+s = med["static"][0] / med["nginx-static"][0]
+h = med["home"][0] / med["nginx-static"][0]
+hh = med["home"][0] / med["nginx-home"][0]
+print("  ratio static/nginx-static      %.2f  (target >= 1.2)" % s)
+print("  ratio home/nginx-static        %.2f  (target >= 0.5)" % h)
+print("  ratio home/nginx-home (same bytes) %.2f  (target >= 0.5)" % hh)
+PY

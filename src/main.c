@@ -1,0 +1,379 @@
+/* main.c: the motcua command: subcommands, flags, environment. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "features/settings.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "web/app.h"
+#include "config.h"
+#include "core/banned.h"
+
+/*
+ * Exit codes (also in `motcua help`):
+ *   0 success, 1 runtime failure, 2 usage error, 3 database cannot be opened or migrated.
+ */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_DB = 3 };
+
+static const char common_help[] =
+	"Options shared by every command (flags win over environment variables):\n"
+	"  --db PATH            the SQLite database file (MOTCUA_DB, default motcua.db)\n"
+	"  --data DIR           uploaded files and keys (MOTCUA_DATA, default ./data)\n"
+	"  --log-level LEVEL    error, warn, info or debug (MOTCUA_LOG_LEVEL, default info)\n"
+	"  -h, --help           this help\n";
+
+static const char serve_help[] =
+	"usage: motcua serve [options]\n"
+	"Start the web server; stop it with SIGTERM or Ctrl-C (requests in flight finish first).\n\n"
+	"  --listen HOST:PORT   address to listen on (MOTCUA_LISTEN, default 127.0.0.1:8080)\n"
+	"  --threads N          worker threads (MOTCUA_THREADS, default: one per core)\n"
+	"  --dev                read templates from ./templates on every request\n"
+	"  --trusted-proxy IP   honour X-Forwarded-For/-Proto only from this address (MOTCUA_TRUSTED_PROXY)\n"
+	"  --conn-timeout S     close connections idle this many seconds (default 30)\n"
+	"  --max-connections N  connections at once (default 4096)\n"
+	"  --max-per-ip N       connections at once from one address, 0 = no limit (default 2048)\n"
+	"  --conn-memory BYTES  memory per connection; bounds the request line and headers\n"
+	"                       (431 past it; default 32768)\n"
+	"  --max-body BYTES     largest form or JSON body (default 1048576)\n"
+	"  --max-upload BYTES   largest multipart upload (default 67108864)\n"
+	"  --site-name TEXT     the unit named in the page header (MOTCUA_SITE_NAME)\n"
+	"  --contact-address TEXT, --contact-phone TEXT, --contact-email TEXT\n"
+	"                       footer contact details (MOTCUA_CONTACT_ADDRESS, _PHONE, _EMAIL)\n";
+
+static const char migrate_help[] = "usage: motcua migrate [--db PATH]\n"
+				   "Apply the embedded SQL migrations that the database lacks.\n";
+static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
+				"Create (or update) a database with the demo data of Quận Thanh Xuân.\n";
+static const char backup_help[] = "usage: motcua backup [--db PATH] DEST\n"
+				  "Write a consistent copy of the database to DEST, even while the server runs.\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: motcua COMMAND [options]\n\n"
+		   "Commands:\n"
+		   "  serve     run the web server\n"
+		   "  migrate   apply database migrations\n"
+		   "  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
+		   "  backup    copy the database consistently while it is in use\n"
+		   "  version   print the version\n"
+		   "  help CMD  help for a command\n\n"
+		   "%s\n"
+		   "Exit codes: 0 success, 1 failure, 2 usage error, 3 database cannot be opened or migrated.\n",
+		common_help);
+}
+
+static const char *cmd_help(const char *cmd)
+{
+	if (!strcmp(cmd, "serve"))
+		return serve_help;
+	if (!strcmp(cmd, "migrate"))
+		return migrate_help;
+	if (!strcmp(cmd, "demo"))
+		return demo_help;
+	if (!strcmp(cmd, "backup"))
+		return backup_help;
+	if (!strcmp(cmd, "version"))
+		return "usage: motcua version\nPrint the version.\n";
+	if (!strcmp(cmd, "help"))
+		return "usage: motcua help [COMMAND]\n";
+	return NULL;
+}
+
+enum opt {
+	OPT_DB = 256, OPT_DATA, OPT_LOG, OPT_LISTEN, OPT_THREADS, OPT_DEV, OPT_PROXY, OPT_TIMEOUT,
+	OPT_MAXCONN, OPT_PERIP, OPT_CONNMEM, OPT_MAXBODY, OPT_MAXUPLOAD, OPT_SITE, OPT_ADDR, OPT_PHONE, OPT_EMAIL,
+};
+
+static const struct option long_opts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "data", required_argument, NULL, OPT_DATA },
+	{ "log-level", required_argument, NULL, OPT_LOG },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "dev", no_argument, NULL, OPT_DEV },
+	{ "trusted-proxy", required_argument, NULL, OPT_PROXY },
+	{ "conn-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "max-connections", required_argument, NULL, OPT_MAXCONN },
+	{ "max-per-ip", required_argument, NULL, OPT_PERIP },
+	{ "conn-memory", required_argument, NULL, OPT_CONNMEM },
+	{ "max-body", required_argument, NULL, OPT_MAXBODY },
+	{ "max-upload", required_argument, NULL, OPT_MAXUPLOAD },
+	{ "site-name", required_argument, NULL, OPT_SITE },
+	{ "contact-address", required_argument, NULL, OPT_ADDR },
+	{ "contact-phone", required_argument, NULL, OPT_PHONE },
+	{ "contact-email", required_argument, NULL, OPT_EMAIL },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad_value(const char *flag, const char *v)
+{
+	fprintf(stderr, "motcua: invalid value '%s' for %s\n", v ? v : "", flag);
+	return EXIT_USAGE;
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+/* Parse the environment, then the flags, into cfg. Returns -1 to go on, or an exit code. */
+static int parse_config(int argc, char **argv, const char *cmd, struct app_config *cfg, int *first_arg)
+{
+	unsigned long long v;
+	const char *s;
+	int c;
+
+	app_config_default(cfg);
+	cfg->listen = env_or("MOTCUA_LISTEN", cfg->listen);
+	cfg->db = env_or("MOTCUA_DB", cfg->db);
+	cfg->data = env_or("MOTCUA_DATA", cfg->data);
+	cfg->trusted_proxy = env_or("MOTCUA_TRUSTED_PROXY", NULL);
+	cfg->site.name = env_or("MOTCUA_SITE_NAME", NULL);
+	cfg->site.address = env_or("MOTCUA_CONTACT_ADDRESS", NULL);
+	cfg->site.phone = env_or("MOTCUA_CONTACT_PHONE", NULL);
+	cfg->site.email = env_or("MOTCUA_CONTACT_EMAIL", NULL);
+	if ((s = env_or("MOTCUA_THREADS", NULL))) {
+		if (parse_uint(s, 256, &v) || !v)
+			return bad_value("MOTCUA_THREADS", s);
+		cfg->threads = (unsigned)v;
+	}
+	if ((s = env_or("MOTCUA_LOG_LEVEL", NULL))) {
+		if (log_level_parse(s) < 0)
+			return bad_value("MOTCUA_LOG_LEVEL", s);
+		log_level = (enum log_level)log_level_parse(s);
+	}
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: cfg->db = optarg; break;
+		case OPT_DATA: cfg->data = optarg; break;
+		case OPT_LOG:
+			if (log_level_parse(optarg) < 0)
+				return bad_value("--log-level", optarg);
+			log_level = (enum log_level)log_level_parse(optarg);
+			break;
+		case OPT_LISTEN: cfg->listen = optarg; break;
+		case OPT_THREADS:
+			if (parse_uint(optarg, 256, &v) || !v)
+				return bad_value("--threads", optarg);
+			cfg->threads = (unsigned)v;
+			break;
+		case OPT_DEV: cfg->dev = 1; break;
+		case OPT_PROXY: cfg->trusted_proxy = optarg; break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 3600, &v) || !v)
+				return bad_value("--conn-timeout", optarg);
+			cfg->limits.conn_timeout = (unsigned)v;
+			break;
+		case OPT_MAXCONN:
+			if (parse_uint(optarg, 1000000, &v) || !v)
+				return bad_value("--max-connections", optarg);
+			cfg->limits.conn_limit = (unsigned)v;
+			break;
+		case OPT_PERIP:
+			if (parse_uint(optarg, 1000000, &v))
+				return bad_value("--max-per-ip", optarg);
+			cfg->limits.per_ip_limit = (unsigned)v;
+			break;
+		case OPT_CONNMEM:
+			if (parse_uint(optarg, 1ULL << 24, &v) || v < 4096)
+				return bad_value("--conn-memory", optarg);
+			cfg->limits.conn_memory = (size_t)v;
+			break;
+		case OPT_MAXBODY:
+			if (parse_uint(optarg, 1ULL << 30, &v) || !v)
+				return bad_value("--max-body", optarg);
+			cfg->limits.max_body = (size_t)v;
+			break;
+		case OPT_MAXUPLOAD:
+			if (parse_uint(optarg, 1ULL << 34, &v) || !v)
+				return bad_value("--max-upload", optarg);
+			cfg->limits.max_upload = (size_t)v;
+			if (cfg->limits.max_file > v)
+				cfg->limits.max_file = (size_t)v;
+			break;
+		case OPT_SITE: cfg->site.name = optarg; break;
+		case OPT_ADDR: cfg->site.address = optarg; break;
+		case OPT_PHONE: cfg->site.phone = optarg; break;
+		case OPT_EMAIL: cfg->site.email = optarg; break;
+		case 'h':
+			fputs(cmd_help(cmd), stdout);
+			if (strcmp(cmd, "serve"))
+				fputs(common_help, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "motcua: see 'motcua help %s'\n", cmd);
+			return EXIT_USAGE;
+		}
+	}
+	*first_arg = optind;
+	return -1;
+}
+
+static struct db *open_migrated(const char *path, int *rc)
+{
+	char *err = NULL;
+	int applied = 0;
+	struct db *db = db_open(path, &err);
+	if (!db) {
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+		*rc = EXIT_DB;
+		return NULL;
+	}
+	if (migrate_run(db, &applied, &err)) {
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+		db_close(db);
+		*rc = EXIT_DB;
+		return NULL;
+	}
+	if (applied)
+		printf("applied %d migration(s); schema version %d\n", applied, migrate_version(db));
+	*rc = EXIT_OK;
+	return db;
+}
+
+static int cmd_migrate(const struct app_config *cfg)
+{
+	int rc;
+	struct db *db = open_migrated(cfg->db, &rc);
+	if (db) {
+		printf("database %s is at schema version %d\n", cfg->db, migrate_version(db));
+		db_close(db);
+	}
+	return rc;
+}
+
+/* The demo: the district of the seed report. Later features add their demo data here. */
+static int cmd_demo(const struct app_config *cfg)
+{
+	int rc;
+	struct db *db = open_migrated(cfg->db, &rc);
+	if (!db)
+		return rc;
+	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || db_commit(db)) {
+		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
+		db_rollback(db);
+		db_close(db);
+		return EXIT_DB;
+	}
+	db_close(db);
+	printf("demo database ready: %s (Quận Thanh Xuân, Hà Nội)\n", cfg->db);
+	return EXIT_OK;
+}
+
+static int cmd_backup(const struct app_config *cfg, const char *dest)
+{
+	char *err = NULL;
+	struct db *db;
+	if (!access(dest, F_OK)) {
+		fprintf(stderr, "motcua: '%s' exists; give a new file name\n", dest);
+		return EXIT_USAGE;
+	}
+	if (access(cfg->db, R_OK)) {
+		fprintf(stderr, "motcua: cannot read database '%s'\n", cfg->db);
+		return EXIT_DB;
+	}
+	db = db_open(cfg->db, &err);
+	if (!db) {
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+		return EXIT_DB;
+	}
+	if (db_backup(db, dest, &err)) {
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+		db_close(db);
+		unlink(dest);
+		return EXIT_FAIL;
+	}
+	db_close(db);
+	printf("backup written: %s\n", dest);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct app_config cfg;
+	const char *cmd;
+	int first = 1, rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("motcua %s\n", MOTCUA_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "help")) {
+		const char *h = argc > 2 ? cmd_help(argv[2]) : NULL;
+		if (argc > 2 && !h) {
+			fprintf(stderr, "motcua: unknown command '%s'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		if (h) {
+			fputs(h, stdout);
+			fputs("\n", stdout);
+			fputs(common_help, stdout);
+		} else {
+			usage(stdout);
+		}
+		return EXIT_OK;
+	}
+	if (!cmd_help(cmd)) {
+		fprintf(stderr, "motcua: unknown command '%s'\n\n", cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = parse_config(argc - 1, argv + 1, cmd, &cfg, &first);
+	if (rc >= 0)
+		return rc;
+	first++; /* argv was shifted by one */
+	if (!strcmp(cmd, "backup")) {
+		if (argc - first != 1) {
+			fputs(backup_help, stderr);
+			return EXIT_USAGE;
+		}
+		return cmd_backup(&cfg, argv[first]);
+	}
+	if (argc - first != 0) {
+		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "serve"))
+		return app_serve(&cfg);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(&cfg);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(&cfg);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,308 @@
+/* app.c: the route table, configuration defaults, and the serve loop. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/embed.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/timefmt.h"
+#include "core/xalloc.h"
+#include "features/settings.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "web/app.h"
+#include "config.h"
+#include "core/banned.h"
+
+struct app *the_app;
+
+/*
+ * Every route of the application, in one table (cgit cmd.c). Flags say what
+ * the server checks before the handler runs.
+ */
+const struct route app_routes[] = {
+	{ HTTP_GET, "/", page_home, ROUTE_PUBLIC },
+	{ HTTP_GET, "/static/{path...}", page_static, 0 },
+	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
+	{ HTTP_GET, "/robots.txt", page_robots, 0 },
+	{ HTTP_GET, "/ngon-ngu/{lang}", page_language, 0 },
+	{ HTTP_GET, "/healthz", page_healthz, ROUTE_NOLOG },
+	{ HTTP_GET, "/metrics", page_metrics, ROUTE_NOLOG },
+	{ HTTP_GET, "/api/v1/version", api_version, 0 },
+};
+const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
+
+void app_config_default(struct app_config *cfg)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "127.0.0.1:8080";
+	cfg->db = "motcua.db";
+	cfg->data = "data";
+	cfg->threads = cores > 0 ? (unsigned)cores : 2;
+	cfg->shutdown_grace_ms = 10000;
+	http_limits_default(&cfg->limits);
+}
+
+static const char *translate(const char *msgid, void *ctx)
+{
+	return i18n_gettext_lang((int)(intptr_t)ctx, msgid);
+}
+
+static int add_template(struct tmpl_set *set, const char *file, const char *src, size_t len, char **err)
+{
+	char name[128];
+	size_t n = strlen(file);
+	if (n < 10 || strcmp(file + n - 9, ".mustache") || n - 9 >= sizeof(name))
+		return 0;
+	memcpy(name, file, n - 9);
+	name[n - 9] = '\0';
+	return tmpl_set_add(set, name, src, len, err);
+}
+
+static int load_from_disk(struct tmpl_set *set, const char *dir, char **err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+	if (!d) {
+		size_t n = strlen(dir) + 64;
+		*err = xmalloc(n);
+		snprintf(*err, n, "cannot open template folder '%s'", dir);
+		return -1;
+	}
+	while (!rc && (e = readdir(d))) {
+		char path[4096];
+		FILE *f;
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		size_t got;
+		if (e->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
+			continue;
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, got);
+		fclose(f);
+		rc = add_template(set, e->d_name, b.ptr, b.len, err);
+		buf_release(&b);
+	}
+	closedir(d);
+	return rc;
+}
+
+struct tmpl_set *app_load_templates(const struct app_config *cfg, int lang, char **err)
+{
+	struct tmpl_set *set = tmpl_set_new(translate, (void *)(intptr_t)lang);
+	int rc = 0;
+	*err = NULL;
+	if (cfg->dev) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/templates", cfg->source_dir ? cfg->source_dir : ".");
+		rc = load_from_disk(set, dir, err);
+	} else {
+		for (unsigned i = 0; i < embed_count && !rc; i++) {
+			const struct embed_file *f = &embed_files[i];
+			if (strncmp(f->name, "templates/", 10))
+				continue;
+			rc = add_template(set, f->name + 10, (const char *)f->data, f->len, err);
+		}
+	}
+	if (rc) {
+		tmpl_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+static int parse_listen(const char *listen, char *host, size_t n, unsigned *port)
+{
+	const char *colon = strrchr(listen, ':');
+	size_t hl;
+	char *end;
+	unsigned long p;
+	if (!colon)
+		return -1;
+	hl = (size_t)(colon - listen);
+	if (hl && listen[0] == '[' && listen[hl - 1] == ']') {
+		listen++;
+		hl -= 2;
+	}
+	if (!hl || hl >= n)
+		return -1;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p > 65535)
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
+
+static char *setting_or(struct db *db, const char *configured, const char *key)
+{
+	if (configured)
+		return xstrdup(configured);
+	return settings_get(db, key);
+}
+
+static void site_free(struct site_info *s)
+{
+	free(s->name);
+	free(s->address);
+	free(s->phone);
+	free(s->email);
+}
+
+static void on_begin(struct request *req)
+{
+	req->lang = i18n_pick(req_cookie(req, "lang"), req_header(req, "Accept-Language"));
+}
+
+/* After each request: end read snapshots left open by statements stopped on a row. */
+static void on_after(struct request *req)
+{
+	struct db *db = db_thread_current();
+	(void)req;
+	if (db)
+		db_release_statements(db);
+}
+
+static int ensure_dir(const char *path)
+{
+	if (mkdir(path, 0750) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int app_serve(const struct app_config *cfg)
+{
+	struct app app;
+	struct server_config sc;
+	struct db *db = NULL;
+	char host[64], spool[4096];
+	char *err = NULL;
+	int applied = 0, rc = 1, left;
+	sigset_t sigs;
+	int sig = 0;
+
+	memset(&app, 0, sizeof(app));
+	app.cfg = *cfg;
+	app.started_us = time_now_us();
+	if (parse_listen(cfg->listen, host, sizeof(host), &sc.port)) {
+		log_error("event=config msg=\"bad --listen, expected HOST:PORT\" value=%s", cfg->listen);
+		return 2;
+	}
+	if (ensure_dir(cfg->data)) {
+		log_error("event=config msg=\"cannot create the data folder\" path=%s errno=%d", cfg->data, errno);
+		return 1;
+	}
+	snprintf(spool, sizeof(spool), "%s/tmp", cfg->data);
+	if (ensure_dir(spool)) {
+		log_error("event=config msg=\"cannot create the upload spool folder\" path=%s", spool);
+		return 1;
+	}
+	if (i18n_init()) {
+		log_error("event=i18n msg=\"a translation catalogue is malformed\"");
+		return 1;
+	}
+	db = db_open(cfg->db, &err);
+	if (!db) {
+		log_error("event=db msg=\"%s\"", err);
+		free(err);
+		return 3;
+	}
+	if (migrate_run(db, &applied, &err)) {
+		char q[512];
+		log_error("event=migrate msg=%s", log_quote(q, sizeof(q), err));
+		fprintf(stderr, "motcua: %s; the server will not start\n", err);
+		free(err);
+		db_close(db);
+		return 3;
+	}
+	if (applied)
+		log_info("event=migrate applied=%d version=%d", applied, migrate_version(db));
+	app.site.name = setting_or(db, cfg->site.name, "site_name");
+	if (!app.site.name)
+		app.site.name = xstrdup("motcua");
+	app.site.address = setting_or(db, cfg->site.address, "contact_address");
+	app.site.phone = setting_or(db, cfg->site.phone, "contact_phone");
+	app.site.email = setting_or(db, cfg->site.email, "contact_email");
+	db_close(db);
+	db = NULL;
+	render_init(&app);
+
+	for (int l = 0; l < LANG_COUNT; l++) {
+		app.tmpl[l] = app_load_templates(cfg, l, &err);
+		if (!app.tmpl[l]) {
+			log_error("event=templates msg=\"%s\"", err ? err : "cannot load");
+			free(err);
+			goto out;
+		}
+	}
+	db_thread_config(cfg->db);
+	the_app = &app;
+	log_async_start();
+
+	/* workers inherit this mask, so only the main thread takes the signals */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&sc, 0, sizeof(sc));
+	parse_listen(cfg->listen, host, sizeof(host), &sc.port);
+	sc.listen_host = host;
+	sc.threads = cfg->threads;
+	sc.spool_dir = spool;
+	sc.trusted_proxy = cfg->trusted_proxy;
+	sc.limits = cfg->limits;
+	sc.routes = app_routes;
+	sc.nroutes = app_nroutes;
+	sc.error_page = page_error;
+	sc.on_begin = on_begin;
+	sc.after = on_after;
+	app.srv = server_start(&sc, &err);
+	if (!app.srv) {
+		log_error("event=listen msg=\"%s\"", err);
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+		goto out;
+	}
+	log_info("event=listen url=http://%s%s%s:%u/ threads=%u db=%s version=%s",
+		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", server_port(app.srv),
+		 cfg->threads, cfg->db, MOTCUA_VERSION);
+
+	while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+		;
+	log_info("event=shutdown signal=%s msg=\"stopping: finishing requests in flight\"",
+		 sig == SIGINT ? "INT" : "TERM");
+	left = server_stop(app.srv, cfg->shutdown_grace_ms);
+	if (left)
+		log_warn("event=shutdown msg=\"requests still running after the grace period\" count=%d", left);
+	rc = 0;
+out:
+	db_thread_close_all();
+	for (int l = 0; l < LANG_COUNT; l++)
+		if (app.tmpl[l])
+			tmpl_set_free(app.tmpl[l]);
+	render_release(&app);
+	site_free(&app.site);
+	the_app = NULL;
+	if (!rc)
+		log_info("event=stopped msg=\"database closed cleanly\"");
+	log_async_stop();
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* app.h: the web application: configuration, routes, page rendering, start and stop. */
+#ifndef WEB_APP_H
+#define WEB_APP_H
+
+#include <jansson.h>
+#include "http/http.h"
+#include "web/template.h"
+
+/* Site identity shown on every page; from the settings table, overridden by configuration. */
+struct site_info {
+	char *name;          /* "UBND quận Thanh Xuân" */
+	char *address;
+	char *phone;
+	char *email;
+};
+
+struct app_config {
+	const char *listen;        /* "127.0.0.1:8080" */
+	const char *db;
+	const char *data;
+	unsigned threads;
+	int dev;                   /* read templates from disk on each request */
+	const char *source_dir;    /* where templates/ lives, for --dev */
+	const char *trusted_proxy;
+	struct http_limits limits;
+	unsigned shutdown_grace_ms;
+	struct {
+		const char *name, *address, *phone, *email;
+	} site;                    /* configured values (NULL = from the database) */
+};
+
+/* The running application, shared read-only by all worker threads. */
+struct app {
+	struct app_config cfg;
+	struct site_info site;
+	struct tmpl_set *tmpl[2];  /* parsed templates per language (enum i18n_lang) */
+	struct server *srv;
+	int64_t started_us;        /* wall clock, for uptime */
+	/* parts of every page's context, built once (render_init) and shared read-only */
+	json_t *site_json;
+	json_t *nav[2][8];         /* per language, per current item (last = none) */
+};
+
+extern struct app *the_app;
+
+/* Fill defaults: listen 127.0.0.1:8080, db motcua.db, data ./data, threads = cores. */
+void app_config_default(struct app_config *cfg);
+
+/*
+ * Open the database, apply migrations, load templates, start listening and
+ * serve until SIGTERM or SIGINT; then stop gracefully. Returns a process exit
+ * code (see main.c).
+ */
+int app_serve(const struct app_config *cfg);
+
+/* Load (or in --dev mode reload) the template set for a language; NULL with *err on failure. */
+struct tmpl_set *app_load_templates(const struct app_config *cfg, int lang, char **err);
+
+/* ---- rendering (render.c) ---- */
+
+/* Build the shared parts of page contexts; render_release frees them. */
+void render_init(struct app *app);
+void render_release(struct app *app);
+/* The context every page gets: site, language, navigation, current path. Caller adds "page". */
+json_t *page_context(struct request *req, const char *title);
+/* Render template `name` with `ctx` (stolen) into the response as an HTML page. */
+void page_render(struct request *req, int status, const char *name, json_t *ctx);
+/* The error page hook for the HTTP layer. */
+void page_error(struct request *req, int status, const char *code, const char *message);
+
+/* ---- handlers ---- */
+int page_home(struct request *req);
+int page_static(struct request *req);
+int page_favicon(struct request *req);
+int page_robots(struct request *req);
+int page_language(struct request *req);
+int page_healthz(struct request *req);
+int page_metrics(struct request *req);
+int api_version(struct request *req);
+
+/* The route table (app.c). */
+extern const struct route app_routes[];
+extern const size_t app_nroutes;
+
+#endif

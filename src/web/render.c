@@ -1,0 +1,138 @@
+/* render.c: the page context shared by every page, and rendering through the layout. */
+#include <stdlib.h>
+#include <string.h>
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/timefmt.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+static const struct {
+	const char *href;
+	const char *label;
+} nav_items[] = {
+	{ "/", N_("Home") },
+	{ "/tin-tuc", N_("News and events") },
+	{ "/thu-tuc", N_("Administrative procedures") },
+	{ "/tra-cuu", N_("Dossier lookup") },
+	{ "/dang-nhap", N_("Log in") },
+};
+
+#define NAV_N (sizeof(nav_items) / sizeof(nav_items[0]))
+_Static_assert(sizeof(nav_items) / sizeof(nav_items[0]) < 8, "app->nav holds 8 variants");
+
+static int is_current(const char *href, const char *path)
+{
+	size_t n = strlen(href);
+	if (n == 1)
+		return !strcmp(path, "/");
+	return !strncmp(path, href, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static void set_opt(json_t *o, const char *key, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+void render_init(struct app *app)
+{
+	app->site_json = json_object();
+	set_opt(app->site_json, "name", app->site.name);
+	set_opt(app->site_json, "address", app->site.address);
+	set_opt(app->site_json, "phone", app->site.phone);
+	set_opt(app->site_json, "email", app->site.email);
+	for (int l = 0; l < 2; l++) {
+		for (size_t cur = 0; cur <= NAV_N; cur++) {
+			json_t *nav = json_array();
+			for (size_t i = 0; i < NAV_N; i++) {
+				json_t *item = json_pack("{s:s,s:s}", "href", nav_items[i].href, "label",
+							 i18n_gettext_lang(l, nav_items[i].label));
+				if (i == cur)
+					json_object_set_new(item, "current", json_true());
+				json_array_append_new(nav, item);
+			}
+			app->nav[l][cur] = nav;
+		}
+	}
+}
+
+void render_release(struct app *app)
+{
+	json_decref(app->site_json);
+	app->site_json = NULL;
+	for (int l = 0; l < 2; l++)
+		for (size_t cur = 0; cur <= NAV_N; cur++) {
+			json_decref(app->nav[l][cur]);
+			app->nav[l][cur] = NULL;
+		}
+}
+
+json_t *page_context(struct request *req, const char *title)
+{
+	const struct app *app = the_app;
+	json_t *ctx = json_object();
+	const char *path = req->path ? req->path : "/";
+	int lang = req->lang == LANG_EN ? LANG_EN : LANG_VI;
+	size_t cur = NAV_N;
+	struct civil now;
+
+	for (size_t i = 0; i < NAV_N; i++)
+		if (is_current(nav_items[i].href, path))
+			cur = i;
+	json_object_set(ctx, "site", app->site_json);
+	json_object_set(ctx, "nav", app->nav[lang][cur]);
+	json_object_set_new(ctx, "lang", json_string(i18n_code(lang)));
+	json_object_set_new(ctx, lang == LANG_EN ? "lang_en" : "lang_vi", json_true());
+	json_object_set_new(ctx, "path", json_string(path));
+	if (title)
+		json_object_set_new(ctx, "title", json_string(title));
+	time_to_civil(time_now_us() / 1000000, VN_UTC_OFFSET, &now);
+	json_object_set_new(ctx, "year", json_integer(now.year));
+	return ctx;
+}
+
+void page_render(struct request *req, int status, const char *name, json_t *ctx)
+{
+	const struct app *app = the_app;
+	struct tmpl_set *dev = NULL;
+	const struct tmpl_set *set = app->tmpl[req->lang == LANG_EN ? LANG_EN : LANG_VI];
+	int rc;
+
+	if (app->cfg.dev) {
+		char *err = NULL;
+		dev = app_load_templates(&app->cfg, req->lang, &err);
+		if (!dev) {
+			char q[512];
+			log_error("event=templates msg=%s", log_quote(q, sizeof(q), err ? err : "?"));
+			free(err);
+		} else {
+			set = dev;
+		}
+	}
+	buf_reset(&req->out);
+	rc = tmpl_render(set, name, ctx, &req->out);
+	json_decref(ctx);
+	if (dev)
+		tmpl_set_free(dev);
+	if (rc) {
+		buf_reset(&req->out);
+		req->status = 0;
+		log_error("event=render template=%s msg=\"render failed\"", name);
+		return;
+	}
+	resp_html(req, status);
+	/* pages are rendered per request; personal pages add no-store themselves */
+	resp_header(req, "Cache-Control", "no-cache");
+	resp_header(req, "Content-Language", i18n_code(req->lang));
+}
+
+void page_error(struct request *req, int status, const char *code, const char *message)
+{
+	json_t *ctx = page_context(req, status == 404 ? _("Page not found") : _("Error"));
+	json_object_set_new(ctx, "error", json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code,
+						    "message", message, "reason", http_reason(status)));
+	if (status == 404)
+		json_object_set_new(ctx, "not_found", json_true());
+	page_render(req, status, "error", ctx);
+}

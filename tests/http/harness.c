@@ -1,0 +1,314 @@
+/* harness.c: test servers and HTTP clients for the HTTP tests. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness.h"
+
+unsigned free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	unsigned port = 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+int ts_init(struct test_server *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/motcua-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->db, sizeof(s->db), "%s/motcua.db", s->dir);
+	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+	return 0;
+}
+
+int ts_start(struct test_server *s, const char *bin, const char *const *extra)
+{
+	if (ts_init(s))
+		return -1;
+	return ts_launch(s, bin, extra);
+}
+
+int ts_launch(struct test_server *s, const char *bin, const char *const *extra)
+{
+	char listen[64], data[320];
+	const char *argv[64];
+	int argc = 0;
+
+	snprintf(data, sizeof(data), "%s/data", s->dir);
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct http_resp r;
+		s->port = free_port();
+		snprintf(listen, sizeof(listen), "127.0.0.1:%u", s->port);
+		snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->port);
+		argc = 0;
+		argv[argc++] = bin ? bin : MOTCUA_BIN;
+		argv[argc++] = "serve";
+		argv[argc++] = "--listen";
+		argv[argc++] = listen;
+		argv[argc++] = "--db";
+		argv[argc++] = s->db;
+		argv[argc++] = "--data";
+		argv[argc++] = data;
+		for (int i = 0; extra && extra[i] && argc < 62; i++)
+			argv[argc++] = extra[i];
+		argv[argc] = NULL;
+		s->pid = fork();
+		if (s->pid < 0)
+			return -1;
+		if (!s->pid) {
+			int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+			if (fd >= 0) {
+				dup2(fd, 2);
+				dup2(fd, 1);
+				close(fd);
+			}
+			execv(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		for (int i = 0; i < 300; i++) { /* up to 15 s under sanitizers */
+			int st;
+			if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+				s->pid = 0;
+				break;
+			}
+			resp_init(&r);
+			if (!http_get(s, "/healthz", &r) && r.status == 200) {
+				resp_free(&r);
+				return 0;
+			}
+			resp_free(&r);
+			sleep_ms(50);
+		}
+		if (s->pid) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			s->pid = 0;
+		}
+	}
+	ts_dump_log(s);
+	return -1;
+}
+
+void ts_dump_log(const struct test_server *s)
+{
+	char line[1024];
+	FILE *f = fopen(s->log, "r");
+	if (!f)
+		return;
+	fprintf(stderr, "# --- server log %s ---\n", s->log);
+	while (fgets(line, sizeof(line), f))
+		fprintf(stderr, "# %s", line);
+	fclose(f);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int ts_stop(struct test_server *s)
+{
+	int st = 0, rc = -1;
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		for (int i = 0; i < 1500; i++) {
+			pid_t p = waitpid(s->pid, &st, WNOHANG);
+			if (p == s->pid) {
+				rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+				break;
+			}
+			sleep_ms(10);
+		}
+		if (rc < 0) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+		}
+		s->pid = 0;
+	}
+	if (rc != 0)
+		ts_dump_log(s);
+	if (s->dir[0])
+		nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	s->dir[0] = '\0';
+	return rc;
+}
+
+void resp_init(struct http_resp *r)
+{
+	r->status = 0;
+	buf_init(&r->headers, 1 << 20);
+	buf_init(&r->body, 64 << 20);
+}
+
+void resp_free(struct http_resp *r)
+{
+	buf_release(&r->headers);
+	buf_release(&r->body);
+}
+
+const char *resp_hdr(const struct http_resp *r, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	const char *p = r->headers.ptr;
+	const char *found = NULL;
+	/* the last header block wins (after a 100 Continue) */
+	while (p && *p) {
+		const char *eol = strstr(p, "\r\n");
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > nl && p[nl] == ':' && !strncasecmp(p, name, nl))
+			found = p;
+		if (!strncmp(p, "HTTP/", 5))
+			found = NULL;
+		p = eol ? eol + 2 : p + len;
+	}
+	if (!found)
+		return NULL;
+	{
+		const char *v = found + nl + 1;
+		const char *eol = strstr(v, "\r\n");
+		size_t len;
+		while (*v == ' ')
+			v++;
+		len = eol ? (size_t)(eol - v) : strlen(v);
+		if (len >= n)
+			len = n - 1;
+		memcpy(out, v, len);
+		out[len] = '\0';
+		return out;
+	}
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	buf_add(ud, p, size * n);
+	return size * n;
+}
+
+int http_req(const struct test_server *s, const char *method, const char *path,
+	     const char *const *headers, const char *body, size_t body_len, struct http_resp *r)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hl = NULL;
+	char url[2048];
+	CURLcode rc;
+
+	if (!c)
+		return -1;
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	}
+	for (int i = 0; headers && headers[i]; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int ts_connect(const struct test_server *s)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)s->port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int raw_req(const struct test_server *s, const char *data, size_t len, struct buf *out, int timeout_ms)
+{
+	int fd = ts_connect(s);
+	size_t off = 0;
+	int status = -1;
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		ssize_t n = send(fd, data + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			break; /* the server may answer and close before reading everything */
+		off += (size_t)n;
+	}
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		char chunk[8192];
+		ssize_t n;
+		if (poll(&p, 1, timeout_ms) <= 0)
+			break;
+		n = recv(fd, chunk, sizeof(chunk), 0);
+		if (n <= 0)
+			break;
+		buf_add(out, chunk, (size_t)n);
+		/* a complete response with Content-Length: stop without waiting for close */
+		{
+			const char *end = strstr(out->ptr, "\r\n\r\n");
+			const char *cl = strcasestr(out->ptr, "\r\nContent-Length:");
+			if (end && cl && cl < end) {
+				size_t want = (size_t)strtoul(cl + 17, NULL, 10);
+				if (out->len >= (size_t)(end + 4 - out->ptr) + want)
+					break;
+			}
+		}
+	}
+	close(fd);
+	if (out->len > 12 && !strncmp(out->ptr, "HTTP/1.", 7))
+		status = (int)strtol(out->ptr + 9, NULL, 10);
+	return status;
+}

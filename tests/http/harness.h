@@ -1,0 +1,63 @@
+/* harness.h: start a real server on a free loopback port with a fresh database, talk HTTP to it. */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "core/buf.h"
+
+struct test_server {
+	pid_t pid;
+	unsigned port;
+	char dir[256];      /* temporary folder: database, data, log */
+	char db[320];
+	char log[320];
+	char base[64];      /* "http://127.0.0.1:PORT" */
+};
+
+/*
+ * Start `motcua serve` (or another program given by `bin`, NULL = motcua)
+ * with --db and --data in a new temporary folder, on a free port, plus
+ * `extra` arguments (NULL-terminated, may be NULL). Waits until /healthz
+ * answers. Returns 0 or -1.
+ */
+int ts_start(struct test_server *s, const char *bin, const char *const *extra);
+/* ts_start in two steps: make the folder (to prepare the database), then launch. */
+int ts_init(struct test_server *s);
+int ts_launch(struct test_server *s, const char *bin, const char *const *extra);
+/* SIGTERM, wait up to 15 s; returns the exit status (or -1), and removes the folder. */
+int ts_stop(struct test_server *s);
+/* Print the server's log to stderr (after a failure). */
+void ts_dump_log(const struct test_server *s);
+
+struct http_resp {
+	long status;
+	struct buf headers;   /* raw header block */
+	struct buf body;
+};
+
+void resp_init(struct http_resp *r);
+void resp_free(struct http_resp *r);
+/* A response header's value (case-insensitive name) into out; NULL when absent. */
+const char *resp_hdr(const struct http_resp *r, const char *name, char *out, size_t n);
+
+/*
+ * A request with libcurl. `headers` is a NULL-terminated list of "Name: value"
+ * (may be NULL); `body` may be NULL for none. Returns 0 when a response came.
+ */
+int http_req(const struct test_server *s, const char *method, const char *path,
+	     const char *const *headers, const char *body, size_t body_len, struct http_resp *r);
+#define http_get(s, path, r) http_req((s), "GET", (path), NULL, NULL, 0, (r))
+
+/* Connect a TCP socket to the server; -1 on failure. */
+int ts_connect(const struct test_server *s);
+/*
+ * Send raw bytes on a new connection and read until the server closes or
+ * `timeout_ms` passes; the status code of the first response line, or -1.
+ */
+int raw_req(const struct test_server *s, const char *data, size_t len, struct buf *out, int timeout_ms);
+
+/* A free loopback TCP port. */
+unsigned free_port(void);
+
+#endif

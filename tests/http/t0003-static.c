@@ -1,0 +1,149 @@
+/* t0003-static: embedded assets with ETag, 304, caching and precompressed gzip; the favicon. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+
+static struct test_server srv;
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return ts_start(&srv, NULL, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int rc = ts_stop(&srv);
+	curl_global_cleanup();
+	return rc;
+}
+
+/* The file as it is in the source tree. */
+static void read_source(const char *rel, struct buf *out)
+{
+	char path[1024], chunk[4096];
+	size_t n;
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", SOURCE_ROOT, rel);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	fclose(f);
+}
+
+static void test_css_etag_304(void **state)
+{
+	struct http_resp r;
+	struct buf src = BUF_INIT;
+	char etag[128], h[256], inm[200];
+	(void)state;
+	read_source("static/site.css", &src);
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/static/site.css", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Content-Type", h, sizeof(h)));
+	assert_string_equal(h, "text/css; charset=utf-8");
+	assert_non_null(resp_hdr(&r, "Cache-Control", h, sizeof(h)));
+	assert_non_null(strstr(h, "max-age="));
+	assert_non_null(resp_hdr(&r, "ETag", etag, sizeof(etag)));
+	assert_true(etag[0] == '"');
+	/* served byte for byte as in the tree */
+	assert_int_equal(r.body.len, src.len);
+	assert_memory_equal(r.body.ptr, src.ptr, src.len);
+	resp_free(&r);
+
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.body.len, 0);
+	resp_free(&r);
+
+	/* a list holding it, and a weak form */
+	snprintf(inm, sizeof(inm), "If-None-Match: \"x\", W/%s", etag);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 304);
+	resp_free(&r);
+
+	/* a stale tag gets the file */
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "If-None-Match: \"old\"", NULL },
+				  NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	buf_release(&src);
+}
+
+static void test_gzip_variant(void **state)
+{
+	struct http_resp r;
+	char h[256];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "Accept-Encoding: gzip", NULL },
+				  NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Content-Encoding", h, sizeof(h)));
+	assert_string_equal(h, "gzip");
+	assert_non_null(resp_hdr(&r, "Vary", h, sizeof(h)));
+	assert_string_equal(h, "Accept-Encoding");
+	/* gzip magic */
+	assert_true(r.body.len > 2 && (unsigned char)r.body.ptr[0] == 0x1f && (unsigned char)r.body.ptr[1] == 0x8b);
+	resp_free(&r);
+
+	/* refused with q=0: the plain file */
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "Accept-Encoding: gzip;q=0", NULL },
+				  NULL, 0, &r), 0);
+	assert_null(resp_hdr(&r, "Content-Encoding", h, sizeof(h)));
+	resp_free(&r);
+}
+
+static void test_favicon_and_robots(void **state)
+{
+	struct http_resp r;
+	char h[256];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/favicon.ico", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Content-Type", h, sizeof(h)));
+	assert_string_equal(h, "image/x-icon");
+	assert_true(r.body.len > 6 && r.body.ptr[0] == 0 && r.body.ptr[2] == 1);
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/robots.txt", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "User-agent: *"));
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/static/emblem.svg", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Content-Type", h, sizeof(h)));
+	assert_string_equal(h, "image/svg+xml");
+	resp_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_css_etag_304),
+		cmocka_unit_test(test_gzip_variant),
+		cmocka_unit_test(test_favicon_and_robots),
+	};
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
