@@ -32,13 +32,14 @@ static const char serve_help[] =
 	"Start the web server; stop it with SIGTERM or Ctrl-C (requests in flight finish first).\n\n"
 	"  --listen HOST:PORT   address to listen on (MOTCUA_LISTEN, default 127.0.0.1:8080)\n"
 	"  --threads N          worker threads (MOTCUA_THREADS, default: one per core)\n"
-	"  --dev                read templates from ./templates on every request\n"
+	"  --dev                read templates from disk on every request (for editing them)\n"
+	"  --templates DIR      where --dev reads them (default ./templates)\n"
 	"  --trusted-proxy IP   honour X-Forwarded-For/-Proto only from this address (MOTCUA_TRUSTED_PROXY)\n"
 	"  --conn-timeout S     close connections idle this many seconds (default 30)\n"
 	"  --max-connections N  connections at once (default 4096)\n"
 	"  --max-per-ip N       connections at once from one address, 0 = no limit (default 2048)\n"
 	"  --conn-memory BYTES  memory per connection; bounds the request line and headers\n"
-	"                       (431 past it; default 32768)\n"
+	"                       (431 past it; default 16384)\n"
 	"  --max-body BYTES     largest form or JSON body (default 1048576)\n"
 	"  --max-upload BYTES   largest multipart upload (default 67108864)\n"
 	"  --site-name TEXT     the unit named in the page header (MOTCUA_SITE_NAME)\n"
@@ -85,7 +86,7 @@ static const char *cmd_help(const char *cmd)
 }
 
 enum opt {
-	OPT_DB = 256, OPT_DATA, OPT_LOG, OPT_LISTEN, OPT_THREADS, OPT_DEV, OPT_PROXY, OPT_TIMEOUT,
+	OPT_DB = 256, OPT_DATA, OPT_LOG, OPT_LISTEN, OPT_THREADS, OPT_DEV, OPT_TEMPLATES, OPT_PROXY, OPT_TIMEOUT,
 	OPT_MAXCONN, OPT_PERIP, OPT_CONNMEM, OPT_MAXBODY, OPT_MAXUPLOAD, OPT_SITE, OPT_ADDR, OPT_PHONE, OPT_EMAIL,
 };
 
@@ -96,6 +97,7 @@ static const struct option long_opts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "dev", no_argument, NULL, OPT_DEV },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
 	{ "trusted-proxy", required_argument, NULL, OPT_PROXY },
 	{ "conn-timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-connections", required_argument, NULL, OPT_MAXCONN },
@@ -181,6 +183,7 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 			cfg->threads = (unsigned)v;
 			break;
 		case OPT_DEV: cfg->dev = 1; break;
+		case OPT_TEMPLATES: cfg->templates_dir = optarg; break;
 		case OPT_PROXY: cfg->trusted_proxy = optarg; break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 3600, &v) || !v)

@@ -102,7 +102,7 @@ void http_limits_default(struct http_limits *l)
 	l->conn_timeout = 30;
 	l->conn_limit = 4096;
 	l->per_ip_limit = 2048;
-	l->conn_memory = 32 << 10;
+	l->conn_memory = 16 << 10; /* request line + headers up to about 14 KiB; 431 past it */
 	l->max_response_mb = 16;
 }
 

@@ -107,9 +107,7 @@ struct tmpl_set *app_load_templates(const struct app_config *cfg, int lang, char
 	int rc = 0;
 	*err = NULL;
 	if (cfg->dev) {
-		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s/templates", cfg->source_dir ? cfg->source_dir : ".");
-		rc = load_from_disk(set, dir, err);
+		rc = load_from_disk(set, cfg->templates_dir ? cfg->templates_dir : "templates", err);
 	} else {
 		for (unsigned i = 0; i < embed_count && !rc; i++) {
 			const struct embed_file *f = &embed_files[i];

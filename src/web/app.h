@@ -20,7 +20,7 @@ struct app_config {
 	const char *data;
 	unsigned threads;
 	int dev;                   /* read templates from disk on each request */
-	const char *source_dir;    /* where templates/ lives, for --dev */
+	const char *templates_dir; /* where --dev reads them (default "templates") */
 	const char *trusted_proxy;
 	struct http_limits limits;
 	unsigned shutdown_grace_ms;

@@ -25,6 +25,8 @@ static int echo(struct request *req)
 						       u->filename, "type", u->content_type, "size",
 						       (json_int_t)u->size));
 	json_object_set_new(v, "path", json_string(req->path));
+	json_object_set_new(v, "client_ip", json_string(req->client_ip));
+	json_object_set_new(v, "tls", json_boolean(req->is_tls));
 	json_object_set_new(v, "query", q);
 	json_object_set_new(v, "form", f);
 	json_object_set_new(v, "files", files);
@@ -74,6 +76,8 @@ int main(int argc, char **argv)
 			char *colon = strrchr(argv[i + 1], ':');
 			snprintf(host, sizeof(host), "%.*s", (int)(colon - argv[i + 1]), argv[i + 1]);
 			sc.port = (unsigned)strtoul(colon + 1, NULL, 10);
+		} else if (!strcmp(argv[i], "--trusted-proxy")) {
+			sc.trusted_proxy = argv[i + 1];
 		} else if (!strcmp(argv[i], "--data")) {
 			mkdir(argv[i + 1], 0700);
 			snprintf(spool, sizeof(spool), "%s", argv[i + 1]);

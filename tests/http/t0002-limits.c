@@ -362,6 +362,35 @@ static void test_per_ip_limit(void **state)
 	assert_int_equal(ts_stop(&s2), 0);
 }
 
+/* X-Forwarded-For and -Proto count only from the configured proxy, and only a valid address. */
+static void test_trusted_proxy(void **state)
+{
+	struct test_server p;
+	struct http_resp r;
+	const char *const fwd[] = { "X-Forwarded-For: 203.0.113.9, 198.51.100.7", "X-Forwarded-Proto: https", NULL };
+	(void)state;
+	/* not trusted: the socket's address */
+	resp_init(&r);
+	assert_int_equal(http_req(&echo, "GET", "/echo", fwd, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body.ptr, "\"client_ip\":\"127.0.0.1\""));
+	assert_non_null(strstr(r.body.ptr, "\"tls\":false"));
+	resp_free(&r);
+
+	assert_int_equal(ts_start(&p, ECHO_BIN, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }), 0);
+	resp_init(&r);
+	assert_int_equal(http_req(&p, "GET", "/echo", fwd, NULL, 0, &r), 0);
+	/* the address the proxy appended last */
+	assert_non_null(strstr(r.body.ptr, "\"client_ip\":\"198.51.100.7\""));
+	assert_non_null(strstr(r.body.ptr, "\"tls\":true"));
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(http_req(&p, "GET", "/echo", (const char *const[]){ "X-Forwarded-For: not-an-address", NULL },
+				  NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body.ptr, "\"client_ip\":\"127.0.0.1\""));
+	resp_free(&r);
+	assert_int_equal(ts_stop(&p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_idle_connections),
 		cmocka_unit_test(test_slow_client_timeout),
 		cmocka_unit_test(test_per_ip_limit),
+		cmocka_unit_test(test_trusted_proxy),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -289,6 +289,33 @@ static void test_site_name_from_demo(void **state)
 	assert_int_equal(ts_stop(&s), 0);
 }
 
+/* --dev reads the templates from disk on every request: an edit shows at once. */
+static void test_dev_templates(void **state)
+{
+	struct test_server s;
+	struct http_resp r;
+	char dir[400], cmd[1400];
+	(void)state;
+	assert_int_equal(ts_init(&s), 0);
+	snprintf(dir, sizeof(dir), "%s/templates", s.dir);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/templates' '%s'", SOURCE_ROOT, dir);
+	assert_int_equal(run(cmd, NULL), 0);
+	assert_int_equal(ts_launch(&s, NULL, (const char *const[]){ "--dev", "--templates", dir, NULL }), 0);
+	resp_init(&r);
+	assert_int_equal(http_get(&s, "/", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body.ptr, "Bản thử nghiệm"));
+	resp_free(&r);
+	snprintf(cmd, sizeof(cmd), "sed -i 's|<h1 id=\"hero-title\">|&Bản thử nghiệm |' '%s/home.mustache'", dir);
+	assert_int_equal(run(cmd, NULL), 0);
+	resp_init(&r);
+	assert_int_equal(http_get(&s, "/", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "Bản thử nghiệm"));
+	resp_free(&r);
+	assert_int_equal(ts_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_and_demo),
 		cmocka_unit_test(test_failed_migration_refuses_start),
 		cmocka_unit_test(test_site_name_from_demo),
+		cmocka_unit_test(test_dev_templates),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	cmocka_set_message_output(CM_OUTPUT_TAP);
