@@ -18,11 +18,10 @@ static const char *const partials[][2] = {
 	{ "call", "  {{<t}}\n  {{$x}}\n    arg {{a}}\n  {{/x}}\n{{$y}}Y{{/y}}{{/t}}\n" },
 };
 
-static const char ctx_json[] =
-	"{\"a\": 1, \"b\": \"<x & 'y'>\", \"r\": 1.25, \"t\": \"t\", \"p\": \"base\","
-	" \"list\": [1, \"two\", {\"a\": 3, \"c\": true}, [4, 5], null],"
-	" \"obj\": {\"d\": \"e\", \"obj\": {\"d\": \"f\"}}, \"f\": false, \"n\": null,"
-	" \"e\": [], \"s\": \"\"}";
+static const char ctx_json[] = "{\"a\": 1, \"b\": \"<x & 'y'>\", \"r\": 1.25, \"t\": \"t\", \"p\": \"base\","
+			       " \"list\": [1, \"two\", {\"a\": 3, \"c\": true}, [4, 5], null],"
+			       " \"obj\": {\"d\": \"e\", \"obj\": {\"d\": \"f\"}}, \"f\": false, \"n\": null,"
+			       " \"e\": [], \"s\": \"\"}";
 
 static struct tmpl_set *sets[2];
 static json_t *ctx;
@@ -44,8 +43,8 @@ static void init(void)
 	for (i = 0; i < 2; i++) {
 		sets[i] = tmpl_set_new(i ? fuzz_tr : NULL, NULL);
 		for (j = 0; j < sizeof(partials) / sizeof(partials[0]); j++)
-			if (tmpl_set_add(sets[i], partials[j][0], partials[j][1],
-					 strlen(partials[j][1]), NULL) < 0)
+			if (tmpl_set_add(sets[i], partials[j][0], partials[j][1], strlen(partials[j][1]),
+					 NULL) < 0)
 				abort();
 	}
 }

@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < outlen; i++) {
 			unsigned char c = (unsigned char)out[i];
 
-			if ((c < 0x20 && c != '\t') || c == 0x7f || (plus && c == '+' && !memchr(s, '%', size)))
+			if ((c < 0x20 && c != '\t') || c == 0x7f ||
+			    (plus && c == '+' && !memchr(s, '%', size)))
 				__builtin_trap();
 		}
 	} else if (rc != PARSE_EBADESC && rc != PARSE_ECTRL && rc != PARSE_EUTF8) {

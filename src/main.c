@@ -18,7 +18,12 @@
  * Exit codes (also in `motcua help`):
  *   0 success, 1 runtime failure, 2 usage error, 3 database cannot be opened or migrated.
  */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_DB = 3 };
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_DB = 3
+};
 
 static const char common_help[] =
 	"Options shared by every command (flags win over environment variables):\n"
@@ -50,21 +55,23 @@ static const char migrate_help[] = "usage: motcua migrate [--db PATH]\n"
 				   "Apply the embedded SQL migrations that the database lacks.\n";
 static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
 				"Create (or update) a database with the demo data of Quận Thanh Xuân.\n";
-static const char backup_help[] = "usage: motcua backup [--db PATH] DEST\n"
-				  "Write a consistent copy of the database to DEST, even while the server runs.\n";
+static const char backup_help[] =
+	"usage: motcua backup [--db PATH] DEST\n"
+	"Write a consistent copy of the database to DEST, even while the server runs.\n";
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: motcua COMMAND [options]\n\n"
-		   "Commands:\n"
-		   "  serve     run the web server\n"
-		   "  migrate   apply database migrations\n"
-		   "  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
-		   "  backup    copy the database consistently while it is in use\n"
-		   "  version   print the version\n"
-		   "  help CMD  help for a command\n\n"
-		   "%s\n"
-		   "Exit codes: 0 success, 1 failure, 2 usage error, 3 database cannot be opened or migrated.\n",
+	fprintf(f,
+		"usage: motcua COMMAND [options]\n\n"
+		"Commands:\n"
+		"  serve     run the web server\n"
+		"  migrate   apply database migrations\n"
+		"  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
+		"  backup    copy the database consistently while it is in use\n"
+		"  version   print the version\n"
+		"  help CMD  help for a command\n\n"
+		"%s\n"
+		"Exit codes: 0 success, 1 failure, 2 usage error, 3 database cannot be opened or migrated.\n",
 		common_help);
 }
 
@@ -86,8 +93,24 @@ static const char *cmd_help(const char *cmd)
 }
 
 enum opt {
-	OPT_DB = 256, OPT_DATA, OPT_LOG, OPT_LISTEN, OPT_THREADS, OPT_DEV, OPT_TEMPLATES, OPT_PROXY, OPT_TIMEOUT,
-	OPT_MAXCONN, OPT_PERIP, OPT_CONNMEM, OPT_MAXBODY, OPT_MAXUPLOAD, OPT_SITE, OPT_ADDR, OPT_PHONE, OPT_EMAIL,
+	OPT_DB = 256,
+	OPT_DATA,
+	OPT_LOG,
+	OPT_LISTEN,
+	OPT_THREADS,
+	OPT_DEV,
+	OPT_TEMPLATES,
+	OPT_PROXY,
+	OPT_TIMEOUT,
+	OPT_MAXCONN,
+	OPT_PERIP,
+	OPT_CONNMEM,
+	OPT_MAXBODY,
+	OPT_MAXUPLOAD,
+	OPT_SITE,
+	OPT_ADDR,
+	OPT_PHONE,
+	OPT_EMAIL,
 };
 
 static const struct option long_opts[] = {
@@ -226,9 +249,7 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 			if (strcmp(cmd, "serve"))
 				fputs(common_help, stdout);
 			return EXIT_OK;
-		default:
-			fprintf(stderr, "motcua: see 'motcua help %s'\n", cmd);
-			return EXIT_USAGE;
+		default: fprintf(stderr, "motcua: see 'motcua help %s'\n", cmd); return EXIT_USAGE;
 		}
 	}
 	*first_arg = optind;

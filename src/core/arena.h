@@ -8,10 +8,13 @@ struct arena_block;
 
 struct arena {
 	struct arena_block *head;
-	size_t used;      /* bytes handed out, for limits and metrics */
+	size_t used; /* bytes handed out, for limits and metrics */
 };
 
-#define ARENA_INIT { NULL, 0 }
+#define ARENA_INIT      \
+	{               \
+		NULL, 0 \
+	}
 
 void arena_init(struct arena *a);
 /* Free every block; the arena is empty and usable afterwards. */

@@ -20,7 +20,10 @@ struct buf {
 };
 
 #define BUF_MAX_DEFAULT ((size_t)64 << 20)
-#define BUF_INIT { buf_empty, 0, 0, BUF_MAX_DEFAULT, 0 }
+#define BUF_INIT                                    \
+	{                                           \
+		buf_empty, 0, 0, BUF_MAX_DEFAULT, 0 \
+	}
 
 extern char buf_empty[];
 

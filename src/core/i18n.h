@@ -8,7 +8,11 @@
  * so no system locale needs to be installed. The current language is per
  * thread (one request at a time per worker thread).
  */
-enum i18n_lang { LANG_VI = 0, LANG_EN = 1, LANG_COUNT };
+enum i18n_lang {
+	LANG_VI = 0,
+	LANG_EN = 1,
+	LANG_COUNT
+};
 
 /* Load the embedded catalogues. Returns 0, or -1 when one is malformed. */
 int i18n_init(void);
@@ -36,7 +40,7 @@ int i18n_pick(const char *cookie, const char *accept_language);
 int mo_check(const unsigned char *data, unsigned len);
 const char *mo_lookup(const unsigned char *data, unsigned len, const char *msgid);
 
-#define _(s) i18n_gettext(s)
+#define _(s)  i18n_gettext(s)
 #define N_(s) (s)
 
 #endif

@@ -65,8 +65,8 @@ void time_to_civil(int64_t t, int offset, struct civil *c)
 
 int64_t time_from_civil(const struct civil *c, int offset)
 {
-	return days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 + c->min * 60 +
-	       c->sec - offset;
+	return days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 + c->min * 60 + c->sec -
+	       offset;
 }
 
 void time_fmt_date_vn(char *out, size_t n, int64_t t)
@@ -88,8 +88,8 @@ void time_iso8601_utc(char *out, size_t n, int64_t us)
 	struct civil c;
 	int64_t s = floor_div(us, 1000000);
 	time_to_civil(s, 0, &c);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", c.year, c.month, c.day, c.hour,
-		 c.min, c.sec, (int)(us - s * 1000000));
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", c.year, c.month, c.day, c.hour, c.min, c.sec,
+		 (int)(us - s * 1000000));
 }
 
 void time_http_date(char *out, size_t n, int64_t t)
@@ -99,8 +99,8 @@ void time_http_date(char *out, size_t n, int64_t t)
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct civil c;
 	time_to_civil(t, 0, &c);
-	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[c.wday], c.day, mo[c.month - 1],
-		 c.year, c.hour, c.min, c.sec);
+	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[c.wday], c.day, mo[c.month - 1], c.year,
+		 c.hour, c.min, c.sec);
 }
 
 void num_fmt_vn(char *out, size_t n, int64_t v)

@@ -14,9 +14,9 @@
 
 /* Civil date and time fields (no time zone inside). */
 struct civil {
-	int year, month, day;     /* month 1-12, day 1-31 */
+	int year, month, day; /* month 1-12, day 1-31 */
 	int hour, min, sec;
-	int wday;                 /* 0 = Sunday */
+	int wday; /* 0 = Sunday */
 };
 
 /* Microseconds since the epoch (CLOCK_REALTIME). */

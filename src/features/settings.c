@@ -18,8 +18,9 @@ int settings_set(struct db *db, const char *key, const char *value)
 {
 	char now[40];
 	time_iso8601_utc(now, sizeof(now), time_now_us());
-	return db_exec(db,
-		       "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
-		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-		       "sss", key, value, now);
+	return db_exec(
+		db,
+		"INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) "
+		"ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+		"sss", key, value, now);
 }

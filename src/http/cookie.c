@@ -4,7 +4,7 @@
 #include "core/arena.h"
 #include "core/banned.h"
 
-#define COOKIE_MAX 64
+#define COOKIE_MAX	64
 #define COOKIE_NAME_MAX 256
 /* RFC 6265 section 6.1: user agents keep at least 4096 bytes per cookie */
 #define COOKIE_VALUE_MAX 4096
@@ -44,8 +44,8 @@ static const char *trim(const char *p, size_t *len)
  * Check one "name=value" piece. Returns 1 and the name and value slices when
  * the piece is well formed, 0 when it is to be skipped.
  */
-static int cookie_piece(const char *p, size_t len, const char **name, size_t *nlen,
-			const char **val, size_t *vlen)
+static int cookie_piece(const char *p, size_t len, const char **name, size_t *nlen, const char **val,
+			size_t *vlen)
 {
 	const char *eq = memchr(p, '=', len);
 	size_t i;

@@ -28,19 +28,19 @@ typedef int (*handler_fn)(struct request *req);
 
 /* Per-route flags (cgit cmd.c style): what the server checks before the handler runs. */
 enum route_flags {
-	ROUTE_LOGIN = 1 << 0,     /* a logged-in user is required */
-	ROUTE_CSRF = 1 << 1,      /* state-changing request authenticated by cookie: token checked */
-	ROUTE_UPLOAD = 1 << 2,    /* accepts multipart/form-data with files */
-	ROUTE_JSON = 1 << 3,      /* accepts an application/json body */
-	ROUTE_NOLOG = 1 << 4,     /* not in the access log at info level (health probes) */
-	ROUTE_PUBLIC = 1 << 5,    /* a public page: cacheable by the browser, counts visits later */
+	ROUTE_LOGIN = 1 << 0,  /* a logged-in user is required */
+	ROUTE_CSRF = 1 << 1,   /* state-changing request authenticated by cookie: token checked */
+	ROUTE_UPLOAD = 1 << 2, /* accepts multipart/form-data with files */
+	ROUTE_JSON = 1 << 3,   /* accepts an application/json body */
+	ROUTE_NOLOG = 1 << 4,  /* not in the access log at info level (health probes) */
+	ROUTE_PUBLIC = 1 << 5, /* a public page: cacheable by the browser, counts visits later */
 };
 
 struct route {
-	unsigned methods;         /* enum http_method bits; GET implies HEAD */
-	const char *pattern;      /* "/thu-tuc/{code}", "/static/{path...}" */
+	unsigned methods;    /* enum http_method bits; GET implies HEAD */
+	const char *pattern; /* "/thu-tuc/{code}", "/static/{path...}" */
 	handler_fn handler;
-	unsigned flags;           /* enum route_flags */
+	unsigned flags; /* enum route_flags */
 };
 
 #define ROUTE_MAX_PARAMS 8
@@ -53,28 +53,28 @@ struct header {
 
 /* Limits the server enforces; from configuration. */
 struct http_limits {
-	size_t max_body;          /* non-upload bodies (forms, JSON): 413 past it */
-	size_t max_upload;        /* whole multipart body */
-	size_t max_file;          /* one uploaded file */
-	size_t max_field;         /* one form field */
-	size_t max_fields;        /* fields in a form or query */
-	unsigned conn_timeout;    /* seconds of inactivity before a connection is closed */
-	unsigned conn_limit;      /* connections at once */
-	unsigned per_ip_limit;    /* connections at once from one address; 0 = no limit */
-	size_t conn_memory;       /* per connection memory: bounds the request line + headers (431) */
+	size_t max_body;	  /* non-upload bodies (forms, JSON): 413 past it */
+	size_t max_upload;	  /* whole multipart body */
+	size_t max_file;	  /* one uploaded file */
+	size_t max_field;	  /* one form field */
+	size_t max_fields;	  /* fields in a form or query */
+	unsigned conn_timeout;	  /* seconds of inactivity before a connection is closed */
+	unsigned conn_limit;	  /* connections at once */
+	unsigned per_ip_limit;	  /* connections at once from one address; 0 = no limit */
+	size_t conn_memory;	  /* per connection memory: bounds the request line + headers (431) */
 	unsigned max_response_mb; /* rendered page limit */
 };
 
 struct request {
-	struct arena arena;       /* everything request-scoped */
-	void *conn;               /* struct MHD_Connection * */
+	struct arena arena; /* everything request-scoped */
+	void *conn;	    /* struct MHD_Connection * */
 	const struct server *srv;
 
 	/* the request line */
 	const char *method_name;
 	enum http_method method;
-	const char *raw_uri;      /* as received: path and query, not decoded */
-	const char *path;         /* percent-decoded path */
+	const char *raw_uri;	  /* as received: path and query, not decoded */
+	const char *path;	  /* percent-decoded path */
 	const char *query_string; /* raw, after '?', or "" */
 	const struct route *route;
 	const char *param_names[ROUTE_MAX_PARAMS];
@@ -83,22 +83,22 @@ struct request {
 
 	/* parsed input */
 	struct kvlist query;
-	struct kvlist form;       /* urlencoded or multipart text fields */
+	struct kvlist form; /* urlencoded or multipart text fields */
 	struct kvlist cookies;
 	struct upload *files;
-	json_t *json;             /* the JSON body, when ROUTE_JSON and Content-Type says so */
-	struct buf body;          /* raw body of non-multipart requests */
+	json_t *json;	 /* the JSON body, when ROUTE_JSON and Content-Type says so */
+	struct buf body; /* raw body of non-multipart requests */
 	struct multipart *mp;
 	const char *content_type;
-	uint64_t content_length;  /* UINT64_MAX when not given */
+	uint64_t content_length; /* UINT64_MAX when not given */
 
-	char id[20];              /* request id, sent as X-Request-Id */
+	char id[20]; /* request id, sent as X-Request-Id */
 	char client_ip[48];
-	int64_t start_us;         /* monotonic */
-	int is_api;               /* the path is under /api/ */
-	int is_tls;               /* came over TLS, or a trusted proxy said so */
-	int lang;                 /* enum i18n_lang, chosen by the web layer */
-	void *app;                /* the web layer's per-request state */
+	int64_t start_us; /* monotonic */
+	int is_api;	  /* the path is under /api/ */
+	int is_tls;	  /* came over TLS, or a trusted proxy said so */
+	int lang;	  /* enum i18n_lang, chosen by the web layer */
+	void *app;	  /* the web layer's per-request state */
 
 	/* an error found while reading the request, answered instead of the handler */
 	int early_status;
@@ -106,7 +106,7 @@ struct request {
 	const char *early_msg;
 	int started;
 	int queued;
-	uint64_t discarded;       /* body bytes dropped after an error */
+	uint64_t discarded; /* body bytes dropped after an error */
 
 	/* the response being built */
 	int status;
@@ -152,7 +152,7 @@ struct server_config {
 	const char *listen_host;
 	unsigned port;
 	unsigned threads;
-	const char *spool_dir;     /* uploads are spooled here */
+	const char *spool_dir;	   /* uploads are spooled here */
 	const char *trusted_proxy; /* X-Forwarded-For honoured only from this address */
 	struct http_limits limits;
 	const struct route *routes;
@@ -162,7 +162,7 @@ struct server_config {
 	void (*on_begin)(struct request *req);
 	/* called before the handler: session, CSRF (web layer); non-zero = answered */
 	int (*before)(struct request *req);
-	void (*after)(struct request *req);   /* request done: free app state */
+	void (*after)(struct request *req); /* request done: free app state */
 	const char *csp;
 };
 
@@ -183,10 +183,10 @@ int server_stop(struct server *srv, unsigned grace_ms);
 
 /* Counters for /metrics. */
 struct http_stats {
-	uint64_t by_class[6];      /* 1xx..5xx at [1..5] */
-	uint64_t latency_le[12];   /* cumulative histogram buckets */
+	uint64_t by_class[6];	 /* 1xx..5xx at [1..5] */
+	uint64_t latency_le[12]; /* cumulative histogram buckets */
 	uint64_t latency_count;
-	double latency_sum;        /* seconds */
+	double latency_sum; /* seconds */
 	uint64_t in_flight;
 };
 extern const double http_latency_bounds[12];
@@ -195,9 +195,10 @@ void http_stats_get(const struct server *srv, struct http_stats *out);
 /* The reason phrase of a status code. */
 const char *http_reason(int status);
 
-/* Route matching, exposed for tests: returns the route or NULL; fills params; *allow gets methods of other routes on the path. */
-const struct route *router_match(const struct route *routes, size_t n, unsigned method,
-				 const char *path, struct request *req, unsigned *allow);
+/* Route matching, exposed for tests: returns the route or NULL; fills params; *allow gets methods of other
+ * routes on the path. */
+const struct route *router_match(const struct route *routes, size_t n, unsigned method, const char *path,
+				 struct request *req, unsigned *allow);
 /* "GET, HEAD, POST" for a method mask, into out. */
 void router_allow_header(unsigned methods, char *out, size_t n);
 /* enum http_method for a method name, 0 when unknown. */

@@ -12,10 +12,10 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
-#define MP_BOUNDARY_MAX 70	/* RFC 2046 section 5.1.1 */
-#define MP_HEADER_MAX 8192	/* bytes in one part's header block, CRLFs included */
-#define MP_CTYPE_MAX 1024	/* bytes of the request's Content-Type looked at */
-#define MP_OPEN_TRIES 16
+#define MP_BOUNDARY_MAX 70   /* RFC 2046 section 5.1.1 */
+#define MP_HEADER_MAX	8192 /* bytes in one part's header block, CRLFs included */
+#define MP_CTYPE_MAX	1024 /* bytes of the request's Content-Type looked at */
+#define MP_OPEN_TRIES	16
 
 /*
  * The body is read as a stream of states. The data states (preamble, part
@@ -29,7 +29,7 @@ enum mp_state {
 	MP_S_PAD,	/* transport padding (spaces, tabs) before the CRLF */
 	MP_S_PAD_CR,	/* CR ending the delimiter line */
 	MP_S_HEADER,	/* a part's header lines */
-	MP_S_HEADER_CR,	/* CR ending a header line */
+	MP_S_HEADER_CR, /* CR ending a header line */
 	MP_S_BODY,	/* a part's content */
 	MP_S_EPILOGUE,	/* after the close delimiter: ignored */
 };
@@ -44,12 +44,12 @@ struct multipart {
 	struct arena *a;
 	struct multipart_limits lim;
 	const char *spool_dir;
-	char delim[4 + MP_BOUNDARY_MAX];	/* "\r\n--" boundary */
+	char delim[4 + MP_BOUNDARY_MAX]; /* "\r\n--" boundary */
 	size_t dlen;
-	size_t match;		/* bytes of delim matched, held back from the data */
+	size_t match; /* bytes of delim matched, held back from the data */
 	enum mp_state state;
-	int err;		/* sticky: the first error */
-	int finished;		/* multipart_finish() returned MP_OK */
+	int err;      /* sticky: the first error */
+	int finished; /* multipart_finish() returned MP_OK */
 	int freed;
 	size_t total;
 	size_t nparts;
@@ -68,8 +68,8 @@ struct multipart {
 	size_t flen;
 	size_t fcap;
 
-	struct mp_file *cur;	/* the file being written, or NULL for a text field */
-	struct upload *files;	/* every spool file created, in order */
+	struct mp_file *cur;  /* the file being written, or NULL for a text field */
+	struct upload *files; /* every spool file created, in order */
 	struct upload **files_tail;
 	struct kvlist fields;
 };
@@ -228,7 +228,7 @@ static int mp_boundary(const char *ct, char *out, size_t *outlen)
 		sl_skip_ows(&s);
 		is_boundary = sl_ieq(pname, "boundary");
 		if (is_boundary && found)
-			return -1;	/* two boundaries: trust neither */
+			return -1; /* two boundaries: trust neither */
 		if (s.len && s.p[0] == '"') {
 			if (sl_quoted(&s, 0, is_boundary ? out : NULL, MP_BOUNDARY_MAX, &n) < 0)
 				return -1;
@@ -495,8 +495,8 @@ static int mp_part_end(struct multipart *mp)
 		rc = MP_EUTF8;
 		goto out;
 	}
-	kvlist_add(&mp->fields, mp->a, mp->name,
-		   arena_strndup(mp->a, mp->flen ? mp->fbuf : "", mp->flen), mp->flen);
+	kvlist_add(&mp->fields, mp->a, mp->name, arena_strndup(mp->a, mp->flen ? mp->fbuf : "", mp->flen),
+		   mp->flen);
 out:
 	return rc;
 }
@@ -674,12 +674,10 @@ static int mp_step(struct multipart *mp, unsigned char c)
 		mp->state = MP_S_HEADER;
 		return MP_OK;
 	case MP_S_HEADER:
-	case MP_S_HEADER_CR:
-		return mp_header_byte(mp, c);
+	case MP_S_HEADER_CR: return mp_header_byte(mp, c);
 	case MP_S_PREAMBLE:
 	case MP_S_BODY:
-	case MP_S_EPILOGUE:
-		break;
+	case MP_S_EPILOGUE: break;
 	}
 	BUG("multipart: byte step in a data state");
 }
@@ -701,15 +699,9 @@ int multipart_feed(struct multipart *mp, const char *data, size_t len)
 	while (i < len && rc == MP_OK) {
 		switch (mp->state) {
 		case MP_S_PREAMBLE:
-		case MP_S_BODY:
-			rc = mp_scan(mp, data, len, &i);
-			break;
-		case MP_S_EPILOGUE:
-			i = len;
-			break;
-		default:
-			rc = mp_step(mp, (unsigned char)data[i++]);
-			break;
+		case MP_S_BODY: rc = mp_scan(mp, data, len, &i); break;
+		case MP_S_EPILOGUE: i = len; break;
+		default: rc = mp_step(mp, (unsigned char)data[i++]); break;
 		}
 	}
 out:
@@ -764,20 +756,13 @@ void multipart_free(struct multipart *mp, int keep)
 const char *multipart_strerror(int err)
 {
 	switch (err) {
-	case MP_OK:
-		return "success";
-	case MP_ESYNTAX:
-		return "malformed multipart body";
-	case MP_ETOOBIG:
-		return "multipart body over a size limit";
-	case MP_ETRUNC:
-		return "multipart body ended early";
-	case MP_EIO:
-		return "upload could not be saved";
-	case MP_EUTF8:
-		return "form field is not valid UTF-8 text";
-	case MP_EBOUNDARY:
-		return "no usable multipart boundary";
+	case MP_OK: return "success";
+	case MP_ESYNTAX: return "malformed multipart body";
+	case MP_ETOOBIG: return "multipart body over a size limit";
+	case MP_ETRUNC: return "multipart body ended early";
+	case MP_EIO: return "upload could not be saved";
+	case MP_EUTF8: return "form field is not valid UTF-8 text";
+	case MP_EBOUNDARY: return "no usable multipart boundary";
 	}
 	return "unknown multipart error";
 }

@@ -7,30 +7,30 @@
 #include "http/parse.h"
 
 struct multipart_limits {
-	size_t max_field;  /* bytes in one text field */
-	size_t max_file;   /* bytes in one file */
-	size_t max_total;  /* bytes in the whole body */
-	size_t max_parts;  /* number of parts */
+	size_t max_field; /* bytes in one text field */
+	size_t max_file;  /* bytes in one file */
+	size_t max_total; /* bytes in the whole body */
+	size_t max_parts; /* number of parts */
 };
 
 /* A file part, spooled to `path` (a file this parser created). */
 struct upload {
-	const char *field;         /* the form field name */
-	const char *filename;      /* the client's file name, base name only, may be "" */
-	const char *content_type;  /* as sent, or "application/octet-stream" */
-	const char *path;          /* the spooled file */
+	const char *field;	  /* the form field name */
+	const char *filename;	  /* the client's file name, base name only, may be "" */
+	const char *content_type; /* as sent, or "application/octet-stream" */
+	const char *path;	  /* the spooled file */
 	size_t size;
 	struct upload *next;
 };
 
 enum multipart_err {
 	MP_OK = 0,
-	MP_ESYNTAX = -1,    /* malformed body or headers */
-	MP_ETOOBIG = -2,    /* a limit was passed */
-	MP_ETRUNC = -3,     /* body ended before the closing boundary */
-	MP_EIO = -4,        /* the spool file could not be written */
-	MP_EUTF8 = -5,      /* a text field, or a part header, is not valid UTF-8 text */
-	MP_EBOUNDARY = -6,  /* Content-Type has no usable boundary */
+	MP_ESYNTAX = -1,   /* malformed body or headers */
+	MP_ETOOBIG = -2,   /* a limit was passed */
+	MP_ETRUNC = -3,	   /* body ended before the closing boundary */
+	MP_EIO = -4,	   /* the spool file could not be written */
+	MP_EUTF8 = -5,	   /* a text field, or a part header, is not valid UTF-8 text */
+	MP_EBOUNDARY = -6, /* Content-Type has no usable boundary */
 };
 
 struct multipart;

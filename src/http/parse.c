@@ -60,20 +60,20 @@ int utf8_valid(const char *s, size_t len)
 			n = 1;
 		} else if (c == 0xe0) {
 			n = 2;
-			lo = 0xa0;	/* no overlongs */
+			lo = 0xa0; /* no overlongs */
 		} else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) {
 			n = 2;
 		} else if (c == 0xed) {
 			n = 2;
-			hi = 0x9f;	/* no surrogates */
+			hi = 0x9f; /* no surrogates */
 		} else if (c == 0xf0) {
 			n = 3;
-			lo = 0x90;	/* no overlongs */
+			lo = 0x90; /* no overlongs */
 		} else if (c >= 0xf1 && c <= 0xf3) {
 			n = 3;
 		} else if (c == 0xf4) {
 			n = 3;
-			hi = 0x8f;	/* nothing above U+10FFFF */
+			hi = 0x8f; /* nothing above U+10FFFF */
 		} else {
 			return 0;
 		}
@@ -166,7 +166,8 @@ static int form_decode(struct arena *a, const char *s, size_t len, size_t max, c
 	return PARSE_OK;
 }
 
-int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, size_t max_value, struct kvlist *out)
+int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, size_t max_value,
+	       struct kvlist *out)
 {
 	size_t pos = 0, nfields = 0;
 	int rc = PARSE_OK;
@@ -208,20 +209,13 @@ out:
 const char *parse_strerror(int err)
 {
 	switch (err) {
-	case PARSE_OK:
-		return "success";
-	case PARSE_EBADESC:
-		return "bad percent-escape";
-	case PARSE_ECTRL:
-		return "control character in input";
-	case PARSE_EUTF8:
-		return "input is not valid UTF-8";
-	case PARSE_ETOOMANY:
-		return "too many fields";
-	case PARSE_ETOOBIG:
-		return "field too long";
-	case PARSE_ESYNTAX:
-		return "malformed input";
+	case PARSE_OK: return "success";
+	case PARSE_EBADESC: return "bad percent-escape";
+	case PARSE_ECTRL: return "control character in input";
+	case PARSE_EUTF8: return "input is not valid UTF-8";
+	case PARSE_ETOOMANY: return "too many fields";
+	case PARSE_ETOOBIG: return "field too long";
+	case PARSE_ESYNTAX: return "malformed input";
 	}
 	return "unknown parse error";
 }

@@ -8,12 +8,12 @@
 /* Errors shared by the parsers; each maps to a 4xx in the HTTP layer. */
 enum parse_err {
 	PARSE_OK = 0,
-	PARSE_EBADESC = -1,   /* '%' not followed by two hex digits */
-	PARSE_ECTRL = -2,     /* decoded NUL or control byte (0x00-0x1f except tab, 0x7f) */
-	PARSE_EUTF8 = -3,     /* decoded bytes are not valid UTF-8 */
-	PARSE_ETOOMANY = -4,  /* more fields than allowed */
-	PARSE_ETOOBIG = -5,   /* a name or value longer than allowed */
-	PARSE_ESYNTAX = -6,   /* anything else malformed */
+	PARSE_EBADESC = -1,  /* '%' not followed by two hex digits */
+	PARSE_ECTRL = -2,    /* decoded NUL or control byte (0x00-0x1f except tab, 0x7f) */
+	PARSE_EUTF8 = -3,    /* decoded bytes are not valid UTF-8 */
+	PARSE_ETOOMANY = -4, /* more fields than allowed */
+	PARSE_ETOOBIG = -5,  /* a name or value longer than allowed */
+	PARSE_ESYNTAX = -6,  /* anything else malformed */
 };
 
 /* A name/value pair; values are NUL-terminated and may also be binary (len). */
@@ -54,7 +54,8 @@ int url_decode(struct arena *a, const char *s, size_t len, int plus_space, char 
  * kvlist_init(), so a query string and a body can share one list. On error
  * `out` may hold the pairs before the bad one: reject the whole request.
  */
-int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, size_t max_value, struct kvlist *out);
+int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, size_t max_value,
+	       struct kvlist *out);
 
 /*
  * Parse a Cookie header ("a=1; b=2") into `out`. Values may be quoted;

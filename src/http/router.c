@@ -8,9 +8,8 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } methods[] = {
-	{ "GET", HTTP_GET },	   { "HEAD", HTTP_HEAD },     { "POST", HTTP_POST },
-	{ "PUT", HTTP_PUT },	   { "PATCH", HTTP_PATCH },   { "DELETE", HTTP_DELETE },
-	{ "OPTIONS", HTTP_OPTIONS },
+	{ "GET", HTTP_GET },	 { "HEAD", HTTP_HEAD },	    { "POST", HTTP_POST },	 { "PUT", HTTP_PUT },
+	{ "PATCH", HTTP_PATCH }, { "DELETE", HTTP_DELETE }, { "OPTIONS", HTTP_OPTIONS },
 };
 
 unsigned http_method_parse(const char *name)
@@ -61,8 +60,8 @@ static int match(const char *pattern, const char *path, struct request *req)
 			if (np >= ROUTE_MAX_PARAMS)
 				return 0;
 			if (req) {
-				req->param_names[np] = arena_strndup(&req->arena, p + 1,
-								     (size_t)(close - p - 1 - (rest ? 3 : 0)));
+				req->param_names[np] = arena_strndup(
+					&req->arena, p + 1, (size_t)(close - p - 1 - (rest ? 3 : 0)));
 				req->param_values[np] = arena_strndup(&req->arena, s, (size_t)(end - s));
 			}
 			np++;
@@ -82,8 +81,8 @@ static int match(const char *pattern, const char *path, struct request *req)
 	return 1;
 }
 
-const struct route *router_match(const struct route *routes, size_t n, unsigned method,
-				 const char *path, struct request *req, unsigned *allow)
+const struct route *router_match(const struct route *routes, size_t n, unsigned method, const char *path,
+				 struct request *req, unsigned *allow)
 {
 	unsigned want = method == HTTP_HEAD ? (HTTP_GET | HTTP_HEAD) : method;
 	*allow = 0;

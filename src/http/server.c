@@ -87,9 +87,9 @@ static inline void stat_inc(_Atomic uint64_t *c, uint64_t by)
 const double http_latency_bounds[12] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
 					 0.01,	 0.025,	  0.05,	  0.1,	 0.5,	 1.0 };
 
-#define DEFAULT_CSP                                                                               \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "         \
-	"font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "               \
+#define DEFAULT_CSP                                                                       \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+	"font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "       \
 	"frame-ancestors 'none'"
 
 void http_limits_default(struct http_limits *l)
@@ -335,15 +335,17 @@ static void request_begin(struct request *req, const char *method)
 		early_error(req, 400, "bad_path", N_("The address is not valid."));
 		return;
 	}
-	rc = url_decode(&req->arena, req->raw_uri, q ? (size_t)(q - req->raw_uri) : strlen(req->raw_uri),
-			0, &path, &plen);
+	rc = url_decode(&req->arena, req->raw_uri, q ? (size_t)(q - req->raw_uri) : strlen(req->raw_uri), 0,
+			&path, &plen);
 	if (rc) {
 		req->path = "/";
-		early_error(req, 400, "bad_path", N_("The address has a bad percent-encoding or a forbidden character."));
+		early_error(req, 400, "bad_path",
+			    N_("The address has a bad percent-encoding or a forbidden character."));
 		return;
 	}
 	req->path = path;
-	if (q && form_parse(&req->arena, q + 1, strlen(q + 1), lim->max_fields, lim->max_field, &req->query)) {
+	if (q &&
+	    form_parse(&req->arena, q + 1, strlen(q + 1), lim->max_fields, lim->max_field, &req->query)) {
 		early_error(req, 400, "bad_query", N_("The query string is not valid."));
 		return;
 	}
@@ -380,10 +382,12 @@ static void request_begin(struct request *req, const char *method)
 		req->content_length = v;
 	}
 	if (req->content_type && starts_with_ci(req->content_type, "multipart/form-data")) {
-		struct multipart_limits ml = { lim->max_field, lim->max_file, lim->max_upload, lim->max_fields };
+		struct multipart_limits ml = { lim->max_field, lim->max_file, lim->max_upload,
+					       lim->max_fields };
 		int err = 0;
 		if (!(req->route->flags & ROUTE_UPLOAD)) {
-			early_error(req, 415, "unsupported_media_type", N_("This address does not accept file uploads."));
+			early_error(req, 415, "unsupported_media_type",
+				    N_("This address does not accept file uploads."));
 			return;
 		}
 		if (req->content_length != UINT64_MAX && req->content_length > lim->max_upload) {
@@ -392,7 +396,8 @@ static void request_begin(struct request *req, const char *method)
 		}
 		req->mp = multipart_new(req->content_type, srv->cfg.spool_dir, &ml, &req->arena, &err);
 		if (!req->mp)
-			early_error(req, 400, "bad_multipart", N_("The multipart data has no valid boundary."));
+			early_error(req, 400, "bad_multipart",
+				    N_("The multipart data has no valid boundary."));
 		return;
 	}
 	if (req->content_length != UINT64_MAX && req->content_length > lim->max_body)
@@ -404,7 +409,8 @@ static void body_feed(struct request *req, const char *data, size_t len)
 	if (req->mp) {
 		int rc = multipart_feed(req->mp, data, len);
 		if (rc == MP_ETOOBIG)
-			early_error(req, 413, "too_large", N_("A file or field sent is larger than allowed."));
+			early_error(req, 413, "too_large",
+				    N_("A file or field sent is larger than allowed."));
 		else if (rc == MP_EUTF8)
 			early_error(req, 400, "bad_utf8", N_("The form data is not valid UTF-8."));
 		else if (rc)
@@ -424,11 +430,13 @@ static void body_finish(struct request *req)
 	if (req->mp) {
 		int rc = multipart_finish(req->mp, &req->form, &req->files);
 		if (rc == MP_ETRUNC)
-			early_error(req, 400, "truncated_multipart", N_("The multipart data ended too early."));
+			early_error(req, 400, "truncated_multipart",
+				    N_("The multipart data ended too early."));
 		else if (rc == MP_EUTF8)
 			early_error(req, 400, "bad_utf8", N_("The form data is not valid UTF-8."));
 		else if (rc == MP_ETOOBIG)
-			early_error(req, 413, "too_large", N_("A file or field sent is larger than allowed."));
+			early_error(req, 413, "too_large",
+				    N_("A file or field sent is larger than allowed."));
 		else if (rc)
 			early_error(req, 400, "bad_multipart", N_("The multipart data is not valid."));
 		return;
@@ -441,13 +449,15 @@ static void body_finish(struct request *req)
 		if (rc == PARSE_EUTF8)
 			early_error(req, 400, "bad_utf8", N_("The form data is not valid UTF-8."));
 		else if (rc == PARSE_ETOOMANY || rc == PARSE_ETOOBIG)
-			early_error(req, 413, "too_large", N_("The form has too many fields or a field is too long."));
+			early_error(req, 413, "too_large",
+				    N_("The form has too many fields or a field is too long."));
 		else if (rc)
 			early_error(req, 400, "bad_form", N_("The form data is not valid."));
 	} else if (starts_with_ci(ct, "application/json")) {
 		json_error_t jerr;
 		if (!(req->route->flags & ROUTE_JSON) && !req->is_api) {
-			early_error(req, 415, "unsupported_media_type", N_("This address does not accept JSON."));
+			early_error(req, 415, "unsupported_media_type",
+				    N_("This address does not accept JSON."));
 			return;
 		}
 		req->json = json_loadb(req->body.ptr, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -538,9 +548,9 @@ static enum MHD_Result answer_early(struct request *req)
 	return queue(req);
 }
 
-static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
-				 const char *method, const char *version, const char *upload_data,
-				 size_t *upload_data_size, void **con_cls)
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				 const char *version, const char *upload_data, size_t *upload_data_size,
+				 void **con_cls)
 {
 	struct request *req = *con_cls;
 	(void)cls;
@@ -683,7 +693,8 @@ static void put_u64(char *line, size_t *n, uint64_t v)
 
 #define PUTS(lit) put(line, &n, (lit), sizeof(lit) - 1)
 
-/* One line per request: time, id, method, path (never the query: it may hold personal data), status, bytes, µs. */
+/* One line per request: time, id, method, path (never the query: it may hold personal data), status, bytes,
+ * µs. */
 static void access_log(struct request *req, int64_t dur, int aborted)
 {
 	char line[LINE_MAX_ACCESS];
@@ -702,7 +713,8 @@ static void access_log(struct request *req, int64_t dur, int aborted)
 	PUTS("event=request id=");
 	put(line, &n, req->id, strlen(req->id));
 	PUTS(" method=");
-	put(line, &n, req->method_name ? req->method_name : "-", req->method_name ? strlen(req->method_name) : 1);
+	put(line, &n, req->method_name ? req->method_name : "-",
+	    req->method_name ? strlen(req->method_name) : 1);
 	PUTS(" path=");
 	put(line, &n, p, strlen(p));
 	PUTS(" status=");
@@ -742,7 +754,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			pthread_mutex_unlock(&srv->workers_lock);
 		}
 	}
-	if (!(req->route && (req->route->flags & ROUTE_NOLOG)) || req->status >= 400 || log_level >= LOG_DEBUG)
+	if (!(req->route && (req->route->flags & ROUTE_NOLOG)) || req->status >= 400 ||
+	    log_level >= LOG_DEBUG)
 		access_log(req, dur, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (srv->cfg.after)
 		srv->cfg.after(req);
@@ -815,7 +828,8 @@ struct server *server_start(const struct server_config *cfg, char **err)
 		sin6->sin6_port = htons((uint16_t)cfg->port);
 		sslen = sizeof(*sin6);
 	} else {
-		snprintf(msg, sizeof(msg), "invalid listen address '%s' (use an IP address)", cfg->listen_host);
+		snprintf(msg, sizeof(msg), "invalid listen address '%s' (use an IP address)",
+			 cfg->listen_host);
 		goto fail;
 	}
 	(void)sslen;
@@ -824,22 +838,19 @@ struct server *server_start(const struct server_config *cfg, char **err)
 	srv->id_prefix = prefix;
 	raise_nofile(cfg->limits.conn_limit);
 
-	srv->d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		(uint16_t)cfg->port, NULL, NULL, on_access, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_END);
+	srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+					  MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  (uint16_t)cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR,
+				  (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+				  (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_TIMEOUT,
+				  (unsigned)cfg->limits.conn_timeout, MHD_OPTION_CONNECTION_LIMIT,
+				  (unsigned)cfg->limits.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				  (unsigned)cfg->limits.per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				  (size_t)cfg->limits.conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+				  (unsigned)1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+				  on_mhd_log, NULL, MHD_OPTION_END);
 	if (!srv->d) {
 		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", cfg->listen_host, cfg->port,
 			 errno ? strerror(errno) : "libmicrohttpd refused to start");

@@ -17,11 +17,11 @@ struct db;
 struct db_stmt;
 
 enum db_rc {
-	DB_DONE = 0,         /* statement finished; also "ok" */
-	DB_ROW = 1,          /* db_step produced a row */
-	DB_ERROR = -1,       /* anything else: see db_errmsg() */
+	DB_DONE = 0,	     /* statement finished; also "ok" */
+	DB_ROW = 1,	     /* db_step produced a row */
+	DB_ERROR = -1,	     /* anything else: see db_errmsg() */
 	DB_CONSTRAINT = -2,  /* unique, foreign key, check or not-null violation */
-	DB_BUSY = -3,        /* the database stayed locked past the busy timeout */
+	DB_BUSY = -3,	     /* the database stayed locked past the busy timeout */
 	DB_UNAVAILABLE = -4, /* the database cannot be reached or opened */
 };
 

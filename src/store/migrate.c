@@ -61,8 +61,9 @@ int migrate_apply(struct db *db, const struct migration *list, int n, int *appli
 			rc = db_exec_script(db, m->sql);
 		if (!rc) {
 			snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-			rc = db_exec(db, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-				     "iss", (int64_t)m->version, m->name, now);
+			rc = db_exec(
+				db, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+				"iss", (int64_t)m->version, m->name, now);
 		}
 		if (!rc)
 			rc = db_commit(db);

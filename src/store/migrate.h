@@ -5,8 +5,8 @@
 #include "store/db.h"
 
 struct migration {
-	int version;        /* from the file name: 0001_counters.sql → 1 */
-	const char *name;   /* the file name */
+	int version;	  /* from the file name: 0001_counters.sql → 1 */
+	const char *name; /* the file name */
 	const char *sql;
 };
 

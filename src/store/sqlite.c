@@ -10,7 +10,7 @@
 #include "store/db.h"
 #include "core/banned.h"
 
-#define STMT_BUCKETS 128
+#define STMT_BUCKETS	128
 #define BUSY_TIMEOUT_MS 5000
 
 struct db_stmt {
@@ -18,7 +18,7 @@ struct db_stmt {
 	struct db *db;
 	char *sql;
 	uint64_t hash;
-	int listed;                  /* on db->active */
+	int listed; /* on db->active */
 	struct db_stmt *next;
 	struct db_stmt *next_active;
 };
@@ -26,7 +26,7 @@ struct db_stmt {
 struct db {
 	sqlite3 *h;
 	struct db_stmt *cache[STMT_BUCKETS];
-	struct db_stmt *active;      /* statements that produced a row since the last release */
+	struct db_stmt *active; /* statements that produced a row since the last release */
 	char errbuf[256];
 	struct db *next_thread; /* list of db_thread() connections */
 };
@@ -46,22 +46,14 @@ static int map_rc(struct db *db, int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
-	case SQLITE_DONE:
-		return DB_DONE;
-	case SQLITE_ROW:
-		return DB_ROW;
-	case SQLITE_CONSTRAINT:
-		atomic_fetch_add(&errors, 1);
-		return DB_CONSTRAINT;
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_CONSTRAINT: atomic_fetch_add(&errors, 1); return DB_CONSTRAINT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		atomic_fetch_add(&errors, 1);
-		return DB_BUSY;
+	case SQLITE_LOCKED: atomic_fetch_add(&errors, 1); return DB_BUSY;
 	case SQLITE_CANTOPEN:
 	case SQLITE_NOTADB:
-	case SQLITE_IOERR:
-		atomic_fetch_add(&errors, 1);
-		return DB_UNAVAILABLE;
+	case SQLITE_IOERR: atomic_fetch_add(&errors, 1); return DB_UNAVAILABLE;
 	default:
 		(void)db;
 		atomic_fetch_add(&errors, 1);
@@ -78,8 +70,8 @@ struct db *db_open(const char *url, char **err)
 				      "PRAGMA foreign_keys=ON;"
 				      "PRAGMA temp_store=MEMORY;";
 
-	rc = sqlite3_open_v2(url, &db->h,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(url, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(db->h, 1);
@@ -291,12 +283,8 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
 	int i = 1, rc = 0;
 	for (const char *t = types ? types : ""; *t && !rc; t++, i++) {
 		switch (*t) {
-		case 'i':
-			rc = db_bind_int(st, i, va_arg(ap, int64_t));
-			break;
-		case 'r':
-			rc = db_bind_real(st, i, va_arg(ap, double));
-			break;
+		case 'i': rc = db_bind_int(st, i, va_arg(ap, int64_t)); break;
+		case 'r': rc = db_bind_real(st, i, va_arg(ap, double)); break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 			rc = s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
@@ -308,11 +296,8 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
 			rc = db_bind_blob(st, i, p, n);
 			break;
 		}
-		case 'n':
-			rc = db_bind_null(st, i);
-			break;
-		default:
-			BUG("unknown bind type letter");
+		case 'n': rc = db_bind_null(st, i); break;
+		default: BUG("unknown bind type letter");
 		}
 	}
 	return rc;
@@ -440,7 +425,9 @@ out:
 		size_t n = strlen(path) + 256;
 		*err = xmalloc(n);
 		snprintf(*err, n, "backup to '%s' failed: %s", path,
-			 why ? why : dst ? sqlite3_errmsg(dst) : "cannot open");
+			 why   ? why
+			 : dst ? sqlite3_errmsg(dst)
+			       : "cannot open");
 	}
 	sqlite3_close_v2(dst);
 	return rc == SQLITE_OK ? 0 : DB_ERROR;

@@ -203,7 +203,8 @@ int app_serve(const struct app_config *cfg)
 		return 2;
 	}
 	if (ensure_dir(cfg->data)) {
-		log_error("event=config msg=\"cannot create the data folder\" path=%s errno=%d", cfg->data, errno);
+		log_error("event=config msg=\"cannot create the data folder\" path=%s errno=%d", cfg->data,
+			  errno);
 		return 1;
 	}
 	snprintf(spool, sizeof(spool), "%s/tmp", cfg->data);
@@ -289,7 +290,8 @@ int app_serve(const struct app_config *cfg)
 		 sig == SIGINT ? "INT" : "TERM");
 	left = server_stop(app.srv, cfg->shutdown_grace_ms);
 	if (left)
-		log_warn("event=shutdown msg=\"requests still running after the grace period\" count=%d", left);
+		log_warn("event=shutdown msg=\"requests still running after the grace period\" count=%d",
+			 left);
 	rc = 0;
 out:
 	db_thread_close_all();

@@ -8,37 +8,37 @@
 
 /* Site identity shown on every page; from the settings table, overridden by configuration. */
 struct site_info {
-	char *name;          /* "UBND quận Thanh Xuân" */
+	char *name; /* "UBND quận Thanh Xuân" */
 	char *address;
 	char *phone;
 	char *email;
 };
 
 struct app_config {
-	const char *listen;        /* "127.0.0.1:8080" */
+	const char *listen; /* "127.0.0.1:8080" */
 	const char *db;
 	const char *data;
 	unsigned threads;
-	int dev;                   /* read templates from disk on each request */
+	int dev;		   /* read templates from disk on each request */
 	const char *templates_dir; /* where --dev reads them (default "templates") */
 	const char *trusted_proxy;
 	struct http_limits limits;
 	unsigned shutdown_grace_ms;
 	struct {
 		const char *name, *address, *phone, *email;
-	} site;                    /* configured values (NULL = from the database) */
+	} site; /* configured values (NULL = from the database) */
 };
 
 /* The running application, shared read-only by all worker threads. */
 struct app {
 	struct app_config cfg;
 	struct site_info site;
-	struct tmpl_set *tmpl[2];  /* parsed templates per language (enum i18n_lang) */
+	struct tmpl_set *tmpl[2]; /* parsed templates per language (enum i18n_lang) */
 	struct server *srv;
-	int64_t started_us;        /* wall clock, for uptime */
+	int64_t started_us; /* wall clock, for uptime */
 	/* parts of every page's context, built once (render_init) and shared read-only */
 	json_t *site_json;
-	json_t *nav[2][8];         /* per language, per current item (last = none) */
+	json_t *nav[2][8]; /* per language, per current item (last = none) */
 };
 
 extern struct app *the_app;

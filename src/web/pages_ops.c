@@ -43,21 +43,25 @@ int page_metrics(struct request *req)
 		 (unsigned long long)s.latency_count);
 	buf_addf(b, "motcua_http_request_duration_seconds_sum %.6f\n", s.latency_sum);
 	buf_addf(b, "motcua_http_request_duration_seconds_count %llu\n", (unsigned long long)s.latency_count);
-	buf_addf(b, "# HELP motcua_http_requests_in_flight Requests being handled now.\n"
-		    "# TYPE motcua_http_requests_in_flight gauge\n"
-		    "motcua_http_requests_in_flight %llu\n",
+	buf_addf(b,
+		 "# HELP motcua_http_requests_in_flight Requests being handled now.\n"
+		 "# TYPE motcua_http_requests_in_flight gauge\n"
+		 "motcua_http_requests_in_flight %llu\n",
 		 (unsigned long long)s.in_flight);
-	buf_addf(b, "# HELP motcua_db_errors_total Database errors seen.\n"
-		    "# TYPE motcua_db_errors_total counter\n"
-		    "motcua_db_errors_total %llu\n",
+	buf_addf(b,
+		 "# HELP motcua_db_errors_total Database errors seen.\n"
+		 "# TYPE motcua_db_errors_total counter\n"
+		 "motcua_db_errors_total %llu\n",
 		 (unsigned long long)db_error_count());
-	buf_addf(b, "# HELP motcua_uptime_seconds Seconds since the server started.\n"
-		    "# TYPE motcua_uptime_seconds gauge\n"
-		    "motcua_uptime_seconds %lld\n",
+	buf_addf(b,
+		 "# HELP motcua_uptime_seconds Seconds since the server started.\n"
+		 "# TYPE motcua_uptime_seconds gauge\n"
+		 "motcua_uptime_seconds %lld\n",
 		 (long long)((time_now_us() - the_app->started_us) / 1000000));
-	buf_addf(b, "# HELP motcua_build_info The running version.\n"
-		    "# TYPE motcua_build_info gauge\n"
-		    "motcua_build_info{version=\"%s\"} 1\n",
+	buf_addf(b,
+		 "# HELP motcua_build_info The running version.\n"
+		 "# TYPE motcua_build_info gauge\n"
+		 "motcua_build_info{version=\"%s\"} 1\n",
 		 MOTCUA_VERSION);
 	req->status = 200;
 	req->content_type_out = "text/plain; version=0.0.4; charset=utf-8";

@@ -40,7 +40,8 @@ static int etag_matches(const char *inm, const char *etag)
 			inm++;
 		if (!strncmp(inm, "W/", 2))
 			inm += 2;
-		if (*inm == '*' || (!strncmp(inm, etag, n) && (inm[n] == '\0' || inm[n] == ',' || inm[n] == ' ')))
+		if (*inm == '*' ||
+		    (!strncmp(inm, etag, n) && (inm[n] == '\0' || inm[n] == ',' || inm[n] == ' ')))
 			return 1;
 		inm = strchr(inm, ',');
 	}
@@ -93,8 +94,8 @@ int page_static(struct request *req)
 		resp_error(req, 400, "bad_path", _("The address is not valid."));
 		return 0;
 	}
-	if (n + 8 >= sizeof(name) || !(f = (memcpy(name, "static/", 7), memcpy(name + 7, path, n + 1),
-					    embed_find(name)))) {
+	if (n + 8 >= sizeof(name) ||
+	    !(f = (memcpy(name, "static/", 7), memcpy(name + 7, path, n + 1), embed_find(name)))) {
 		resp_error(req, 404, "not_found", _("The page you asked for was not found."));
 		return 0;
 	}
@@ -116,6 +117,7 @@ int page_favicon(struct request *req)
 int page_robots(struct request *req)
 {
 	resp_header(req, "Cache-Control", "public, max-age=86400");
-	resp_text(req, 200, "text/plain; charset=utf-8", "User-agent: *\nDisallow: /api/\nDisallow: /quan-tri/\n");
+	resp_text(req, 200, "text/plain; charset=utf-8",
+		  "User-agent: *\nDisallow: /api/\nDisallow: /quan-tri/\n");
 	return 0;
 }

@@ -130,8 +130,9 @@ void page_render(struct request *req, int status, const char *name, json_t *ctx)
 void page_error(struct request *req, int status, const char *code, const char *message)
 {
 	json_t *ctx = page_context(req, status == 404 ? _("Page not found") : _("Error"));
-	json_object_set_new(ctx, "error", json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code,
-						    "message", message, "reason", http_reason(status)));
+	json_object_set_new(ctx, "error",
+			    json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", message,
+				      "reason", http_reason(status)));
 	if (status == 404)
 		json_object_set_new(ctx, "not_found", json_true());
 	page_render(req, status, "error", ctx);

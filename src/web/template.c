@@ -24,11 +24,11 @@
  * partials, parents and reindented blocks. Data is never indented.
  */
 
-#define TMPL_MAX_SIZE ((size_t)4 << 20) /* bytes of template source */
-#define TMPL_MAX_NAME 256               /* bytes of a tag name */
-#define TMPL_MAX_NEST 64                /* sections open at once in a template */
-#define TMPL_MAX_DEPTH 64               /* partial, parent and override expansions */
-#define TMPL_MAX_RENDER_NEST 1024       /* render recursion of any kind */
+#define TMPL_MAX_SIZE	     ((size_t)4 << 20) /* bytes of template source */
+#define TMPL_MAX_NAME	     256	       /* bytes of a tag name */
+#define TMPL_MAX_NEST	     64		       /* sections open at once in a template */
+#define TMPL_MAX_DEPTH	     64		       /* partial, parent and override expansions */
+#define TMPL_MAX_RENDER_NEST 1024	       /* render recursion of any kind */
 #ifndef TMPL_MAX_STEPS
 #define TMPL_MAX_STEPS ((unsigned long)1 << 22) /* nodes visited by one render */
 #endif
@@ -46,10 +46,10 @@ enum node_type {
 };
 
 enum node_flags {
-	NODE_ESCAPE = 1 << 0,     /* var: HTML-escape the value */
-	NODE_DYNAMIC = 1 << 1,    /* partial, parent: the name is looked up in the context */
+	NODE_ESCAPE = 1 << 0,	  /* var: HTML-escape the value */
+	NODE_DYNAMIC = 1 << 1,	  /* partial, parent: the name is looked up in the context */
 	NODE_STANDALONE = 1 << 2, /* partial, parent: indent its lines with off/len */
-	NODE_REINDENT = 1 << 3,   /* block: indent the lines of an override with off/len */
+	NODE_REINDENT = 1 << 3,	  /* block: indent the lines of an override with off/len */
 	NODE_SKIP_FIRST = 1 << 4, /* block: the first line of an override is already indented */
 };
 
@@ -103,21 +103,21 @@ enum tok_type {
 
 struct tok {
 	unsigned char type;
-	unsigned char bol;        /* first token of its line */
-	unsigned char blank;      /* text of blanks and at most a line ending */
-	unsigned char dead;       /* text dropped by a standalone rule */
+	unsigned char bol;	  /* first token of its line */
+	unsigned char blank;	  /* text of blanks and at most a line ending */
+	unsigned char dead;	  /* text dropped by a standalone rule */
 	unsigned char standalone; /* tag whose line (or pair of lines) renders nothing itself */
-	unsigned char dynamic;    /* name written {{>*name}} */
-	unsigned char lclear;     /* only blank text before it on its line */
-	unsigned char rclear;     /* only blank text after it on its line */
-	unsigned char flags;      /* block: NODE_REINDENT, NODE_SKIP_FIRST */
-	uint32_t off, len;        /* text, or the name of a tag */
-	uint32_t ind, ind_len;    /* indentation of a partial, parent or block */
+	unsigned char dynamic;	  /* name written {{>*name}} */
+	unsigned char lclear;	  /* only blank text before it on its line */
+	unsigned char rclear;	  /* only blank text after it on its line */
+	unsigned char flags;	  /* block: NODE_REINDENT, NODE_SKIP_FIRST */
+	uint32_t off, len;	  /* text, or the name of a tag */
+	uint32_t ind, ind_len;	  /* indentation of a partial, parent or block */
 	uint32_t intr, intr_len;  /* argument block: intrinsic indentation */
 	uint32_t line;
-	uint32_t lfirst, llast;   /* first and last token of its line */
-	uint32_t match;           /* open tag <-> its close tag */
-	uint32_t up;              /* innermost enclosing open tag */
+	uint32_t lfirst, llast; /* first and last token of its line */
+	uint32_t match;		/* open tag <-> its close tag */
+	uint32_t up;		/* innermost enclosing open tag */
 };
 
 struct parser {
@@ -224,8 +224,8 @@ static struct tok *tok_add(struct parser *p, int type, uint32_t line, int bol)
 }
 
 /* The {{=<% %>=}} tag: content is s[a..b) without the braces. */
-static int parse_delims(struct parser *p, size_t a, size_t b, uint32_t line,
-			const char **otag, size_t *olen, const char **ctag, size_t *clen)
+static int parse_delims(struct parser *p, size_t a, size_t b, uint32_t line, const char **otag, size_t *olen,
+			const char **ctag, size_t *clen)
 {
 	const char *s = p->src;
 	size_t m, n, i;
@@ -255,8 +255,7 @@ static int parse_delims(struct parser *p, size_t a, size_t b, uint32_t line,
 static int check_name(struct parser *p, int type, size_t a, size_t b, uint32_t line)
 {
 	const char *s = p->src;
-	int dotted = type == TOK_VAR || type == TOK_RAW || type == TOK_SECTION ||
-		     type == TOK_INVERTED;
+	int dotted = type == TOK_VAR || type == TOK_RAW || type == TOK_SECTION || type == TOK_INVERTED;
 	size_t i;
 
 	if (a == b)
@@ -345,33 +344,15 @@ static int lex(struct parser *p)
 			if (a == b)
 				return parse_error(p, tline, "empty tag");
 			switch (src[a]) {
-			case '#':
-				type = TOK_SECTION;
-				break;
-			case '^':
-				type = TOK_INVERTED;
-				break;
-			case '/':
-				type = TOK_CLOSE;
-				break;
-			case '>':
-				type = TOK_PARTIAL;
-				break;
-			case '<':
-				type = TOK_PARENT;
-				break;
-			case '$':
-				type = TOK_BLOCK;
-				break;
-			case '&':
-				type = TOK_RAW;
-				break;
-			case '!':
-				type = TOK_COMMENT;
-				break;
-			default:
-				type = TOK_VAR;
-				break;
+			case '#': type = TOK_SECTION; break;
+			case '^': type = TOK_INVERTED; break;
+			case '/': type = TOK_CLOSE; break;
+			case '>': type = TOK_PARTIAL; break;
+			case '<': type = TOK_PARENT; break;
+			case '$': type = TOK_BLOCK; break;
+			case '&': type = TOK_RAW; break;
+			case '!': type = TOK_COMMENT; break;
+			default: type = TOK_VAR; break;
 			}
 			if (type != TOK_VAR)
 				a++;
@@ -391,8 +372,8 @@ static int lex(struct parser *p)
 			continue;
 		}
 		trim(src, &a, &b);
-		if ((type == TOK_PARTIAL || type == TOK_PARENT || type == TOK_CLOSE) &&
-		    a < b && src[a] == '*') {
+		if ((type == TOK_PARTIAL || type == TOK_PARENT || type == TOK_CLOSE) && a < b &&
+		    src[a] == '*') {
 			t->dynamic = 1;
 			a++;
 			trim(src, &a, &b);
@@ -480,15 +461,17 @@ static int match_tags(struct parser *p)
 			struct tok *o;
 
 			if (!depth)
-				return parse_error(p, t->line, "unexpected close tag \"%.*s\"",
-						   (int)t->len, p->src + t->off);
+				return parse_error(p, t->line, "unexpected close tag \"%.*s\"", (int)t->len,
+						   p->src + t->off);
 			o = &p->tok[stack[depth - 1]];
 			if (o->dynamic != t->dynamic || o->len != t->len ||
 			    memcmp(p->src + o->off, p->src + t->off, t->len))
-				return parse_error(p, t->line, "close tag \"%s%.*s\" does not match \"%s%.*s\" (line %lu)",
-						   t->dynamic ? "*" : "", (int)t->len, p->src + t->off,
-						   o->dynamic ? "*" : "", (int)o->len, p->src + o->off,
-						   (unsigned long)o->line);
+				return parse_error(
+					p, t->line,
+					"close tag \"%s%.*s\" does not match \"%s%.*s\" (line %lu)",
+					t->dynamic ? "*" : "", (int)t->len, p->src + t->off,
+					o->dynamic ? "*" : "", (int)o->len, p->src + o->off,
+					(unsigned long)o->line);
 			o->match = i;
 			t->match = stack[--depth];
 			t->up = depth ? stack[depth - 1] : NONE;
@@ -633,8 +616,7 @@ static void pool_name(struct parser *p, const struct tok *t, struct node *n)
 	}
 }
 
-static void strip_prefix(const char *src, uint32_t pre, uint32_t pre_len,
-			 uint32_t *off, uint32_t *len)
+static void strip_prefix(const char *src, uint32_t pre, uint32_t pre_len, uint32_t *off, uint32_t *len)
 {
 	if (pre_len && *len >= pre_len && !memcmp(src + *off, src + pre, pre_len)) {
 		*off += pre_len;
@@ -769,14 +751,13 @@ static int emit(struct parser *p)
 			}
 			type = NODE_SECTION;
 			break;
-		case TOK_INVERTED:
-			type = NODE_INVERTED;
-			break;
+		case TOK_INVERTED: type = NODE_INVERTED; break;
 		case TOK_PARTIAL:
 		case TOK_PARENT:
 		case TOK_BLOCK:
-			n = node_add(p, t->type == TOK_PARTIAL ? NODE_PARTIAL :
-					t->type == TOK_PARENT ? NODE_PARENT : NODE_BLOCK);
+			n = node_add(p, t->type == TOK_PARTIAL	? NODE_PARTIAL
+					: t->type == TOK_PARENT ? NODE_PARENT
+								: NODE_BLOCK);
 			if (t->dynamic) {
 				n->flags |= NODE_DYNAMIC;
 				pool_name(p, t, n);
@@ -822,8 +803,8 @@ static void tmpl_free(struct tmpl *t)
 	free(t);
 }
 
-static int parse(const struct tmpl_set *set, const char *name, const char *src, size_t len,
-		 struct tmpl **out, char **err)
+static int parse(const struct tmpl_set *set, const char *name, const char *src, size_t len, struct tmpl **out,
+		 char **err)
 {
 	struct parser p;
 	struct tmpl *t = NULL;
@@ -1023,21 +1004,11 @@ void html_escape(struct buf *out, const char *s, size_t len)
 		if (!html_special[(unsigned char)s[i]])
 			continue;
 		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		default:
-			rep = "&#39;";
-			break;
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		default: rep = "&#39;"; break;
 		}
 		out_add(out, s + start, i - start);
 		out_add(out, rep, strlen(rep));
@@ -1095,18 +1066,10 @@ static void put_value(struct buf *out, json_t *v, int escape)
 		else
 			out_add(out, json_string_value(v), json_string_length(v));
 		break;
-	case JSON_INTEGER:
-		put_integer(out, json_integer_value(v));
-		break;
-	case JSON_REAL:
-		put_real(out, json_real_value(v));
-		break;
-	case JSON_TRUE:
-		out_add(out, "true", 4);
-		break;
-	case JSON_FALSE:
-		out_add(out, "false", 5);
-		break;
+	case JSON_INTEGER: put_integer(out, json_integer_value(v)); break;
+	case JSON_REAL: put_real(out, json_real_value(v)); break;
+	case JSON_TRUE: out_add(out, "true", 4); break;
+	case JSON_FALSE: out_add(out, "false", 5); break;
 	default:
 		/* null, objects and arrays render as nothing */
 		break;
@@ -1138,12 +1101,11 @@ static json_t *lookup(const struct tmpl *t, const struct node *n, const struct c
 /* false, null, missing and [] are falsey; everything else, "" and 0 too, is truthy */
 static int truthy(const json_t *v)
 {
-	return v && !json_is_null(v) && !json_is_false(v) &&
-	       !(json_is_array(v) && !json_array_size(v));
+	return v && !json_is_null(v) && !json_is_false(v) && !(json_is_array(v) && !json_array_size(v));
 }
 
-static const struct tmpl *find_partial(const struct render *r, const struct tmpl *t,
-				       const struct node *n, const struct ctx_frame *ctx)
+static const struct tmpl *find_partial(const struct render *r, const struct tmpl *t, const struct node *n,
+				       const struct ctx_frame *ctx)
 {
 	const char *name = t->pool + n->name;
 	json_t *v;
@@ -1176,8 +1138,8 @@ static int render_nested(struct render *r, const struct tmpl *t, uint32_t i, uin
 	return ret;
 }
 
-static int render_section(struct render *r, const struct tmpl *t, uint32_t i,
-			  const struct ctx_frame *ctx, const struct indent *ind, const struct scope *sc)
+static int render_section(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
+			  const struct indent *ind, const struct scope *sc)
 {
 	const struct node *n = &t->nodes[i];
 	json_t *v = lookup(t, n, ctx);
@@ -1198,8 +1160,8 @@ static int render_section(struct render *r, const struct tmpl *t, uint32_t i,
 	return 0;
 }
 
-static int render_partial(struct render *r, const struct tmpl *t, uint32_t i,
-			  const struct ctx_frame *ctx, const struct indent *ind, const struct scope *sc)
+static int render_partial(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
+			  const struct indent *ind, const struct scope *sc)
 {
 	const struct node *n = &t->nodes[i];
 	const struct tmpl *pt = find_partial(r, t, n, ctx);
@@ -1217,8 +1179,8 @@ static int render_partial(struct render *r, const struct tmpl *t, uint32_t i,
 }
 
 /* The outermost argument block named like block node i overrides it. */
-static int render_block(struct render *r, const struct tmpl *t, uint32_t i,
-			const struct ctx_frame *ctx, const struct indent *ind, const struct scope *sc)
+static int render_block(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
+			const struct indent *ind, const struct scope *sc)
 {
 	const struct node *n = &t->nodes[i];
 	const char *name = t->pool + n->name;
@@ -1279,16 +1241,10 @@ static int render_range(struct render *r, const struct tmpl *t, uint32_t i, uint
 			break;
 		}
 		case NODE_SECTION:
-		case NODE_INVERTED:
-			ret = render_section(r, t, i, ctx, ind, sc);
-			break;
+		case NODE_INVERTED: ret = render_section(r, t, i, ctx, ind, sc); break;
 		case NODE_PARTIAL:
-		case NODE_PARENT:
-			ret = render_partial(r, t, i, ctx, ind, sc);
-			break;
-		case NODE_BLOCK:
-			ret = render_block(r, t, i, ctx, ind, sc);
-			break;
+		case NODE_PARENT: ret = render_partial(r, t, i, ctx, ind, sc); break;
+		case NODE_BLOCK: ret = render_block(r, t, i, ctx, ind, sc); break;
 		}
 		if (ret < 0)
 			return -1;

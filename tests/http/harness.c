@@ -217,8 +217,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-int http_req(const struct test_server *s, const char *method, const char *path,
-	     const char *const *headers, const char *body, size_t body_len, struct http_resp *r)
+int http_req(const struct test_server *s, const char *method, const char *path, const char *const *headers,
+	     const char *body, size_t body_len, struct http_resp *r)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hl = NULL;

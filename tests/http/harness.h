@@ -9,10 +9,10 @@
 struct test_server {
 	pid_t pid;
 	unsigned port;
-	char dir[256];      /* temporary folder: database, data, log */
+	char dir[256]; /* temporary folder: database, data, log */
 	char db[320];
 	char log[320];
-	char base[64];      /* "http://127.0.0.1:PORT" */
+	char base[64]; /* "http://127.0.0.1:PORT" */
 };
 
 /*
@@ -32,7 +32,7 @@ void ts_dump_log(const struct test_server *s);
 
 struct http_resp {
 	long status;
-	struct buf headers;   /* raw header block */
+	struct buf headers; /* raw header block */
 	struct buf body;
 };
 
@@ -45,8 +45,8 @@ const char *resp_hdr(const struct http_resp *r, const char *name, char *out, siz
  * A request with libcurl. `headers` is a NULL-terminated list of "Name: value"
  * (may be NULL); `body` may be NULL for none. Returns 0 when a response came.
  */
-int http_req(const struct test_server *s, const char *method, const char *path,
-	     const char *const *headers, const char *body, size_t body_len, struct http_resp *r);
+int http_req(const struct test_server *s, const char *method, const char *path, const char *const *headers,
+	     const char *body, size_t body_len, struct http_resp *r);
 #define http_get(s, path, r) http_req((s), "GET", (path), NULL, NULL, 0, (r))
 
 /* Connect a TCP socket to the server; -1 on failure. */

@@ -60,7 +60,8 @@ static void test_home_page(void **state)
 
 static void test_security_headers(void **state)
 {
-	const char *paths[] = { "/", "/khong-co-trang-nay", "/static/site.css", "/api/v1/version", "/healthz" };
+	const char *paths[] = { "/", "/khong-co-trang-nay", "/static/site.css", "/api/v1/version",
+				"/healthz" };
 	(void)state;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct http_resp r;
@@ -123,7 +124,9 @@ static void test_not_found_json_under_api(void **state)
 	assert_int_equal(r.status, 404);
 	assert_non_null(resp_hdr(&r, "Content-Type", h, sizeof(h)));
 	assert_string_equal(h, "application/json; charset=utf-8");
-	assert_non_null(strstr(r.body.ptr, "{\"error\":{\"code\":\"not_found\",\"message\":\"Không tìm thấy trang bạn yêu cầu.\"}}"));
+	assert_non_null(strstr(
+		r.body.ptr,
+		"{\"error\":{\"code\":\"not_found\",\"message\":\"Không tìm thấy trang bạn yêu cầu.\"}}"));
 	resp_free(&r);
 }
 
@@ -179,8 +182,10 @@ static void test_english(void **state)
 	(void)state;
 	/* by Accept-Language */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/", (const char *const[]){ "Accept-Language: en-GB,en;q=0.8,vi;q=0.5", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/",
+				  (const char *const[]){ "Accept-Language: en-GB,en;q=0.8,vi;q=0.5", NULL },
+				  NULL, 0, &r),
+			 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body.ptr, "<html lang=\"en\">"));
 	assert_non_null(strstr(r.body.ptr, "Skip to content"));
@@ -200,8 +205,10 @@ static void test_english(void **state)
 
 	/* the cookie wins over Accept-Language, error pages too */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/khong-co", (const char *const[]){ "Cookie: lang=en", "Accept-Language: vi", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/khong-co",
+				  (const char *const[]){ "Cookie: lang=en", "Accept-Language: vi", NULL },
+				  NULL, 0, &r),
+			 0);
 	assert_int_equal(r.status, 404);
 	assert_non_null(strstr(r.body.ptr, "The page you asked for was not found."));
 	resp_free(&r);

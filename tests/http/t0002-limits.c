@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "harness.h"
 
-static struct test_server srv;  /* motcua serve */
+static struct test_server srv;	/* motcua serve */
 static struct test_server echo; /* the HTTP layer with echo routes */
 
 static int setup(void **state)
@@ -73,14 +73,16 @@ static void test_bad_percent_encoding(void **state)
 	RAW(&srv, "GET /api/v1/version?q=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400,
 	    "\"code\":\"bad_query\"");
 	/* a good encoding is fine */
-	RAW(&srv, "GET /?q=ch%E1%BB%A9ng+th%E1%BB%B1c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200, NULL);
+	RAW(&srv, "GET /?q=ch%E1%BB%A9ng+th%E1%BB%B1c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200,
+	    NULL);
 }
 
 static void test_static_dotdot(void **state)
 {
 	(void)state;
 	RAW(&srv, "GET /static/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, NULL);
-	RAW(&srv, "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, NULL);
+	RAW(&srv, "GET /static/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    400, NULL);
 	RAW(&srv, "GET /static/.hidden HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400, NULL);
 	RAW(&srv, "GET /static/nope.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, NULL);
 }
@@ -105,8 +107,8 @@ static void test_body_too_large(void **state)
 {
 	(void)state;
 	/* motcua: a declared body over --max-body (1 MiB) */
-	RAW(&srv, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\nConnection: close\r\n\r\nabc", 413,
-	    "Dữ liệu gửi lên vượt quá dung lượng cho phép.");
+	RAW(&srv, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\nConnection: close\r\n\r\nabc",
+	    413, "Dữ liệu gửi lên vượt quá dung lượng cho phép.");
 	/* echo server (max body 4096): declared, and chunked without a length */
 	{
 		struct http_resp r;
@@ -115,8 +117,10 @@ static void test_body_too_large(void **state)
 		memcpy(big, "a=", 2);
 		resp_init(&r);
 		assert_int_equal(http_req(&echo, "POST", "/echo",
-					  (const char *const[]){ "Content-Type: application/x-www-form-urlencoded", NULL },
-					  big, 5000, &r), 0);
+					  (const char *const[]){
+						  "Content-Type: application/x-www-form-urlencoded", NULL },
+					  big, 5000, &r),
+				 0);
 		assert_int_equal(r.status, 413);
 		resp_free(&r);
 		free(big);
@@ -124,8 +128,10 @@ static void test_body_too_large(void **state)
 	{
 		struct buf req = BUF_INIT;
 		struct buf out = BUF_INIT;
-		buf_adds(&req, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-			       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+		buf_adds(
+			&req,
+			"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+			"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
 		for (int i = 0; i < 5; i++) {
 			buf_adds(&req, "400\r\n");
 			for (int j = 0; j < 0x400; j++)
@@ -173,8 +179,9 @@ static void test_forms(void **state)
 
 	/* an unknown body type */
 	resp_init(&r);
-	assert_int_equal(http_req(&echo, "POST", "/echo", (const char *const[]){ "Content-Type: text/x-nope", NULL },
-				  "hello", 5, &r), 0);
+	assert_int_equal(http_req(&echo, "POST", "/echo",
+				  (const char *const[]){ "Content-Type: text/x-nope", NULL }, "hello", 5, &r),
+			 0);
 	assert_int_equal(r.status, 415);
 	resp_free(&r);
 }
@@ -230,8 +237,10 @@ static void test_multipart(void **state)
 
 	/* no boundary */
 	resp_init(&r);
-	assert_int_equal(http_req(&echo, "POST", "/upload", (const char *const[]){ "Content-Type: multipart/form-data", NULL },
-				  mp_body, sizeof(mp_body) - 1, &r), 0);
+	assert_int_equal(http_req(&echo, "POST", "/upload",
+				  (const char *const[]){ "Content-Type: multipart/form-data", NULL }, mp_body,
+				  sizeof(mp_body) - 1, &r),
+			 0);
 	assert_int_equal(r.status, 400);
 	resp_free(&r);
 
@@ -244,7 +253,8 @@ static void test_multipart(void **state)
 	/* a file over the per-file limit (128 KiB here) */
 	{
 		struct buf b = BUF_INIT;
-		buf_adds(&b, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"a.bin\"\r\n\r\n");
+		buf_adds(&b, "--" BOUNDARY
+			     "\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"a.bin\"\r\n\r\n");
 		for (int i = 0; i < 140 * 1024; i++)
 			buf_addch(&b, 'x');
 		buf_adds(&b, "\r\n--" BOUNDARY "--\r\n");
@@ -277,7 +287,9 @@ static void sleep_ms(int ms)
 /* A client holding 1,100 idle connections does not stop a normal request from being served. */
 static void test_idle_connections(void **state)
 {
-	enum { N = 1100 };
+	enum {
+		N = 1100
+	};
 	static int fds[N];
 	struct http_resp r;
 	int opened = 0;
@@ -336,7 +348,8 @@ static void test_per_ip_limit(void **state)
 		for (int attempt = 0; attempt < 50; attempt++) {
 			fds[i] = ts_connect(&s2);
 			assert_true(fds[i] >= 0);
-			assert_true(send(fds[i], req, sizeof(req) - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof(req) - 1));
+			assert_true(send(fds[i], req, sizeof(req) - 1, MSG_NOSIGNAL) ==
+				    (ssize_t)(sizeof(req) - 1));
 			n = recv(fds[i], chunk, sizeof(chunk) - 1, 0);
 			if (n > 12)
 				break;
@@ -367,7 +380,8 @@ static void test_trusted_proxy(void **state)
 {
 	struct test_server p;
 	struct http_resp r;
-	const char *const fwd[] = { "X-Forwarded-For: 203.0.113.9, 198.51.100.7", "X-Forwarded-Proto: https", NULL };
+	const char *const fwd[] = { "X-Forwarded-For: 203.0.113.9, 198.51.100.7", "X-Forwarded-Proto: https",
+				    NULL };
 	(void)state;
 	/* not trusted: the socket's address */
 	resp_init(&r);
@@ -376,7 +390,8 @@ static void test_trusted_proxy(void **state)
 	assert_non_null(strstr(r.body.ptr, "\"tls\":false"));
 	resp_free(&r);
 
-	assert_int_equal(ts_start(&p, ECHO_BIN, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }), 0);
+	assert_int_equal(
+		ts_start(&p, ECHO_BIN, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }), 0);
 	resp_init(&r);
 	assert_int_equal(http_req(&p, "GET", "/echo", fwd, NULL, 0, &r), 0);
 	/* the address the proxy appended last */
@@ -384,8 +399,10 @@ static void test_trusted_proxy(void **state)
 	assert_non_null(strstr(r.body.ptr, "\"tls\":true"));
 	resp_free(&r);
 	resp_init(&r);
-	assert_int_equal(http_req(&p, "GET", "/echo", (const char *const[]){ "X-Forwarded-For: not-an-address", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&p, "GET", "/echo",
+				  (const char *const[]){ "X-Forwarded-For: not-an-address", NULL }, NULL, 0,
+				  &r),
+			 0);
 	assert_non_null(strstr(r.body.ptr, "\"client_ip\":\"127.0.0.1\""));
 	resp_free(&r);
 	assert_int_equal(ts_stop(&p), 0);

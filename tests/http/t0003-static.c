@@ -64,7 +64,9 @@ static void test_css_etag_304(void **state)
 
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL,
+				  0, &r),
+			 0);
 	assert_int_equal(r.status, 304);
 	assert_int_equal(r.body.len, 0);
 	resp_free(&r);
@@ -72,14 +74,17 @@ static void test_css_etag_304(void **state)
 	/* a list holding it, and a weak form */
 	snprintf(inm, sizeof(inm), "If-None-Match: \"x\", W/%s", etag);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ inm, NULL }, NULL,
+				  0, &r),
+			 0);
 	assert_int_equal(r.status, 304);
 	resp_free(&r);
 
 	/* a stale tag gets the file */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "If-None-Match: \"old\"", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css",
+				  (const char *const[]){ "If-None-Match: \"old\"", NULL }, NULL, 0, &r),
+			 0);
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
 	buf_release(&src);
@@ -91,21 +96,24 @@ static void test_gzip_variant(void **state)
 	char h[256];
 	(void)state;
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "Accept-Encoding: gzip", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css",
+				  (const char *const[]){ "Accept-Encoding: gzip", NULL }, NULL, 0, &r),
+			 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(resp_hdr(&r, "Content-Encoding", h, sizeof(h)));
 	assert_string_equal(h, "gzip");
 	assert_non_null(resp_hdr(&r, "Vary", h, sizeof(h)));
 	assert_string_equal(h, "Accept-Encoding");
 	/* gzip magic */
-	assert_true(r.body.len > 2 && (unsigned char)r.body.ptr[0] == 0x1f && (unsigned char)r.body.ptr[1] == 0x8b);
+	assert_true(r.body.len > 2 && (unsigned char)r.body.ptr[0] == 0x1f &&
+		    (unsigned char)r.body.ptr[1] == 0x8b);
 	resp_free(&r);
 
 	/* refused with q=0: the plain file */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/static/site.css", (const char *const[]){ "Accept-Encoding: gzip;q=0", NULL },
-				  NULL, 0, &r), 0);
+	assert_int_equal(http_req(&srv, "GET", "/static/site.css",
+				  (const char *const[]){ "Accept-Encoding: gzip;q=0", NULL }, NULL, 0, &r),
+			 0);
 	assert_null(resp_hdr(&r, "Content-Encoding", h, sizeof(h)));
 	resp_free(&r);
 }

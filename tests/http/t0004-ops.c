@@ -170,7 +170,8 @@ static void test_backup_while_serving(void **state)
 	assert_non_null(strstr(out.ptr, "backup written"));
 	/* the copy is a database at the same schema version */
 	assert_int_equal(sqlite3_open_v2(dest, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_true(sqlite3_column_int(st, 0) >= 1);
 	sqlite3_finalize(st);
@@ -211,10 +212,11 @@ static void test_cli(void **state)
 	snprintf(cmd, sizeof(cmd), "'%s' serve --threads zero 2>&1", MOTCUA_BIN);
 	assert_int_equal(run(cmd, &out), 2);
 	buf_reset(&out);
-	snprintf(cmd, sizeof(cmd),
-		 "MOTCUA_LISTEN=nonsense '%s' serve --db /tmp/motcua-t0004-$$.db --data /tmp/motcua-t0004-$$ 2>&1; "
-		 "rc=$?; rm -rf /tmp/motcua-t0004-$$*; exit $rc",
-		 MOTCUA_BIN);
+	snprintf(
+		cmd, sizeof(cmd),
+		"MOTCUA_LISTEN=nonsense '%s' serve --db /tmp/motcua-t0004-$$.db --data /tmp/motcua-t0004-$$ 2>&1; "
+		"rc=$?; rm -rf /tmp/motcua-t0004-$$*; exit $rc",
+		MOTCUA_BIN);
 	assert_int_equal(run(cmd, &out), 2);
 	buf_release(&out);
 }
@@ -255,14 +257,16 @@ static void test_failed_migration_refuses_start(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	/* a database that already has a table the first migration creates */
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s/x.db' 'CREATE TABLE counters (x INTEGER)' && "
-				   "'%s' serve --db '%s/x.db' --data '%s/data' --listen 127.0.0.1:0 2>&1",
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s/x.db' 'CREATE TABLE counters (x INTEGER)' && "
+		 "'%s' serve --db '%s/x.db' --data '%s/data' --listen 127.0.0.1:0 2>&1",
 		 dir, MOTCUA_BIN, dir, dir);
 	assert_int_equal(run(cmd, &out), 3);
 	assert_non_null(strstr(out.ptr, "migration 0001_init.sql failed"));
 	buf_reset(&out);
 	/* nothing of it was kept */
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s/x.db' \"SELECT count(*) FROM sqlite_master WHERE name='settings'\"", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s/x.db' \"SELECT count(*) FROM sqlite_master WHERE name='settings'\"", dir);
 	assert_int_equal(run(cmd, &out), 0);
 	assert_int_equal(strtol(out.ptr, NULL, 10), 0);
 	buf_release(&out);
@@ -306,7 +310,8 @@ static void test_dev_templates(void **state)
 	assert_int_equal(r.status, 200);
 	assert_null(strstr(r.body.ptr, "Bản thử nghiệm"));
 	resp_free(&r);
-	snprintf(cmd, sizeof(cmd), "sed -i 's|<h1 id=\"hero-title\">|&Bản thử nghiệm |' '%s/home.mustache'", dir);
+	snprintf(cmd, sizeof(cmd), "sed -i 's|<h1 id=\"hero-title\">|&Bản thử nghiệm |' '%s/home.mustache'",
+		 dir);
 	assert_int_equal(run(cmd, NULL), 0);
 	resp_init(&r);
 	assert_int_equal(http_get(&s, "/", &r), 0);

@@ -32,8 +32,7 @@ static void check_pieces(const struct piece *pc, size_t count)
 	for (size_t i = 0; i < count; i++)
 		for (size_t j = 0; j < pc[i].n; j++)
 			if (pc[i].p[j] != (unsigned char)(i * 7 + 1))
-				fail_msg("allocation %zu (size %zu) overwritten at byte %zu", i,
-					 pc[i].n, j);
+				fail_msg("allocation %zu (size %zu) overwritten at byte %zu", i, pc[i].n, j);
 }
 
 static void test_alignment(void **state)
@@ -247,12 +246,9 @@ int main(void)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alignment),
-		cmocka_unit_test(test_zero_size),
-		cmocka_unit_test(test_zeroed),
-		cmocka_unit_test(test_large),
-		cmocka_unit_test(test_strings),
-		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_alignment), cmocka_unit_test(test_zero_size),
+		cmocka_unit_test(test_zeroed),	  cmocka_unit_test(test_large),
+		cmocka_unit_test(test_strings),	  cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_release),
 	};
 	return cmocka_run_group_tests_name("arena", tests, NULL, NULL);

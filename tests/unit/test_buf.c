@@ -309,16 +309,11 @@ int main(void)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_append),
-		cmocka_unit_test(test_append_grows),
-		cmocka_unit_test(test_addf),
-		cmocka_unit_test(test_binary),
-		cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_limit_exact),
-		cmocka_unit_test(test_reset_clears_error),
-		cmocka_unit_test(test_detach),
-		cmocka_unit_test(test_setlen),
+		cmocka_unit_test(test_empty),	     cmocka_unit_test(test_append),
+		cmocka_unit_test(test_append_grows), cmocka_unit_test(test_addf),
+		cmocka_unit_test(test_binary),	     cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_limit_exact),  cmocka_unit_test(test_reset_clears_error),
+		cmocka_unit_test(test_detach),	     cmocka_unit_test(test_setlen),
 		cmocka_unit_test(test_grow),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

@@ -245,11 +245,11 @@ static void test_mo_check_garbage(void **state)
 	put32(junk, MO_MAGIC);
 	assert_int_equal(check_copy(junk, sizeof(junk)), -1);
 
-#define CORRUPT(off, val)                                         \
-	do {                                                      \
-		memcpy(bad, mo, len);                             \
-		put32(bad + (off), (val));                        \
-		if (check_copy(bad, len) == 0)                    \
+#define CORRUPT(off, val)                                              \
+	do {                                                           \
+		memcpy(bad, mo, len);                                  \
+		put32(bad + (off), (val));                             \
+		if (check_copy(bad, len) == 0)                         \
 			fail_msg("accepted with %s = %s", #off, #val); \
 	} while (0)
 
@@ -327,8 +327,7 @@ static void test_gettext(void **state)
 {
 	static const char unknown[] = "No such message id in any catalogue";
 
-	assert_string_equal(i18n_gettext_lang(LANG_VI, "Skip to content"),
-			    "Truy cập nội dung luôn");
+	assert_string_equal(i18n_gettext_lang(LANG_VI, "Skip to content"), "Truy cập nội dung luôn");
 	assert_string_equal(i18n_gettext_lang(LANG_VI, "Home"), "Trang chủ");
 	/* English is the id itself */
 	assert_string_equal(i18n_gettext_lang(LANG_EN, "Skip to content"), "Skip to content");
@@ -443,8 +442,7 @@ static void test_vietnamese_complete(void **state)
 		if (is_same_in_vietnamese(line))
 			ok = tr && !strcmp(tr, line);
 		else
-			ok = tr && *tr && i18n_gettext_lang(LANG_VI, line) != line &&
-			     strcmp(tr, line);
+			ok = tr && *tr && i18n_gettext_lang(LANG_VI, line) != line && strcmp(tr, line);
 		if (!ok) {
 			bad++;
 			if (used < sizeof(missing) - 1)
@@ -457,8 +455,8 @@ static void test_vietnamese_complete(void **state)
 	/* the extractor did find the messages */
 	assert_true(ids >= 10);
 	if (bad)
-		fail_msg("%d of %d message ids have no Vietnamese translation in po/vi.po:%s", bad,
-			 ids, missing);
+		fail_msg("%d of %d message ids have no Vietnamese translation in po/vi.po:%s", bad, ids,
+			 missing);
 }
 
 int main(void)
@@ -482,7 +480,6 @@ int main(void)
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("i18n rules", rules, NULL, NULL);
-	failed +=
-		cmocka_run_group_tests_name("i18n catalogues", catalogues, setup_catalogues, NULL);
+	failed += cmocka_run_group_tests_name("i18n catalogues", catalogues, setup_catalogues, NULL);
 	return failed ? 1 : 0;
 }

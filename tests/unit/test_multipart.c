@@ -19,7 +19,7 @@
 #include "core/buf.h"
 #include "core/banned.h"
 
-#define B "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+#define B  "----WebKitFormBoundary7MA4YWxkTrZu0gW"
 #define CT "multipart/form-data; boundary=" B
 #define CD "Content-Disposition: form-data; "
 
@@ -101,8 +101,8 @@ static int teardown(void **state)
 
 struct run {
 	struct multipart *mp;
-	int rc;			/* the first error of new, feed or finish */
-	int feed_rc;		/* the first error of a feed */
+	int rc;	     /* the first error of new, feed or finish */
+	int feed_rc; /* the first error of a feed */
 	struct kvlist fields;
 	struct upload *files;
 };
@@ -196,26 +196,29 @@ static void describe(const struct run *r, struct buf *out)
 }
 
 /* A form with two text fields and one file whose content looks like delimiters. */
-static const char file_data[] =
-	"%PDF-1.4\r\n\r\n--" "----WebKit" "\r\n-\r\r\n--" "----WebKitFormBoundary7MA4YWxkTrZu0gX" "\0\xff\xfe\r"
-	"\n--" "----WebKitFormBoundary7MA4YWxkTrZu0g" "\r\n--\r\n" "end";
+static const char file_data[] = "%PDF-1.4\r\n\r\n--"
+				"----WebKit"
+				"\r\n-\r\r\n--"
+				"----WebKitFormBoundary7MA4YWxkTrZu0gX"
+				"\0\xff\xfe\r"
+				"\n--"
+				"----WebKitFormBoundary7MA4YWxkTrZu0g"
+				"\r\n--\r\n"
+				"end";
 #define FILE_LEN (sizeof(file_data) - 1)
 
 static void build_form(struct buf *b)
 {
-	buf_adds(b, "--" B "\r\n"
-		 CD "name=\"ho_ten\"\r\n"
-		 "\r\n"
-		 "Nguy\xe1\xbb\x85n Th\xe1\xbb\x8b Minh Khai\r\n"
-		 "--" B "\r\n"
-		 CD "name=\"ghi_chu\"\r\n"
-		 "Content-Type: text/plain; charset=utf-8\r\n"
-		 "\r\n"
-		 "D\xc3\xb2ng m\xe1\xbb\x99t\r\nD\xc3\xb2ng hai\r\n"
-		 "--" B "\r\n"
-		 CD "name=\"giay_to\"; filename=\"don xin.pdf\"\r\n"
-		 "Content-Type: application/pdf\r\n"
-		 "\r\n");
+	buf_adds(b, "--" B "\r\n" CD "name=\"ho_ten\"\r\n"
+		    "\r\n"
+		    "Nguy\xe1\xbb\x85n Th\xe1\xbb\x8b Minh Khai\r\n"
+		    "--" B "\r\n" CD "name=\"ghi_chu\"\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "\r\n"
+		    "D\xc3\xb2ng m\xe1\xbb\x99t\r\nD\xc3\xb2ng hai\r\n"
+		    "--" B "\r\n" CD "name=\"giay_to\"; filename=\"don xin.pdf\"\r\n"
+		    "Content-Type: application/pdf\r\n"
+		    "\r\n");
 	buf_add(b, file_data, FILE_LEN);
 	buf_adds(b, "\r\n--" B "--\r\n");
 }
@@ -233,7 +236,8 @@ static void test_basic(void **state)
 	assert_int_equal(r.fields.n, 2);
 	assert_string_equal(r.fields.head->key, "ho_ten");
 	assert_string_equal(kvlist_get(&r.fields, "ho_ten"), "Nguy\xe1\xbb\x85n Th\xe1\xbb\x8b Minh Khai");
-	assert_string_equal(kvlist_get(&r.fields, "ghi_chu"), "D\xc3\xb2ng m\xe1\xbb\x99t\r\nD\xc3\xb2ng hai");
+	assert_string_equal(kvlist_get(&r.fields, "ghi_chu"),
+			    "D\xc3\xb2ng m\xe1\xbb\x99t\r\nD\xc3\xb2ng hai");
 	assert_int_equal(r.fields.tail->val_len, strlen("D\xc3\xb2ng m\xe1\xbb\x99t\r\nD\xc3\xb2ng hai"));
 
 	u = r.files;
@@ -269,10 +273,10 @@ static void test_basic(void **state)
 static void test_vietnamese(void **state)
 {
 	static const char *const vals[] = {
-		"Th\xe1\xbb\xa7 t\xe1\xbb\xa5\x63 h\xc3\xa0nh ch\xc3\xadnh",	/* Thủ tục hành chính */
+		"Th\xe1\xbb\xa7 t\xe1\xbb\xa5\x63 h\xc3\xa0nh ch\xc3\xadnh", /* Thủ tục hành chính */
 		("\xc4\x90\xe1\xbb\x8b\x61 ch\xe1\xbb\x89: 12 Tr\xe1\xba\xa7n H\xc6\xb0ng \xc4\x90\xe1\xba\xa1o, "
 		 "Q. Ho\xc3\xa0n Ki\xe1\xba\xbfm, H\xc3\xa0 N\xe1\xbb\x99i"),
-		"\xe1\xbb\xb0\xe1\xbb\xb2\xe1\xbb\xb4\xe1\xbb\xb6\xe1\xbb\xb8",	/* ỰỲỴỶỸ */
+		"\xe1\xbb\xb0\xe1\xbb\xb2\xe1\xbb\xb4\xe1\xbb\xb6\xe1\xbb\xb8", /* ỰỲỴỶỸ */
 		"",
 	};
 	struct buf b = BUF_INIT;
@@ -281,7 +285,8 @@ static void test_vietnamese(void **state)
 	size_t i;
 
 	for (i = 0; i < 4; i++)
-		buf_addf(&b, "--" B "\r\n" CD "name=\"tr\xc6\xb0\xe1\xbb\x9dng_%zu\"\r\n\r\n%s\r\n", i, vals[i]);
+		buf_addf(&b, "--" B "\r\n" CD "name=\"tr\xc6\xb0\xe1\xbb\x9dng_%zu\"\r\n\r\n%s\r\n", i,
+			 vals[i]);
 	buf_adds(&b, "--" B "--");
 	assert_int_equal(run(&r, CT, b.ptr, b.len, &big_limits, 0), MP_OK);
 	assert_int_equal(r.fields.n, 4);
@@ -365,7 +370,7 @@ static void test_truncated(void **state)
 	size_t end, cut;
 
 	build_form(&b);
-	end = b.len - 2;	/* the epilogue is the final CRLF */
+	end = b.len - 2; /* the epilogue is the final CRLF */
 	for (cut = 0; cut < end; cut++) {
 		assert_int_equal(run(&r, CT, b.ptr, cut, &big_limits, cut % 5 + 1), MP_ETRUNC);
 		assert_int_equal(r.feed_rc, MP_OK);
@@ -458,12 +463,14 @@ static void test_boundary(void **state)
 
 	/* quoted boundaries with the characters a token cannot hold */
 	body = "--a b:c=d?\r\n" CD "name=x\r\n\r\nv\r\n--a b:c=d?--";
-	assert_int_equal(run(&r, "multipart/form-data; boundary=\"a b:c=d?\"", body, strlen(body), &lim, 1), MP_OK);
+	assert_int_equal(run(&r, "multipart/form-data; boundary=\"a b:c=d?\"", body, strlen(body), &lim, 1),
+			 MP_OK);
 	assert_string_equal(kvlist_get(&r.fields, "x"), "v");
 	multipart_free(r.mp, 0);
 	/* the boundary in the body is case-sensitive */
 	body = "--abc\r\n" CD "name=x\r\n\r\nv\r\n--abc--";
-	assert_int_equal(run(&r, "multipart/form-data; boundary=AbC", body, strlen(body), &lim, 0), MP_ETRUNC);
+	assert_int_equal(run(&r, "multipart/form-data; boundary=AbC", body, strlen(body), &lim, 0),
+			 MP_ETRUNC);
 	multipart_free(r.mp, 0);
 }
 
@@ -521,9 +528,12 @@ static void test_limits(void **state)
 	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a\r\n\r\n123456\r\n--" B "--", &lim), MP_ETOOBIG);
 	multipart_free(r.mp, 0);
 	/* the limit is per field, and a file is not a field */
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a\r\n\r\n12345\r\n--" B "\r\n"
-				 CD "name=b\r\n\r\n12345\r\n--" B "\r\n"
-				 CD "name=c; filename=f\r\n\r\n1234567890\r\n--" B "--", &lim), MP_OK);
+	assert_int_equal(run_str(&r,
+				 "--" B "\r\n" CD "name=a\r\n\r\n12345\r\n--" B "\r\n" CD
+				 "name=b\r\n\r\n12345\r\n--" B "\r\n" CD
+				 "name=c; filename=f\r\n\r\n1234567890\r\n--" B "--",
+				 &lim),
+			 MP_OK);
 	multipart_free(r.mp, 0);
 	lim.max_field = 0;
 	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a\r\n\r\n\r\n--" B "--", &lim), MP_OK);
@@ -533,16 +543,23 @@ static void test_limits(void **state)
 	/* a file: exactly max_file passes */
 	lim = big_limits;
 	lim.max_file = 10;
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=f; filename=a\r\n\r\n1234567890\r\n--" B "--", &lim), MP_OK);
+	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=f; filename=a\r\n\r\n1234567890\r\n--" B "--",
+				 &lim),
+			 MP_OK);
 	assert_int_equal(r.files->size, 10);
 	multipart_free(r.mp, 0);
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=f; filename=a\r\n\r\n12345678901\r\n--" B "--", &lim), MP_ETOOBIG);
+	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=f; filename=a\r\n\r\n12345678901\r\n--" B "--",
+				 &lim),
+			 MP_ETOOBIG);
 	assert_int_equal(spool_count(), 1);
 	multipart_free(r.mp, 0);
 	assert_int_equal(spool_count(), 0);
 	/* each file has its own allowance */
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=f; filename=a\r\n\r\n1234567890\r\n--" B "\r\n"
-				 CD "name=g; filename=b\r\n\r\n1234567890\r\n--" B "--", &lim), MP_OK);
+	assert_int_equal(run_str(&r,
+				 "--" B "\r\n" CD "name=f; filename=a\r\n\r\n1234567890\r\n--" B "\r\n" CD
+				 "name=g; filename=b\r\n\r\n1234567890\r\n--" B "--",
+				 &lim),
+			 MP_OK);
 	assert_int_equal(r.files->next->size, 10);
 	multipart_free(r.mp, 0);
 
@@ -609,7 +626,8 @@ static void test_filenames(void **state)
 	check_filename("form-data; name=\"f\"; filename=\"\"", "");
 	check_filename("form-data; name=\"f\"; filename=\"say \\\"hi\\\".txt\"", "say \"hi\".txt");
 	check_filename("form-data; name=\"f\"; filename=\"a;b=c.txt\"", "a;b=c.txt");
-	check_filename("form-data; name=\"f\"; filename=\"t\xe1\xbb\x87p tin.txt\"", "t\xe1\xbb\x87p tin.txt");
+	check_filename("form-data; name=\"f\"; filename=\"t\xe1\xbb\x87p tin.txt\"",
+		       "t\xe1\xbb\x87p tin.txt");
 	check_filename("form-data; name=f; filename=plain.txt", "plain.txt");
 	check_filename("FORM-DATA ; NAME=\"f\" ; FileName = \"x\" ;", "x");
 	check_filename("form-data; filename=\"r.txt\"; name=\"f\"; filename*=UTF-8''y.txt", "r.txt");
@@ -620,11 +638,14 @@ static void test_part_content_type(void **state)
 {
 	struct run r;
 
-	assert_int_equal(run_str(&r, "--" B "\r\n"
+	assert_int_equal(run_str(&r,
+				 "--" B "\r\n"
 				 "content-disposition: form-data; name=\"f\"; filename=\"a.png\"\r\n"
 				 "CONTENT-TYPE:image/png \r\n"
 				 "X-Other: ignored\r\n"
-				 "\r\n\x89PNG\r\n--" B "--", &big_limits), MP_OK);
+				 "\r\n\x89PNG\r\n--" B "--",
+				 &big_limits),
+			 MP_OK);
 	assert_string_equal(r.files->content_type, "image/png");
 	assert_int_equal(r.files->size, 4);
 	multipart_free(r.mp, 0);
@@ -634,11 +655,13 @@ static void test_preamble_epilogue(void **state)
 {
 	struct run r;
 
-	assert_int_equal(run_str(&r, "This is the preamble.\r\nIt has --" B "x in it? no: -- and \r\n-\r\n"
+	assert_int_equal(run_str(&r,
+				 "This is the preamble.\r\nIt has --" B "x in it? no: -- and \r\n-\r\n"
 				 "--" B "\t \r\n" CD "name=a\r\n\r\n1\r\n"
 				 "--" B "  \r\n" CD "name=b\r\n\r\n2\r\n"
 				 "--" B "--\r\nEpilogue with --" B "\r\n" CD "name=c\r\n\r\n3\r\n--" B "--",
-				 &big_limits), MP_OK);
+				 &big_limits),
+			 MP_OK);
 	assert_int_equal(r.fields.n, 2);
 	assert_string_equal(kvlist_get(&r.fields, "a"), "1");
 	assert_string_equal(kvlist_get(&r.fields, "b"), "2");
@@ -646,7 +669,8 @@ static void test_preamble_epilogue(void **state)
 	multipart_free(r.mp, 0);
 
 	/* a body opening with CRLF before the first delimiter */
-	assert_int_equal(run_str(&r, "\r\n--" B "\r\n" CD "name=a\r\n\r\n1\r\n--" B "--", &big_limits), MP_OK);
+	assert_int_equal(run_str(&r, "\r\n--" B "\r\n" CD "name=a\r\n\r\n1\r\n--" B "--", &big_limits),
+			 MP_OK);
 	assert_string_equal(kvlist_get(&r.fields, "a"), "1");
 	multipart_free(r.mp, 0);
 
@@ -741,14 +765,18 @@ static void test_utf8(void **state)
 	/* a NUL in a text field; binary in a file is fine */
 	assert_int_equal(run(&r, CT, "--" B "\r\n" CD "name=a\r\n\r\na\0b\r\n--" B "--",
 			     strlen("--" B "\r\n" CD "name=a\r\n\r\na") + 2 + strlen("\r\n--" B "--"),
-			     &big_limits, 0), MP_EUTF8);
+			     &big_limits, 0),
+			 MP_EUTF8);
 	multipart_free(r.mp, 0);
 	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a; filename=b\r\n\r\n\xc3\x28\x01\r\n--" B "--",
-				 &big_limits), MP_OK);
+				 &big_limits),
+			 MP_OK);
 	assert_int_equal(r.files->size, 3);
 	multipart_free(r.mp, 0);
 	/* tab, CR and LF are text */
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a\r\n\r\n\t1\r\n2\n3\r4\r\n--" B "--", &big_limits), MP_OK);
+	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a\r\n\r\n\t1\r\n2\n3\r4\r\n--" B "--",
+				 &big_limits),
+			 MP_OK);
 	assert_string_equal(kvlist_get(&r.fields, "a"), "\t1\r\n2\n3\r4");
 	multipart_free(r.mp, 0);
 	assert_int_equal(spool_count(), 0);
@@ -760,7 +788,9 @@ static void test_keep(void **state)
 	char *path;
 	struct stat st;
 
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a; filename=b\r\n\r\nkept\r\n--" B "--", &big_limits), MP_OK);
+	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a; filename=b\r\n\r\nkept\r\n--" B "--",
+				 &big_limits),
+			 MP_OK);
 	path = strdup(r.files->path);
 	multipart_free(r.mp, 1);
 	assert_int_equal(stat(path, &st), 0);
@@ -769,8 +799,11 @@ static void test_keep(void **state)
 	free(path);
 
 	/* a file that fails a limit is never kept */
-	assert_int_equal(run_str(&r, "--" B "\r\n" CD "name=a; filename=b\r\n\r\nkept\r\n--" B "\r\n"
-				 CD "name=c\r\n\r\n\xff\r\n--" B "--", &big_limits), MP_EUTF8);
+	assert_int_equal(run_str(&r,
+				 "--" B "\r\n" CD "name=a; filename=b\r\n\r\nkept\r\n--" B "\r\n" CD
+				 "name=c\r\n\r\n\xff\r\n--" B "--",
+				 &big_limits),
+			 MP_EUTF8);
 	assert_int_equal(spool_count(), 1);
 	multipart_free(r.mp, 1);
 	assert_int_equal(spool_count(), 0);

@@ -128,35 +128,35 @@ static void test_utf8_valid(void **state)
 		{ "abc", 3, 1 },
 		{ "\0", 1, 1 },
 		{ "Ti\xe1\xba\xbfng Vi\xe1\xbb\x87t", 14, 1 },
-		{ "\xc2\x80", 2, 1 },		/* U+0080 */
-		{ "\xdf\xbf", 2, 1 },		/* U+07FF */
-		{ "\xe0\xa0\x80", 3, 1 },	/* U+0800 */
-		{ "\xed\x9f\xbf", 3, 1 },	/* U+D7FF */
-		{ "\xee\x80\x80", 3, 1 },	/* U+E000 */
-		{ "\xef\xbf\xbf", 3, 1 },	/* U+FFFF */
-		{ "\xf0\x90\x80\x80", 4, 1 },	/* U+10000 */
-		{ "\xf4\x8f\xbf\xbf", 4, 1 },	/* U+10FFFF */
-		{ "\x80", 1, 0 },		/* lone continuation */
+		{ "\xc2\x80", 2, 1 },	      /* U+0080 */
+		{ "\xdf\xbf", 2, 1 },	      /* U+07FF */
+		{ "\xe0\xa0\x80", 3, 1 },     /* U+0800 */
+		{ "\xed\x9f\xbf", 3, 1 },     /* U+D7FF */
+		{ "\xee\x80\x80", 3, 1 },     /* U+E000 */
+		{ "\xef\xbf\xbf", 3, 1 },     /* U+FFFF */
+		{ "\xf0\x90\x80\x80", 4, 1 }, /* U+10000 */
+		{ "\xf4\x8f\xbf\xbf", 4, 1 }, /* U+10FFFF */
+		{ "\x80", 1, 0 },	      /* lone continuation */
 		{ "\xbf", 1, 0 },
-		{ "\xc0\x80", 2, 0 },		/* overlong NUL */
-		{ "\xc1\xbf", 2, 0 },		/* overlong */
-		{ "\xc0\xaf", 2, 0 },		/* overlong '/' */
-		{ "\xe0\x80\xaf", 3, 0 },	/* overlong '/' */
-		{ "\xe0\x9f\xbf", 3, 0 },	/* overlong U+07FF */
-		{ "\xf0\x8f\xbf\xbf", 4, 0 },	/* overlong U+FFFF */
-		{ "\xf0\x80\x80\xaf", 4, 0 },	/* overlong '/' */
-		{ "\xed\xa0\x80", 3, 0 },	/* U+D800 */
-		{ "\xed\xbf\xbf", 3, 0 },	/* U+DFFF */
-		{ "\xf4\x90\x80\x80", 4, 0 },	/* U+110000 */
+		{ "\xc0\x80", 2, 0 },	      /* overlong NUL */
+		{ "\xc1\xbf", 2, 0 },	      /* overlong */
+		{ "\xc0\xaf", 2, 0 },	      /* overlong '/' */
+		{ "\xe0\x80\xaf", 3, 0 },     /* overlong '/' */
+		{ "\xe0\x9f\xbf", 3, 0 },     /* overlong U+07FF */
+		{ "\xf0\x8f\xbf\xbf", 4, 0 }, /* overlong U+FFFF */
+		{ "\xf0\x80\x80\xaf", 4, 0 }, /* overlong '/' */
+		{ "\xed\xa0\x80", 3, 0 },     /* U+D800 */
+		{ "\xed\xbf\xbf", 3, 0 },     /* U+DFFF */
+		{ "\xf4\x90\x80\x80", 4, 0 }, /* U+110000 */
 		{ "\xf5\x80\x80\x80", 4, 0 },
 		{ "\xf8\x88\x80\x80\x80", 5, 0 },
 		{ "\xfe", 1, 0 },
 		{ "\xff", 1, 0 },
-		{ "\xc3", 1, 0 },		/* truncated */
+		{ "\xc3", 1, 0 }, /* truncated */
 		{ "\xe1\x80", 2, 0 },
 		{ "\xf0\x90\x80", 3, 0 },
 		{ "a\xc3", 2, 0 },
-		{ "\xc3(", 2, 0 },		/* bad continuation */
+		{ "\xc3(", 2, 0 }, /* bad continuation */
 		{ "\xe1\x80(", 3, 0 },
 		{ "\xf0\x90(\x80", 4, 0 },
 		{ "\xf0\x90\x80(", 4, 0 },
@@ -216,7 +216,8 @@ static void test_form_basic(void **state)
 	check_kv(l.head, "a", "1");
 	check_kv(l.head->next, "b", "2");
 
-	assert_int_equal(form("ho_ten=Tr%E1%BA%A7n+Th%E1%BB%8B+B&dia+chi=H%C3%A0+N%E1%BB%99i", 10, 100, &l), PARSE_OK);
+	assert_int_equal(form("ho_ten=Tr%E1%BA%A7n+Th%E1%BB%8B+B&dia+chi=H%C3%A0+N%E1%BB%99i", 10, 100, &l),
+			 PARSE_OK);
 	assert_string_equal(kvlist_get(&l, "ho_ten"), "Tr\xe1\xba\xa7n Th\xe1\xbb\x8b B");
 	assert_string_equal(kvlist_get(&l, "dia chi"), "H\xc3\xa0 N\xe1\xbb\x99i");
 
@@ -359,7 +360,9 @@ static void test_cookie_malformed(void **state)
 	char big[5000];
 
 	assert_int_equal(cookies("noeq; =v; b@d=1; ok=2; x=a b; q=\"x; c=a,b; "
-				 "d=a\\b; e=\"q\"q\"; f=\x01; g=\xc3\xa0", &l), PARSE_OK);
+				 "d=a\\b; e=\"q\"q\"; f=\x01; g=\xc3\xa0",
+				 &l),
+			 PARSE_OK);
 	assert_int_equal(l.n, 1);
 	check_kv(l.head, "ok", "2");
 	/* a NUL is not a cookie-octet: that piece is skipped */

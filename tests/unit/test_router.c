@@ -101,8 +101,7 @@ static void test_param(void **state)
 	assert_string_equal(param("code"), "2.000001");
 
 	/* two parameters */
-	assert_int_equal(match(HTTP_GET, "/ho-so/H12.34-260101-0001/tep/don đề nghị.pdf", NULL),
-			 R_FILE);
+	assert_int_equal(match(HTTP_GET, "/ho-so/H12.34-260101-0001/tep/don đề nghị.pdf", NULL), R_FILE);
 	assert_int_equal(req.nparams, 2);
 	assert_string_equal(param("id"), "H12.34-260101-0001");
 	assert_string_equal(param("name"), "don đề nghị.pdf");

@@ -23,7 +23,7 @@ struct fixture {
 	char dir[64];
 	char path[128];
 	struct db *db;
-	struct db *other;   /* a second connection, when a test needs one */
+	struct db *other; /* a second connection, when a test needs one */
 };
 
 static int setup(void **state)
@@ -117,8 +117,8 @@ static int64_t scalar(struct db *db, const char *sql)
 static int table_exists(struct db *db, const char *name)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-			  "s", name);
+	int rc =
+		db_query(db, &st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", "s", name);
 	if (rc < 0)
 		fail_msg("sqlite_master: %s", db_errmsg(db));
 	if (rc == DB_ROW)
@@ -205,26 +205,23 @@ static void test_bind_types(void **state)
 	const void *p;
 	size_t len = 0;
 
-	exec_ok(db,
-		"CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)");
-	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)",
-				 "irsbn", (int64_t)INT64_MAX, 3.25, vi, (const void *)blob,
-				 sizeof(blob)),
+	exec_ok(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)");
+	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
+				 (int64_t)INT64_MAX, 3.25, vi, (const void *)blob, sizeof(blob)),
 			 DB_DONE);
 	assert_int_equal(db_last_id(db), 1);
 	/* 's' with NULL binds SQL NULL */
-	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)",
-				 "irsbn", (int64_t)INT64_MIN, -0.5, (const char *)NULL,
-				 (const void *)"\0\0\0", (size_t)3),
+	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
+				 (int64_t)INT64_MIN, -0.5, (const char *)NULL, (const void *)"\0\0\0",
+				 (size_t)3),
 			 DB_DONE);
 	assert_int_equal(db_last_id(db), 2);
 	assert_int_equal(db_changes(db), 1);
 
-	assert_int_equal(
-		db_query(db, &st,
-			 "SELECT i, r, s, b, n, typeof(s), typeof(b), length(b) FROM t ORDER BY id",
-			 NULL),
-		DB_ROW);
+	assert_int_equal(db_query(db, &st,
+				  "SELECT i, r, s, b, n, typeof(s), typeof(b), length(b) FROM t ORDER BY id",
+				  NULL),
+			 DB_ROW);
 	assert_true(db_col_int(st, 0) == INT64_MAX);
 	assert_true(db_col_real(st, 1) == 3.25);
 	assert_string_equal(db_col_text(st, 2), vi);
@@ -249,14 +246,12 @@ static void test_bind_types(void **state)
 	assert_int_equal(db_step(st), DB_DONE);
 
 	/* the Vietnamese text finds its row byte for byte */
-	assert_int_equal(db_query(db, &st, "SELECT id, length(s) FROM t WHERE s = ?", "s", vi),
-			 DB_ROW);
+	assert_int_equal(db_query(db, &st, "SELECT id, length(s) FROM t WHERE s = ?", "s", vi), DB_ROW);
 	assert_int_equal(db_col_int(st, 0), 1);
 	/* length() counts characters: the UTF-8 went in as UTF-8 */
 	assert_int_equal(db_col_int(st, 1), 56);
 	finish(st);
-	assert_int_equal(db_query(db, &st, "SELECT id FROM t WHERE s = ?", "s", "Nguyen Thi Anh"),
-			 DB_DONE);
+	assert_int_equal(db_query(db, &st, "SELECT id FROM t WHERE s = ?", "s", "Nguyen Thi Anh"), DB_DONE);
 	assert_int_equal(db_query(db, &st, "SELECT id FROM t WHERE b = ?", "b", (const void *)blob,
 				  sizeof(blob)),
 			 DB_ROW);
@@ -298,15 +293,14 @@ static void test_query_rows(void **state)
 	exec_ok(db, "CREATE TABLE n (x INTEGER)");
 	for (int64_t i = 1; i <= 5; i++)
 		assert_int_equal(db_exec(db, "INSERT INTO n (x) VALUES (?)", "i", i), DB_DONE);
-	for (rc = db_query(db, &st, "SELECT x FROM n WHERE x > ? ORDER BY x", "i", (int64_t)1);
-	     rc == DB_ROW; rc = db_step(st)) {
+	for (rc = db_query(db, &st, "SELECT x FROM n WHERE x > ? ORDER BY x", "i", (int64_t)1); rc == DB_ROW;
+	     rc = db_step(st)) {
 		n++;
 		assert_int_equal(db_col_int(st, 0), n + 1);
 	}
 	assert_int_equal(rc, DB_DONE);
 	assert_int_equal(n, 4);
-	assert_int_equal(db_query(db, &st, "SELECT x FROM n WHERE x > ?", "i", (int64_t)5),
-			 DB_DONE);
+	assert_int_equal(db_query(db, &st, "SELECT x FROM n WHERE x > ?", "i", (int64_t)5), DB_DONE);
 }
 
 static void test_stmt_cache(void **state)
@@ -396,11 +390,9 @@ static void test_constraints(void **state)
 	assert_int_equal(db_exec(db, ins_child, "ii", (int64_t)1, (int64_t)99), DB_CONSTRAINT);
 	assert_non_null(strstr(db_errmsg(db), "FOREIGN KEY"));
 	assert_int_equal(scalar(db, "SELECT count(*) FROM child"), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO parent (id) VALUES (?)", "i", (int64_t)99),
-			 DB_DONE);
+	assert_int_equal(db_exec(db, "INSERT INTO parent (id) VALUES (?)", "i", (int64_t)99), DB_DONE);
 	assert_int_equal(db_exec(db, ins_child, "ii", (int64_t)1, (int64_t)99), DB_DONE);
-	assert_int_equal(db_exec(db, "DELETE FROM parent WHERE id = ?", "i", (int64_t)99),
-			 DB_CONSTRAINT);
+	assert_int_equal(db_exec(db, "DELETE FROM parent WHERE id = ?", "i", (int64_t)99), DB_CONSTRAINT);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM parent"), 1);
 
 	/* inside a transaction, a violation undoes only its own statement */
@@ -452,12 +444,10 @@ static void test_transactions(void **state)
 }
 
 static const struct migration three[] = {
-	{ 1, "0001_a.sql",
-	  "CREATE TABLE a (x INTEGER PRIMARY KEY); INSERT INTO a (x) VALUES (1);" },
+	{ 1, "0001_a.sql", "CREATE TABLE a (x INTEGER PRIMARY KEY); INSERT INTO a (x) VALUES (1);" },
 	{ 2, "0002_b.sql",
 	  "CREATE TABLE b (y INTEGER REFERENCES a (x)); INSERT INTO b (y) SELECT x FROM a;" },
-	{ 3, "0003_c.sql",
-	  "ALTER TABLE a ADD COLUMN z INTEGER; UPDATE a SET z = (SELECT count(*) FROM b);" },
+	{ 3, "0003_c.sql", "ALTER TABLE a ADD COLUMN z INTEGER; UPDATE a SET z = (SELECT count(*) FROM b);" },
 	{ 4, "0004_d.sql", "CREATE TABLE d (w TEXT);" },
 };
 
@@ -478,11 +468,10 @@ static void test_migrate_apply(void **state)
 	assert_int_equal(scalar(db, "SELECT z FROM a WHERE x = 1"), 1);
 
 	/* each one recorded with its name */
-	assert_int_equal(
-		db_query(db, &st,
-			 "SELECT version, name, applied_at FROM schema_version ORDER BY version",
-			 NULL),
-		DB_ROW);
+	assert_int_equal(db_query(db, &st,
+				  "SELECT version, name, applied_at FROM schema_version ORDER BY version",
+				  NULL),
+			 DB_ROW);
 	for (int i = 0; i < 3; i++) {
 		if (i)
 			assert_int_equal(db_step(st), DB_ROW);
@@ -511,8 +500,7 @@ static void test_migrate_apply(void **state)
 static void test_migrate_failure(void **state)
 {
 	static const struct migration bad[] = {
-		{ 1, "0001_a.sql",
-		  "CREATE TABLE a (x INTEGER PRIMARY KEY); INSERT INTO a (x) VALUES (1);" },
+		{ 1, "0001_a.sql", "CREATE TABLE a (x INTEGER PRIMARY KEY); INSERT INTO a (x) VALUES (1);" },
 		{ 2, "0002_broken.sql",
 		  "CREATE TABLE b (y INTEGER);"
 		  "INSERT INTO b (y) VALUES (1);"
@@ -600,8 +588,7 @@ static void test_migrate_run(void **state)
 	assert_int_equal(migrate_version(db), list[n - 1].version);
 	assert_true(migrate_version(db) >= 1);
 	assert_true(table_exists(db, "counters"));
-	assert_int_equal(db_query(db, &st, "SELECT name FROM schema_version WHERE version = 1",
-				  NULL),
+	assert_int_equal(db_query(db, &st, "SELECT name FROM schema_version WHERE version = 1", NULL),
 			 DB_ROW);
 	assert_string_equal(db_col_text(st, 0), "0001_init.sql");
 	finish(st);
@@ -618,11 +605,10 @@ static void test_migrate_run(void **state)
 	 */
 	fx->other = db_open(fx->path, NULL);
 	assert_non_null(fx->other);
-	assert_int_equal(
-		db_exec(fx->other,
-			"INSERT INTO counters (name, scope, period, value) VALUES ('x', '', '', 5)",
-			NULL),
-		DB_DONE);
+	assert_int_equal(db_exec(fx->other,
+				 "INSERT INTO counters (name, scope, period, value) VALUES ('x', '', '', 5)",
+				 NULL),
+			 DB_DONE);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM counters"), 1);
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_rollback(db), 0);
@@ -699,8 +685,7 @@ static void test_counter_rollback(void **state)
 		assert_int_equal(db_begin(db), 0);
 		assert_int_equal(counter_next(db, "dossier", "X", "2026", &v), 0);
 		assert_int_equal(v, 2);
-		assert_int_equal(db_exec(db, "INSERT INTO dossier (code) VALUES (?)", "s", "X-2"),
-				 DB_DONE);
+		assert_int_equal(db_exec(db, "INSERT INTO dossier (code) VALUES (?)", "s", "X-2"), DB_DONE);
 		assert_int_equal(db_rollback(db), 0);
 		assert_int_equal(peek(db, "dossier", "X", "2026"), 1);
 	}
@@ -736,7 +721,7 @@ static void test_counter_peek_snapshot(void **state)
 	assert_int_equal(peek(b, "dossier", "Z", "2026"), 3);
 }
 
-#define WORKERS 4
+#define WORKERS	   4
 #define PER_WORKER 200
 
 struct worker {
@@ -767,8 +752,8 @@ static void *worker_run(void *arg)
 			if (!rc)
 				rc = counter_next(db, "dossier", "H12.34", "2026", &v);
 			if (!rc)
-				rc = db_exec(db, "INSERT INTO taken (n, worker) VALUES (?, ?)",
-					     "ii", v, (int64_t)w->id);
+				rc = db_exec(db, "INSERT INTO taken (n, worker) VALUES (?, ?)", "ii", v,
+					     (int64_t)w->id);
 			if (!rc)
 				rc = db_commit(db);
 			if (!rc)
@@ -901,8 +886,8 @@ static void *writer_run(void *arg)
 		return NULL;
 	}
 	while (!atomic_load(&w->stop) && mono_seconds() < end) {
-		int rc = db_exec(db, "INSERT INTO log (v) VALUES (?)", "i",
-				 (int64_t)atomic_load(&w->written));
+		int rc =
+			db_exec(db, "INSERT INTO log (v) VALUES (?)", "i", (int64_t)atomic_load(&w->written));
 		if (rc == DB_BUSY)
 			continue;
 		if (rc) {
@@ -934,9 +919,8 @@ static void test_backup(void **state)
 	int fd, rc, during;
 	double took, quiet;
 	static unsigned char payload[4000];
-	static const char check_sql[] =
-		"SELECT count(*) FROM data"
-		" WHERE hex(substr(payload, 2, 1)) = printf('%02X', (id - 1) % 256)";
+	static const char check_sql[] = "SELECT count(*) FROM data"
+					" WHERE hex(substr(payload, 2, 1)) = printf('%02X', (id - 1) % 256)";
 
 	exec_ok(db, "CREATE TABLE data (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);"
 		    "CREATE TABLE log (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
@@ -986,8 +970,8 @@ static void test_backup(void **state)
 	assert_null(err);
 	if (w.err)
 		fail_msg("writer failed with %d: %s", w.err, w.errmsg);
-	print_message("# backup took %.2f s (%.2f s alone), %d rows written meanwhile\n", took,
-		      quiet, during);
+	print_message("# backup took %.2f s (%.2f s alone), %d rows written meanwhile\n", took, quiet,
+		      during);
 	/* writers were not held off while the copy ran */
 	assert_true(during > 0);
 	/*
@@ -1077,8 +1061,8 @@ static void *thread_conn_run(void *arg)
 	struct thread_conn *t = arg;
 	t->first = db_thread();
 	t->second = db_thread();
-	t->rc = t->first ? db_exec(t->first, "INSERT INTO th (x) VALUES (?)", "i", (int64_t)1) :
-			   DB_UNAVAILABLE;
+	t->rc = t->first ? db_exec(t->first, "INSERT INTO th (x) VALUES (?)", "i", (int64_t)1)
+			 : DB_UNAVAILABLE;
 	return NULL;
 }
 
@@ -1167,8 +1151,7 @@ int main(void)
 	const struct CMUnitTest counter_tests[] = {
 		cmocka_unit_test_setup_teardown(test_counter_sequence, setup_migrated, teardown),
 		cmocka_unit_test_setup_teardown(test_counter_rollback, setup_migrated, teardown),
-		cmocka_unit_test_setup_teardown(test_counter_peek_snapshot, setup_migrated,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_counter_peek_snapshot, setup_migrated, teardown),
 		cmocka_unit_test_setup_teardown(test_counter_concurrent, setup_migrated, teardown),
 	};
 	int failed = 0;

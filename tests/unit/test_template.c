@@ -71,8 +71,7 @@ static void run_spec_case(void **state)
 	const char *key;
 	json_t *val;
 
-	json_object_foreach(partials, key, val)
-		spec_add(c, key, val);
+	json_object_foreach(partials, key, val) spec_add(c, key, val);
 	spec_add(c, SPEC_MAIN, json_object_get(c->test, "template"));
 	assert_int_equal(tmpl_render(c->set, SPEC_MAIN, json_object_get(c->test, "data"), &c->out), 0);
 	assert_true(json_is_string(expected));
@@ -232,8 +231,9 @@ static void test_escape(void **state)
 
 	fx_add(f, "t", "{{x}}|{{{x}}}|{{&x}}|{{ x }}");
 	fx_ctx(f, "{\"x\": \"a&b<c>d\\\"e'f\"}");
-	fx_expect(f, "t", "a&amp;b&lt;c&gt;d&quot;e&#39;f|a&b<c>d\"e'f|a&b<c>d\"e'f|"
-			  "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+	fx_expect(f, "t",
+		  "a&amp;b&lt;c&gt;d&quot;e&#39;f|a&b<c>d\"e'f|a&b<c>d\"e'f|"
+		  "a&amp;b&lt;c&gt;d&quot;e&#39;f");
 
 	html_escape(&b, "&<>\"'", 5);
 	assert_string_equal(b.ptr, "&amp;&lt;&gt;&quot;&#39;");
@@ -464,16 +464,20 @@ static void test_inheritance_page(void **state)
 {
 	struct fx *f = *state;
 
-	fx_add(f, "layout", "<html>\n<head><title>{{$title}}motcua{{/title}}</title></head>\n"
-			    "<body>\n  {{$body}}\n  <p>empty</p>\n  {{/body}}\n</body>\n</html>\n");
-	fx_add(f, "page", "{{<layout}}\n{{$title}}{{name}} - motcua{{/title}}\n{{$body}}\n"
-			  "<ul>\n  {{#items}}\n  <li>{{.}}</li>\n  {{/items}}\n</ul>\n{{/body}}\n"
-			  "{{/layout}}\n");
+	fx_add(f, "layout",
+	       "<html>\n<head><title>{{$title}}motcua{{/title}}</title></head>\n"
+	       "<body>\n  {{$body}}\n  <p>empty</p>\n  {{/body}}\n</body>\n</html>\n");
+	fx_add(f, "page",
+	       "{{<layout}}\n{{$title}}{{name}} - motcua{{/title}}\n{{$body}}\n"
+	       "<ul>\n  {{#items}}\n  <li>{{.}}</li>\n  {{/items}}\n</ul>\n{{/body}}\n"
+	       "{{/layout}}\n");
 	fx_ctx(f, "{\"name\": \"Hồ sơ\", \"items\": [\"a\", \"<b>\"]}");
-	fx_expect(f, "page", "<html>\n<head><title>Hồ sơ - motcua</title></head>\n<body>\n"
-			     "  <ul>\n    <li>a</li>\n    <li>&lt;b&gt;</li>\n  </ul>\n</body>\n</html>\n");
-	fx_expect(f, "layout", "<html>\n<head><title>motcua</title></head>\n<body>\n"
-			       "  <p>empty</p>\n</body>\n</html>\n");
+	fx_expect(f, "page",
+		  "<html>\n<head><title>Hồ sơ - motcua</title></head>\n<body>\n"
+		  "  <ul>\n    <li>a</li>\n    <li>&lt;b&gt;</li>\n  </ul>\n</body>\n</html>\n");
+	fx_expect(f, "layout",
+		  "<html>\n<head><title>motcua</title></head>\n<body>\n"
+		  "  <p>empty</p>\n</body>\n</html>\n");
 }
 
 int main(void)

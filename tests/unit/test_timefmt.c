@@ -26,15 +26,14 @@ static int month_days(int y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-static void assert_civil(const struct civil *c, int y, int mo, int d, int h, int mi, int s,
-			 int wday)
+static void assert_civil(const struct civil *c, int y, int mo, int d, int h, int mi, int s, int wday)
 {
-	if (c->year != y || c->month != mo || c->day != d || c->hour != h || c->min != mi ||
-	    c->sec != s || c->wday != wday)
+	if (c->year != y || c->month != mo || c->day != d || c->hour != h || c->min != mi || c->sec != s ||
+	    c->wday != wday)
 		fail_msg("got %04d-%02d-%02d %02d:%02d:%02d wday %d, "
 			 "want %04d-%02d-%02d %02d:%02d:%02d wday %d",
-			 c->year, c->month, c->day, c->hour, c->min, c->sec, c->wday, y, mo, d, h,
-			 mi, s, wday);
+			 c->year, c->month, c->day, c->hour, c->min, c->sec, c->wday, y, mo, d, h, mi, s,
+			 wday);
 }
 
 static void test_anchors(void **state)
@@ -64,8 +63,7 @@ static void check_day(int y, int m, int d, int64_t days, int wday, int64_t secs)
 			 (long long)days_from_civil(y, m, d), (long long)days);
 	/* the day converts back to itself, at any time of the day */
 	time_to_civil(t, 0, &c);
-	assert_civil(&c, y, m, d, (int)(secs / 3600), (int)(secs % 3600 / 60), (int)(secs % 60),
-		     wday);
+	assert_civil(&c, y, m, d, (int)(secs / 3600), (int)(secs % 3600 / 60), (int)(secs % 60), wday);
 	if (time_from_civil(&c, 0) != t)
 		fail_msg("time_from_civil(%04d-%02d-%02d) did not round-trip", y, m, d);
 	/* midnight in Vietnam is 17:00 UTC the day before */
@@ -295,16 +293,11 @@ int main(void)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_anchors),
-		cmocka_unit_test(test_every_day_1900_2100),
-		cmocka_unit_test(test_known_instants),
-		cmocka_unit_test(test_vietnam_next_day),
-		cmocka_unit_test(test_weekday),
-		cmocka_unit_test(test_http_date),
-		cmocka_unit_test(test_iso8601),
-		cmocka_unit_test(test_clocks),
-		cmocka_unit_test(test_money),
-		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_anchors),	       cmocka_unit_test(test_every_day_1900_2100),
+		cmocka_unit_test(test_known_instants), cmocka_unit_test(test_vietnam_next_day),
+		cmocka_unit_test(test_weekday),	       cmocka_unit_test(test_http_date),
+		cmocka_unit_test(test_iso8601),	       cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_money),	       cmocka_unit_test(test_num),
 		cmocka_unit_test(test_small_output),
 	};
 	return cmocka_run_group_tests_name("timefmt", tests, NULL, NULL);
