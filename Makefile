@@ -42,7 +42,7 @@ bench:
 fuzz:
 	@scripts/deps.sh fuzz
 	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) --buildtype=debug \
-		-Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+		-Dfuzz=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(FUZZ_BUILD)
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

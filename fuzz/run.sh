@@ -16,7 +16,7 @@ for t in "$build"/fuzz/fuzz_*; do
 	cp "$root/fuzz/corpus/$name"/* "$work"/ 2>/dev/null
 	if "$t" -max_total_time="$secs" -artifact_prefix="$crashes/$name-" -print_final_stats=1 \
 		"$work" >"$build/$name.log" 2>&1; then
-		runs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /,"",$2); print $2}' "$build/$name.log")
+		runs=$(awk '/^stat::number_of_executed_units:/ {print $2}' "$build/$name.log")
 		echo "fuzz $name: ok, $runs runs in ${secs}s"
 	else
 		echo "fuzz $name: FAILED, see $build/$name.log and $crashes"
