@@ -99,7 +99,13 @@ int page_static(struct request *req)
 		resp_error(req, 404, "not_found", _("The page you asked for was not found."));
 		return 0;
 	}
-	send_file(req, f, "public, max-age=86400");
+	/* a URL carrying the current content tag never changes: cache it for a year */
+	{
+		const char *v = req_query(req, "v");
+		size_t vl = v ? strlen(v) : 0;
+		int current = vl >= 8 && !strncmp(f->etag + 1, v, vl) && f->etag[1 + vl] != '\0';
+		send_file(req, f, current ? "public, max-age=31536000, immutable" : "public, max-age=300");
+	}
 	return 0;
 }
 

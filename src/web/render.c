@@ -1,6 +1,8 @@
 /* render.c: the page context shared by every page, and rendering through the layout. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/embed.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
@@ -35,8 +37,27 @@ static void set_opt(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
+/* "/static/site.css?v=…": the content's tag in the URL, so the file can be cached for a year. */
+static json_t *asset_url(const char *name)
+{
+	char path[160], url[256];
+	const struct embed_file *f;
+	size_t n = 0;
+	snprintf(path, sizeof(path), "static/%s", name);
+	f = embed_find(path);
+	if (!f)
+		return json_sprintf("/static/%s", name);
+	for (const char *e = f->etag; *e && n < 12; e++)
+		if (*e != '"')
+			url[n++] = *e;
+	url[n] = '\0';
+	return json_sprintf("/static/%s?v=%s", name, url);
+}
+
 void render_init(struct app *app)
 {
+	app->assets_json =
+		json_pack("{s:o,s:o}", "css", asset_url("site.css"), "emblem", asset_url("emblem.svg"));
 	app->site_json = json_object();
 	set_opt(app->site_json, "name", app->site.name);
 	set_opt(app->site_json, "address", app->site.address);
@@ -61,6 +82,8 @@ void render_release(struct app *app)
 {
 	json_decref(app->site_json);
 	app->site_json = NULL;
+	json_decref(app->assets_json);
+	app->assets_json = NULL;
 	for (int l = 0; l < 2; l++)
 		for (size_t cur = 0; cur <= NAV_N; cur++) {
 			json_decref(app->nav[l][cur]);
@@ -81,6 +104,7 @@ json_t *page_context(struct request *req, const char *title)
 		if (is_current(nav_items[i].href, path))
 			cur = i;
 	json_object_set(ctx, "site", app->site_json);
+	json_object_set(ctx, "asset", app->assets_json);
 	json_object_set(ctx, "nav", app->nav[lang][cur]);
 	json_object_set_new(ctx, "lang", json_string(i18n_code(lang)));
 	json_object_set_new(ctx, lang == LANG_EN ? "lang_en" : "lang_vi", json_true());

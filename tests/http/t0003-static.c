@@ -90,6 +90,38 @@ static void test_css_etag_304(void **state)
 	buf_release(&src);
 }
 
+/* Pages link assets with their content tag; such a URL is cached for a year, a bare one briefly. */
+static void test_versioned_urls(void **state)
+{
+	struct http_resp r;
+	char url[256], h[256];
+	const char *p, *end;
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/", &r), 0);
+	p = strstr(r.body.ptr, "href=\"/static/site.css?v=");
+	assert_non_null(p);
+	p += 6;
+	end = strchr(p, '"');
+	assert_non_null(end);
+	snprintf(url, sizeof(url), "%.*s", (int)(end - p), p);
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, url, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Cache-Control", h, sizeof(h)));
+	assert_string_equal(h, "public, max-age=31536000, immutable");
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/static/site.css?v=0123456789ab", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(resp_hdr(&r, "Cache-Control", h, sizeof(h)));
+	assert_string_equal(h, "public, max-age=300");
+	resp_free(&r);
+}
+
 static void test_gzip_variant(void **state)
 {
 	struct http_resp r;
@@ -149,6 +181,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_css_etag_304),
+		cmocka_unit_test(test_versioned_urls),
 		cmocka_unit_test(test_gzip_variant),
 		cmocka_unit_test(test_favicon_and_robots),
 	};
