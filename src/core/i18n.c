@@ -169,9 +169,14 @@ int i18n_pick(const char *cookie, const char *accept)
 			while (n && tag[n - 1] == ' ')
 				tag[--n] = '\0';
 			if (semi) {
-				const char *qp = strstr(semi, "q=");
-				if (qp && qp < end)
-					q = strtod(qp + 2, NULL);
+				/* look for "q=" within this item only */
+				for (const char *qp = semi; qp + 1 < end; qp++)
+					if (qp[0] == 'q' && qp[1] == '=') {
+						q = strtod(qp + 2, NULL);
+						break;
+					}
+				if (!(q <= 1.0))
+					q = 1.0; /* "q=inf", "q=nan" */
 			}
 			l = i18n_from_code(tag);
 			if (l >= 0 && q > best_q && q > 0) {

@@ -162,6 +162,8 @@ struct server_config {
 	void (*on_begin)(struct request *req);
 	/* called before the handler: session, CSRF (web layer); non-zero = answered */
 	int (*before)(struct request *req);
+	/* called right after the handler (or `before`) answered: release database snapshots */
+	void (*handled)(struct request *req);
 	void (*after)(struct request *req); /* request done: free app state */
 	const char *csp;
 };

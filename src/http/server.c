@@ -216,9 +216,17 @@ void resp_static(struct request *req, int status, const char *content_type, cons
 
 void resp_redirect(struct request *req, const char *location)
 {
-	/* only local paths: "//host" or a scheme would be an open redirect */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	/*
+	 * Only local paths: "//host" or a scheme would be an open redirect, and
+	 * browsers drop tabs and newlines and read '\\' as '/' before resolving.
+	 */
+	if (location[0] != '/' || location[1] == '/')
 		location = "/";
+	for (const char *c = location; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\') {
+			location = "/";
+			break;
+		}
 	resp_header(req, "Location", location);
 	buf_reset(&req->out);
 	req->status = 303;
@@ -307,6 +315,18 @@ static void set_client_ip(struct request *req)
 	}
 }
 
+/* RFC 9110 token: 1*tchar, at most 32 of them. */
+static int method_is_token(const char *m)
+{
+	size_t n = 0;
+	for (; *m; m++, n++) {
+		unsigned char c = (unsigned char)*m;
+		if (n >= 32 || c <= 0x20 || c >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", c))
+			return 0;
+	}
+	return n > 0;
+}
+
 static int starts_with_ci(const char *s, const char *prefix)
 {
 	return !strncasecmp(s, prefix, strlen(prefix));
@@ -330,6 +350,25 @@ static void request_begin(struct request *req, const char *method)
 		req->raw_uri = "/";
 	q = strchr(req->raw_uri, '?');
 	req->query_string = q ? q + 1 : "";
+	/* the body's size first: every early answer depends on it */
+	req->content_type = req_header(req, "Content-Type");
+	cl = req_header(req, "Content-Length");
+	req->content_length = UINT64_MAX;
+	if (cl) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(cl, &end, 10);
+		if (errno || end == cl || *end)
+			early_error(req, 400, "bad_length", N_("The Content-Length header is not valid."));
+		req->content_length = v;
+	}
+	if (!method_is_token(method)) {
+		/* MHD takes any bytes up to the space; a method must be an RFC 9110 token */
+		req->method_name = "-";
+		early_error(req, 400, "bad_method", N_("This HTTP method is not supported."));
+		return;
+	}
+
 	req->is_api = !strncmp(req->raw_uri, "/api/", 5) || !strcmp(req->raw_uri, "/api");
 	if (req->raw_uri[0] != '/') {
 		early_error(req, 400, "bad_path", N_("The address is not valid."));
@@ -370,17 +409,6 @@ static void request_begin(struct request *req, const char *method)
 		return;
 	}
 
-	req->content_type = req_header(req, "Content-Type");
-	cl = req_header(req, "Content-Length");
-	req->content_length = UINT64_MAX;
-	if (cl) {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(cl, &end, 10);
-		if (errno || end == cl || *end)
-			early_error(req, 400, "bad_length", N_("The Content-Length header is not valid."));
-		req->content_length = v;
-	}
 	if (req->content_type && starts_with_ci(req->content_type, "multipart/form-data")) {
 		struct multipart_limits ml = { lim->max_field, lim->max_file, lim->max_upload,
 					       lim->max_fields };
@@ -509,7 +537,12 @@ static enum MHD_Result queue(struct request *req)
 	add_std_headers(req, r);
 	ret = MHD_queue_response(req->conn, (unsigned)req->status, r);
 	MHD_destroy_response(r);
-	req->queued = 1;
+	if (ret == MHD_YES) {
+		req->queued = 1;
+	} else {
+		req->bytes_sent = 0;
+		log_debug("event=queue_failed id=%s status=%d", req->id, req->status);
+	}
 	return ret;
 }
 
@@ -517,26 +550,25 @@ static void dispatch(struct request *req)
 {
 	const struct server *srv = req->srv;
 	i18n_set_lang(req->lang);
-	if (srv->cfg.before && srv->cfg.before(req))
-		return;
 	if (req->early_status) {
 		resp_error(req, req->early_status, req->early_code, _(req->early_msg));
 		return;
 	}
-	if (req->route->handler(req) && !req->status)
-		resp_error(req, 500, "internal", _("Internal server error, please try again later."));
+	if (!srv->cfg.before || !srv->cfg.before(req)) {
+		if (req->route->handler(req) && !req->status)
+			resp_error(req, 500, "internal", _("Internal server error, please try again later."));
+	}
+	if (srv->cfg.handled)
+		srv->cfg.handled(req);
 }
 
 /* Bytes of a refused body read and dropped before giving up on the connection. */
 #define DISCARD_MAX ((uint64_t)1 << 20)
 
-/* The body limit that applies to this request. */
-static uint64_t srv_limit(const struct request *req)
+static int expects_continue(struct request *req)
 {
-	const struct http_limits *lim = &req->srv->cfg.limits;
-	return req->mp || (req->content_type && starts_with_ci(req->content_type, "multipart/form-data"))
-		       ? lim->max_upload
-		       : lim->max_body;
+	const char *e = req_header(req, "Expect");
+	return e && !strcasecmp(e, "100-continue");
 }
 
 /* Answer an error before the body is read; MHD closes the connection after it. */
@@ -564,27 +596,29 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		req->conn = conn;
 		request_begin(req, method);
 		/*
-		 * Never answer on the first call (0.9.75 would drop keep-alive), with
-		 * one exception where that is what we want: a declared body far over
-		 * the limit is refused at once and the connection closed, unread.
+		 * libmicrohttpd 0.9.75 takes a response only on the first call (it
+		 * then closes the connection: keep-alive ends) or once the whole body
+		 * is in. So an error is answered at once only when the body is not
+		 * worth reading: declared far over the limit, or the client waits
+		 * for "100 Continue" before sending it. Otherwise the body is read
+		 * and dropped, and the answer comes at the end, on a live connection.
 		 */
-		if (req->early_status == 413 && req->content_length - srv_limit(req) > DISCARD_MAX)
+		if (req->early_status && (expects_continue(req) || (req->content_length != UINT64_MAX &&
+								    req->content_length > DISCARD_MAX)))
 			return answer_early(req);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!req->early_status && !req->queued)
+		if (!req->early_status)
 			body_feed(req, upload_data, *upload_data_size);
 		else
 			req->discarded += *upload_data_size;
 		*upload_data_size = 0; /* always consume, or MHD closes with an internal error */
-		/*
-		 * Over a limit: the rest of the body is read and dropped, so the client
-		 * (still sending) gets the answer instead of a reset connection; past
-		 * DISCARD_MAX it is answered at once and the connection closed.
-		 */
-		if (req->early_status && req->discarded > DISCARD_MAX && !req->queued)
-			return answer_early(req);
+		if (req->early_status && req->discarded > DISCARD_MAX) {
+			/* a chunked body that goes on and on: give up on the connection */
+			req->status = req->early_status;
+			return MHD_NO;
+		}
 		return MHD_YES;
 	}
 	if (req->queued)
@@ -762,6 +796,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req->mp)
 		multipart_free(req->mp, 0);
 	json_decref(req->json);
+	/* a pooled request must not keep the last body (passwords) in memory */
+	if (req->body.len)
+		explicit_bzero(req->body.ptr, req->body.len);
 	if (this_worker && this_worker->srv == srv && this_worker->npool < POOL_KEEP &&
 	    req->out.alloc <= (256u << 10) && req->body.alloc <= (64u << 10)) {
 		arena_reset(&req->arena);
@@ -840,17 +877,16 @@ struct server *server_start(const struct server_config *cfg, char **err)
 
 	srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 					  MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				  (uint16_t)cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR,
-				  (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-				  (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_TIMEOUT,
-				  (unsigned)cfg->limits.conn_timeout, MHD_OPTION_CONNECTION_LIMIT,
-				  (unsigned)cfg->limits.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				  (unsigned)cfg->limits.per_ip_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				  (size_t)cfg->limits.conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-				  (unsigned)1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-				  on_mhd_log, NULL, MHD_OPTION_END);
+				  (uint16_t)cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER,
+				  on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
+				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_URI_LOG_CALLBACK,
+				  on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
 	if (!srv->d) {
 		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", cfg->listen_host, cfg->port,
 			 errno ? strerror(errno) : "libmicrohttpd refused to start");

@@ -54,9 +54,23 @@ int migrate_apply(struct db *db, const struct migration *list, int n, int *appli
 		const struct migration *m = &list[i];
 		char now[32];
 		int rc;
+		if (i && m->version <= list[i - 1].version) {
+			set_err(err, "migration %s is out of order%s", m->name, "");
+			return DB_ERROR;
+		}
 		if (m->version <= current)
 			continue;
 		rc = db_begin(db);
+		if (!rc) {
+			/* another process may have applied it since we looked */
+			int now_at = migrate_version(db);
+			if (now_at >= m->version) {
+				db_rollback(db);
+				current = now_at;
+				continue;
+			}
+			rc = now_at < 0 ? now_at : 0;
+		}
 		if (!rc)
 			rc = db_exec_script(db, m->sql);
 		if (!rc) {
@@ -93,6 +107,9 @@ int migrate_embedded(const struct migration **out)
 			if (strncmp(name, "migrations/", 11) || !strstr(name, ".sql"))
 				continue;
 			list[n].name = name + 11;
+			/* NNNN_name.sql, four digits: anything else is a mistake in the tree */
+			if (strspn(list[n].name, "0123456789") != 4 || list[n].name[4] != '_')
+				BUG("migration file names are NNNN_name.sql");
 			list[n].version = (int)strtol(list[n].name, NULL, 10);
 			list[n].sql = (const char *)embed_files[i].data;
 			n++;

@@ -168,8 +168,8 @@ static void on_begin(struct request *req)
 	req->lang = i18n_pick(req_cookie(req, "lang"), req_header(req, "Accept-Language"));
 }
 
-/* After each request: end read snapshots left open by statements stopped on a row. */
-static void on_after(struct request *req)
+/* After each handler: end read snapshots left open by statements stopped on a row. */
+static void on_handled(struct request *req)
 {
 	struct db *db = db_thread_current();
 	(void)req;
@@ -252,14 +252,18 @@ int app_serve(const struct app_config *cfg)
 	}
 	db_thread_config(cfg->db);
 	the_app = &app;
-	log_async_start();
 
-	/* workers inherit this mask, so only the main thread takes the signals */
+	/*
+	 * Block the signals before any thread starts: threads inherit the mask,
+	 * so only the main thread (in sigwait) takes them, even a second one
+	 * during shutdown.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	log_async_start();
 
 	memset(&sc, 0, sizeof(sc));
 	parse_listen(cfg->listen, host, sizeof(host), &sc.port);
@@ -272,7 +276,7 @@ int app_serve(const struct app_config *cfg)
 	sc.nroutes = app_nroutes;
 	sc.error_page = page_error;
 	sc.on_begin = on_begin;
-	sc.after = on_after;
+	sc.handled = on_handled;
 	app.srv = server_start(&sc, &err);
 	if (!app.srv) {
 		log_error("event=listen msg=\"%s\"", err);

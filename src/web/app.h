@@ -38,8 +38,8 @@ struct app {
 	int64_t started_us; /* wall clock, for uptime */
 	/* parts of every page's context, built once (render_init) and shared read-only */
 	json_t *site_json;
-	json_t *assets_json;       /* URLs of static files with their content tag */
-	json_t *nav[2][8]; /* per language, per current item (last = none) */
+	json_t *assets_json; /* URLs of static files with their content tag */
+	json_t *nav[2][8];   /* per language, per current item (last = none) */
 };
 
 extern struct app *the_app;

@@ -26,7 +26,7 @@ int page_metrics(struct request *req)
 	struct buf *b = &req->out;
 	const char *classes[] = { "", "1xx", "2xx", "3xx", "4xx", "5xx" };
 
-	http_stats_get(the_app->srv, &s);
+	http_stats_get(req->srv, &s);
 	buf_reset(b);
 	buf_adds(b, "# HELP motcua_http_requests_total HTTP requests answered, by status class.\n"
 		    "# TYPE motcua_http_requests_total counter\n");

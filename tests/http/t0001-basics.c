@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "harness.h"
 
 static struct test_server srv;
@@ -161,6 +162,27 @@ static void test_unknown_method(void **state)
 	buf_release(&out);
 }
 
+/* A method that is not a token is refused and cannot forge a log line. */
+static void test_bad_method_token(void **state)
+{
+	struct buf out = BUF_INIT;
+	const char req[] = "GET\tuser=admin /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	char cmd[600];
+	FILE *p;
+	char line[64] = "";
+	(void)state;
+	assert_int_equal(raw_req(&srv, req, sizeof(req) - 1, &out, 5000), 400);
+	buf_release(&out);
+	/* the log (written within 100 ms) has no line with the injected key */
+	usleep(300000);
+	snprintf(cmd, sizeof(cmd), "grep -c 'user=admin' '%s'", srv.log);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof(line), p));
+	pclose(p);
+	assert_int_equal(strtol(line, NULL, 10), 0);
+}
+
 static void test_head(void **state)
 {
 	struct http_resp r;
@@ -221,6 +243,21 @@ static void test_english(void **state)
 	assert_string_equal(h, "/");
 	resp_free(&r);
 
+	/* browsers drop tabs and read '\\' as '/': "/<TAB>/evil" would leave the site */
+	{
+		const char *tricks[] = { "/ngon-ngu/vi?next=/%09/evil.example/",
+					 "/ngon-ngu/vi?next=/%5Cevil.example/",
+					 "/ngon-ngu/vi?next=%2F%2Fevil.example" };
+		for (size_t i = 0; i < sizeof(tricks) / sizeof(tricks[0]); i++) {
+			resp_init(&r);
+			assert_int_equal(http_get(&srv, tricks[i], &r), 0);
+			assert_int_equal(r.status, 303);
+			assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
+			assert_string_equal(h, "/");
+			resp_free(&r);
+		}
+	}
+
 	resp_init(&r);
 	assert_int_equal(http_get(&srv, "/ngon-ngu/fr", &r), 0);
 	assert_int_equal(r.status, 400);
@@ -278,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_not_found_json_under_api),
 		cmocka_unit_test(test_method_not_allowed),
 		cmocka_unit_test(test_unknown_method),
+		cmocka_unit_test(test_bad_method_token),
 		cmocka_unit_test(test_head),
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_keepalive_1000),

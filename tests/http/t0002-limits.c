@@ -55,6 +55,12 @@ static void raw_expect(struct test_server *s, const char *req, size_t len, int s
 }
 #define RAW(s, lit, status, text) raw_expect((s), (lit), sizeof(lit) - 1, (status), (text))
 
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+	buf_add(ud, p, size * n);
+	return size * n;
+}
+
 static void test_bad_percent_encoding(void **state)
 {
 	(void)state;
@@ -143,6 +149,58 @@ static void test_body_too_large(void **state)
 		buf_release(&req);
 		buf_release(&out);
 	}
+}
+
+/* Over the limit but worth reading: the body is dropped and the 413 comes on a live connection. */
+static void test_body_discarded_keepalive(void **state)
+{
+	CURL *c = curl_easy_init();
+	struct buf body = BUF_INIT, out = BUF_INIT;
+	struct curl_slist *hl = NULL;
+	char url[128];
+	long status = 0, connects = 0;
+	(void)state;
+	buf_adds(&body, "a=");
+	for (int i = 0; i < 100 * 1024; i++)
+		buf_addch(&body, 'x');
+	snprintf(url, sizeof(url), "%s/echo", echo.base);
+	hl = curl_slist_append(hl, "Content-Type: application/x-www-form-urlencoded");
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body.len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 413);
+	assert_non_null(strstr(out.ptr, "Dữ liệu gửi lên vượt quá dung lượng cho phép."));
+	/* the same connection serves the next request */
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, "a=1");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 3L);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	assert_int_equal(status, 200);
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+	assert_int_equal(connects, 0);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	buf_release(&body);
+	buf_release(&out);
+}
+
+/* A big body to a page that takes none, sent only after "100 Continue": refused at once, no hang. */
+static void test_expect_continue_refused(void **state)
+{
+	(void)state;
+	RAW(&srv,
+	    "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 100000000\r\nExpect: 100-continue\r\n\r\n",
+	    405, "Allow: GET, HEAD");
+	/* without Expect the client starts sending: it is answered without waiting for the rest */
+	RAW(&srv, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\na=xxxxxxxxxxxxxxxx", 405,
+	    NULL);
 }
 
 static void test_forms(void **state)
@@ -415,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_static_dotdot),
 		cmocka_unit_test(test_header_too_large),
 		cmocka_unit_test(test_body_too_large),
+		cmocka_unit_test(test_body_discarded_keepalive),
+		cmocka_unit_test(test_expect_continue_refused),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_json_bodies),
 		cmocka_unit_test(test_multipart),

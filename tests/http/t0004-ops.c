@@ -155,6 +155,52 @@ static void test_graceful_shutdown(void **state)
 	ts_stop(&s);
 }
 
+/* A second SIGTERM while stopping changes nothing: requests finish, exit 0. */
+static void test_second_signal(void **state)
+{
+	struct test_server s;
+	struct buf out = BUF_INIT;
+	int fd, st = 0;
+	pid_t p = 0;
+	(void)state;
+	assert_int_equal(ts_start(&s, NULL, NULL), 0);
+	fd = ts_connect(&s);
+	assert_true(fd >= 0);
+	assert_true(send(fd, "GET / HTTP/1.1\r\nHost: x\r\n", 25, MSG_NOSIGNAL) == 25);
+	sleep_ms(200);
+	kill(s.pid, SIGTERM);
+	sleep_ms(200);
+	kill(s.pid, SIGTERM);
+	kill(s.pid, SIGINT);
+	sleep_ms(200);
+	assert_true(send(fd, "Connection: close\r\n\r\n", 21, MSG_NOSIGNAL) == 21);
+	for (;;) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		char chunk[4096];
+		ssize_t n;
+		if (poll(&pf, 1, 5000) <= 0)
+			break;
+		n = recv(fd, chunk, sizeof(chunk), 0);
+		if (n <= 0)
+			break;
+		buf_add(&out, chunk, (size_t)n);
+	}
+	close(fd);
+	assert_true(out.len > 12);
+	assert_memory_equal(out.ptr, "HTTP/1.1 200", 12);
+	buf_release(&out);
+	for (int i = 0; i < 500 && p != s.pid; i++) {
+		p = waitpid(s.pid, &st, WNOHANG);
+		if (p != s.pid)
+			sleep_ms(10);
+	}
+	assert_int_equal(p, s.pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	s.pid = 0;
+	ts_stop(&s);
+}
+
 static void test_backup_while_serving(void **state)
 {
 	struct test_server s;
@@ -327,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_healthz),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_graceful_shutdown),
+		cmocka_unit_test(test_second_signal),
 		cmocka_unit_test(test_backup_while_serving),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_migrate_and_demo),

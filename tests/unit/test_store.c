@@ -451,6 +451,24 @@ static const struct migration three[] = {
 	{ 4, "0004_d.sql", "CREATE TABLE d (w TEXT);" },
 };
 
+/* A list whose versions do not increase is refused before anything is applied. */
+static void test_migrate_out_of_order(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct migration swapped[] = {
+		{ 2, "0002_b.sql", "CREATE TABLE b (x INTEGER);" },
+		{ 1, "0001_a.sql", "CREATE TABLE a (x INTEGER);" },
+	};
+	char *err = NULL;
+	int applied = -1;
+
+	assert_int_not_equal(migrate_apply(fx->db, swapped, 2, &applied, &err), 0);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "0001_a.sql is out of order"));
+	free(err);
+	assert_false(table_exists(fx->db, "a"));
+}
+
 static void test_migrate_apply(void **state)
 {
 	struct fixture *fx = *state;
@@ -1144,6 +1162,7 @@ int main(void)
 	};
 	const struct CMUnitTest migrate_tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrate_apply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_syntax_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_run, setup, teardown),
