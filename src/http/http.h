@@ -128,6 +128,8 @@ const char *req_header(const struct request *req, const char *name);
 
 /* Responses. Each sets the status and content; headers may be added before or after. */
 void resp_header(struct request *req, const char *name, const char *value);
+/* The same without copies: name and value must outlive the request (literals, embedded data). */
+void resp_header_static(struct request *req, const char *name, const char *value);
 /* `out` already holds the page: send it as text/html. */
 void resp_html(struct request *req, int status);
 /* Send `v` as JSON (steals the reference). */

@@ -65,16 +65,16 @@ static int accepts_gzip(const char *ae)
 
 static void send_file(struct request *req, const struct embed_file *f, const char *cache)
 {
-	resp_header(req, "ETag", f->etag);
-	resp_header(req, "Cache-Control", cache);
+	resp_header_static(req, "ETag", f->etag);
+	resp_header_static(req, "Cache-Control", cache);
 	if (f->gz)
-		resp_header(req, "Vary", "Accept-Encoding");
+		resp_header_static(req, "Vary", "Accept-Encoding");
 	if (etag_matches(req_header(req, "If-None-Match"), f->etag)) {
 		resp_static(req, 304, content_type(f->name), "", 0);
 		return;
 	}
 	if (f->gz && accepts_gzip(req_header(req, "Accept-Encoding"))) {
-		resp_header(req, "Content-Encoding", "gzip");
+		resp_header_static(req, "Content-Encoding", "gzip");
 		resp_static(req, 200, content_type(f->name), f->gz, f->gz_len);
 		return;
 	}

@@ -71,8 +71,12 @@ static void test_security_headers(void **state)
 		assert_int_equal(http_get(&srv, paths[i], &r), 0);
 		assert_non_null(resp_hdr(&r, "Content-Security-Policy", h, sizeof(h)));
 		assert_non_null(strstr(h, "frame-ancestors 'none'"));
-		assert_non_null(strstr(h, "script-src 'self'"));
+		/* scripts and styles from this origin only: nothing inline, nothing elsewhere */
+		assert_non_null(strstr(h, "default-src 'self'"));
+		assert_null(strstr(h, "script-src"));
+		assert_null(strstr(h, "style-src"));
 		assert_null(strstr(h, "unsafe-inline"));
+		assert_non_null(strstr(h, "object-src 'none'"));
 		assert_non_null(resp_hdr(&r, "X-Content-Type-Options", h, sizeof(h)));
 		assert_string_equal(h, "nosniff");
 		assert_non_null(resp_hdr(&r, "Referrer-Policy", h, sizeof(h)));
