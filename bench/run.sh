@@ -7,6 +7,9 @@
 #   static        a static asset served by motcua from the binary
 #   nginx-static  nginx (2 workers, access log off) serving the same asset file
 #   nginx-home    nginx serving the home page's bytes as a static file
+#   home-pg       motcua's home page with its database on PostgreSQL
+# and then the write path (bench_write: a transaction that takes a counter
+# number and inserts the row using it) on SQLite and on PostgreSQL.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
 # ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/site.css).
@@ -30,8 +33,12 @@ ninja -C "$build" >/dev/null
 tmp=$(mktemp -d /tmp/motcua-bench-XXXXXX)
 chmod 755 "$tmp"  # nginx workers run as another user
 mpid=""
+ppid_=""
+pgdir=""
 cleanup() {
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	[ -n "$ppid_" ] && kill "$ppid_" 2>/dev/null && wait "$ppid_" 2>/dev/null
+	[ -n "$pgdir" ] && "$root/tests/pg.sh" stop "$pgdir" >/dev/null 2>&1
 	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
 	sleep 0.2
 	rm -rf "$tmp"
@@ -44,6 +51,7 @@ free_port() {
 
 mport=$(free_port)
 nport=$(free_port)
+pport=$(free_port)
 "$build/motcua" demo --db "$tmp/bench.db" >/dev/null
 "$build/motcua" serve --db "$tmp/bench.db" --data "$tmp/data" --listen "127.0.0.1:$mport" \
 	2>"$tmp/motcua.log" &
@@ -89,6 +97,21 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 
+# the same server on PostgreSQL
+pgdir=$(mktemp -d /tmp/motcua-bench-pg-XXXXXX)
+# durable like production (fsync on), unlike the test server
+pgurl=$(MOTCUA_PG_FSYNC=on "$root/tests/pg.sh" start "$pgdir")
+pgbench_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench|')
+psql -q "$pgurl" -c 'CREATE DATABASE bench' >/dev/null
+"$build/motcua" demo --db "$pgbench_url" >/dev/null
+"$build/motcua" serve --db "$pgbench_url" --data "$tmp/data" --listen "127.0.0.1:$pport" \
+	2>"$tmp/motcua-pg.log" &
+ppid_=$!
+for _ in $(seq 1 100); do
+	curl -fs "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
 asset_bytes=$(wc -c <"$tmp/www/static/$asset_name")
 home_bytes=$(wc -c <"$tmp/www/index.html")
 echo "motcua bench: $(nproc) cores, wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, medians"
@@ -109,6 +132,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	run_wrk static "http://127.0.0.1:$mport/$ASSET"
 	run_wrk nginx-static "http://127.0.0.1:$nport/static/$asset_name"
 	run_wrk nginx-home "http://127.0.0.1:$nport/"
+	run_wrk home-pg "http://127.0.0.1:$pport/"
 done
 
 python3 - "$tmp/results" <<'PY'
@@ -124,7 +148,7 @@ for line in open(sys.argv[1]):
     rows.setdefault(name, []).append((float(rps), ms(p99)))
 med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in rows.items()}
 print("  %-13s %12s %10s" % ("target", "requests/s", "p99 ms"))
-for k in ("home", "static", "nginx-static", "nginx-home"):
+for k in ("home", "static", "nginx-static", "nginx-home", "home-pg"):
     print("  %-13s %12.0f %10.2f" % (k, med[k][0], med[k][1]))
 s = med["static"][0] / med["nginx-static"][0]
 h = med["home"][0] / med["nginx-static"][0]
@@ -132,4 +156,19 @@ hh = med["home"][0] / med["nginx-home"][0]
 print("  ratio static/nginx-static      %.2f  (target >= 1.2)" % s)
 print("  ratio home/nginx-static        %.2f  (target >= 0.5)" % h)
 print("  ratio home/nginx-home (same bytes) %.2f  (target >= 0.5)" % hh)
+print("  ratio home-pg/home (PostgreSQL vs SQLite)  %.2f" % (med["home-pg"][0] / med["home"][0]))
 PY
+
+# the write path: counter row + the row using the number, one transaction each
+kill "$mpid" "$ppid_" 2>/dev/null
+wait "$mpid" "$ppid_" 2>/dev/null
+mpid=""
+ppid_=""
+echo "write path (counter row + insert, one transaction each, ${DURATION}s):"
+pgwrite_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_write|')
+for threads in 1 4; do
+	rm -f "$tmp/write.db" "$tmp/write.db-wal" "$tmp/write.db-shm"
+	printf '  '; "$build/bench/bench_write" "$tmp/write.db" "$threads" "$DURATION"
+	psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_write' -c 'CREATE DATABASE bench_write' >/dev/null
+	printf '  '; "$build/bench/bench_write" "$pgwrite_url" "$threads" "$DURATION"
+done

@@ -8,7 +8,8 @@ set -eu
 
 pkgs="build-essential meson ninja-build pkg-config python3 gettext
 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
-libcmocka-dev libcurl4-openssl-dev curl sqlite3"
+libcmocka-dev libcurl4-openssl-dev curl sqlite3
+libpq-dev postgresql nginx-light"
 
 for extra in "$@"; do
 	case "$extra" in

@@ -285,7 +285,9 @@ static int cmd_migrate(const struct app_config *cfg)
 	int rc;
 	struct db *db = open_migrated(cfg->db, &rc);
 	if (db) {
-		printf("database %s is at schema version %d\n", cfg->db, migrate_version(db));
+		char shown[512];
+		printf("database %s is at schema version %d\n", db_url_redact(cfg->db, shown, sizeof(shown)),
+		       migrate_version(db));
 		db_close(db);
 	}
 	return rc;
@@ -305,7 +307,11 @@ static int cmd_demo(const struct app_config *cfg)
 		return EXIT_DB;
 	}
 	db_close(db);
-	printf("demo database ready: %s (Quận Thanh Xuân, Hà Nội)\n", cfg->db);
+	{
+		char shown[512];
+		printf("demo database ready: %s (Quận Thanh Xuân, Hà Nội)\n",
+		       db_url_redact(cfg->db, shown, sizeof(shown)));
+	}
 	return EXIT_OK;
 }
 
@@ -317,7 +323,7 @@ static int cmd_backup(const struct app_config *cfg, const char *dest)
 		fprintf(stderr, "motcua: '%s' exists; give a new file name\n", dest);
 		return EXIT_USAGE;
 	}
-	if (access(cfg->db, R_OK)) {
+	if (!db_url_is_pg(cfg->db) && access(cfg->db, R_OK)) {
 		fprintf(stderr, "motcua: cannot read database '%s'\n", cfg->db);
 		return EXIT_DB;
 	}

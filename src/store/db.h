@@ -85,7 +85,12 @@ int db_query(struct db *db, struct db_stmt **out, const char *sql, const char *t
 /* Run several ';'-separated statements with no parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql);
 
-/* Transactions: db_begin takes the write lock at once (BEGIN IMMEDIATE on SQLite). */
+/*
+ * Transactions: db_begin takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite). After any error inside a transaction, roll it back: PostgreSQL
+ * aborts the whole transaction on an error (SQLite only the statement), so
+ * code that goes on after a DB_CONSTRAINT would work on one backend only.
+ */
 int db_begin(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
@@ -103,6 +108,15 @@ uint64_t db_error_count(void);
  * Refused inside this connection's own write transaction.
  */
 int db_backup(struct db *db, const char *path, char **err);
+
+/* 1 when `url` names a PostgreSQL database (postgres:// or postgresql://). */
+int db_url_is_pg(const char *url);
+
+/*
+ * `url` fit for logs and messages: a password in a postgres:// URL becomes
+ * "***". Returns out.
+ */
+const char *db_url_redact(const char *url, char *out, size_t n);
 
 /* "sqlite" or "postgres". */
 const char *db_backend(struct db *db);

@@ -1,46 +1,31 @@
 /* sqlite.c: the SQLite backend of db.h (WAL, synchronous=FULL, cached statements). */
-#include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "store/backend.h"
 #include "core/banned.h"
 
 #define STMT_BUCKETS	128
 #define BUSY_TIMEOUT_MS 5000
 
-struct db_stmt {
+struct lite_stmt {
+	struct db_stmt base;
 	sqlite3_stmt *st;
-	struct db *db;
 	char *sql;
 	uint64_t hash;
-	int listed; /* on db->active */
-	struct db_stmt *next;
-	struct db_stmt *next_active;
+	struct lite_stmt *next;
 };
 
-struct db {
+struct lite_db {
+	struct db base;
 	sqlite3 *h;
-	struct db_stmt *cache[STMT_BUCKETS];
-	struct db_stmt *active; /* statements that produced a row since the last release */
-	char errbuf[256];
-	struct db *next_thread; /* list of db_thread() connections */
+	struct lite_stmt *cache[STMT_BUCKETS];
 };
 
-static atomic_uint_fast64_t errors;
-static char *thread_url;
-static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct db *thread_list;
-static __thread struct db *thread_db;
-
-uint64_t db_error_count(void)
-{
-	return atomic_load(&errors);
-}
+#define LDB(d) ((struct lite_db *)(d))
+#define LST(s) ((struct lite_stmt *)(s))
 
 static int map_rc(struct db *db, int rc)
 {
@@ -48,57 +33,28 @@ static int map_rc(struct db *db, int rc)
 	case SQLITE_OK:
 	case SQLITE_DONE: return DB_DONE;
 	case SQLITE_ROW: return DB_ROW;
-	case SQLITE_CONSTRAINT: atomic_fetch_add(&errors, 1); return DB_CONSTRAINT;
+	case SQLITE_CONSTRAINT: db_count_error(); return DB_CONSTRAINT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: atomic_fetch_add(&errors, 1); return DB_BUSY;
+	case SQLITE_LOCKED: db_count_error(); return DB_BUSY;
 	case SQLITE_CANTOPEN:
 	case SQLITE_NOTADB:
-	case SQLITE_IOERR: atomic_fetch_add(&errors, 1); return DB_UNAVAILABLE;
+	case SQLITE_IOERR: db_count_error(); return DB_UNAVAILABLE;
 	default:
 		(void)db;
-		atomic_fetch_add(&errors, 1);
+		db_count_error();
 		return DB_ERROR;
 	}
 }
 
-struct db *db_open(const char *url, char **err)
+static void lite_close(struct db *d)
 {
-	struct db *db = xcalloc(1, sizeof(*db));
-	int rc;
-	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
-				      "PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON;"
-				      "PRAGMA temp_store=MEMORY;";
-
-	rc = sqlite3_open_v2(url, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			     NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		goto fail;
-	return db;
-fail:
-	if (err) {
-		size_t n = strlen(url) + 256;
-		*err = xmalloc(n);
-		snprintf(*err, n, "cannot open database '%s': %s", url,
-			 db->h ? sqlite3_errmsg(db->h) : "out of memory");
-	}
-	db_close(db);
-	return NULL;
-}
-
-void db_close(struct db *db)
-{
+	struct lite_db *db = LDB(d);
 	if (!db)
 		return;
 	for (int i = 0; i < STMT_BUCKETS; i++) {
-		struct db_stmt *s = db->cache[i];
+		struct lite_stmt *s = db->cache[i];
 		while (s) {
-			struct db_stmt *next = s->next;
+			struct lite_stmt *next = s->next;
 			sqlite3_finalize(s->st);
 			free(s->sql);
 			free(s);
@@ -109,48 +65,35 @@ void db_close(struct db *db)
 	free(db);
 }
 
-void db_thread_config(const char *url)
+static struct db *lite_open(const char *url, char **err)
 {
-	pthread_mutex_lock(&thread_lock);
-	free(thread_url);
-	thread_url = xstrdup(url);
-	pthread_mutex_unlock(&thread_lock);
-}
+	struct lite_db *db = xcalloc(1, sizeof(*db));
+	int rc;
+	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+				      "PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;"
+				      "PRAGMA temp_store=MEMORY;";
 
-struct db *db_thread(void)
-{
-	char *err = NULL;
-	if (thread_db)
-		return thread_db;
-	pthread_mutex_lock(&thread_lock);
-	if (thread_url)
-		thread_db = db_open(thread_url, &err);
-	if (thread_db) {
-		thread_db->next_thread = thread_list;
-		thread_list = thread_db;
+	db->base.ops = &db_sqlite_ops;
+	rc = sqlite3_open_v2(url, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	return &db->base;
+fail:
+	if (err) {
+		size_t n = strlen(url) + 256;
+		*err = xmalloc(n);
+		snprintf(*err, n, "cannot open database '%s': %s", url,
+			 db->h ? sqlite3_errmsg(db->h) : "out of memory");
 	}
-	pthread_mutex_unlock(&thread_lock);
-	free(err);
-	return thread_db;
-}
-
-struct db *db_thread_current(void)
-{
-	return thread_db;
-}
-
-void db_thread_close_all(void)
-{
-	pthread_mutex_lock(&thread_lock);
-	while (thread_list) {
-		struct db *next = thread_list->next_thread;
-		db_close(thread_list);
-		thread_list = next;
-	}
-	thread_db = NULL;
-	free(thread_url);
-	thread_url = NULL;
-	pthread_mutex_unlock(&thread_lock);
+	lite_close(&db->base);
+	return NULL;
 }
 
 static uint64_t hash_sql(const char *s)
@@ -161,32 +104,33 @@ static uint64_t hash_sql(const char *s)
 	return h;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+static struct db_stmt *lite_prepare(struct db *d, const char *sql)
 {
+	struct lite_db *db = LDB(d);
 	uint64_t h = hash_sql(sql);
-	struct db_stmt **head = &db->cache[h % STMT_BUCKETS];
-	struct db_stmt *s;
+	struct lite_stmt **head = &db->cache[h % STMT_BUCKETS];
+	struct lite_stmt *s;
 	sqlite3_stmt *st = NULL;
 
 	for (s = *head; s; s = s->next) {
 		if (s->hash == h && !strcmp(s->sql, sql)) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
-			return s;
+			return &s->base;
 		}
 	}
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		map_rc(db, sqlite3_errcode(db->h));
+		map_rc(d, sqlite3_errcode(db->h));
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->base.db = d;
 	s->st = st;
-	s->db = db;
 	s->sql = xstrdup(sql);
 	s->hash = h;
 	s->next = *head;
 	*head = s;
-	return s;
+	return &s->base;
 }
 
 static int bind_rc(struct db_stmt *st, int rc)
@@ -194,194 +138,127 @@ static int bind_rc(struct db_stmt *st, int rc)
 	return rc == SQLITE_OK ? 0 : map_rc(st->db, rc);
 }
 
-int db_bind_int(struct db_stmt *st, int i, int64_t v)
+static int lite_bind_int(struct db_stmt *st, int i, int64_t v)
 {
-	return bind_rc(st, sqlite3_bind_int64(st->st, i, v));
+	return bind_rc(st, sqlite3_bind_int64(LST(st)->st, i, v));
 }
 
-int db_bind_real(struct db_stmt *st, int i, double v)
+static int lite_bind_real(struct db_stmt *st, int i, double v)
 {
-	return bind_rc(st, sqlite3_bind_double(st->st, i, v));
+	return bind_rc(st, sqlite3_bind_double(LST(st)->st, i, v));
 }
 
-int db_bind_text(struct db_stmt *st, int i, const char *s, size_t len)
+static int lite_bind_text(struct db_stmt *st, int i, const char *s, size_t len)
 {
-	return bind_rc(st, sqlite3_bind_text64(st->st, i, s, len, SQLITE_TRANSIENT, SQLITE_UTF8));
+	return bind_rc(st, sqlite3_bind_text64(LST(st)->st, i, s, len, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-int db_bind_blob(struct db_stmt *st, int i, const void *p, size_t len)
+static int lite_bind_blob(struct db_stmt *st, int i, const void *p, size_t len)
 {
-	return bind_rc(st, sqlite3_bind_blob64(st->st, i, p, len, SQLITE_TRANSIENT));
+	return bind_rc(st, sqlite3_bind_blob64(LST(st)->st, i, p, len, SQLITE_TRANSIENT));
 }
 
-int db_bind_null(struct db_stmt *st, int i)
+static int lite_bind_null(struct db_stmt *st, int i)
 {
-	return bind_rc(st, sqlite3_bind_null(st->st, i));
+	return bind_rc(st, sqlite3_bind_null(LST(st)->st, i));
 }
 
-void db_release_statements(struct db *db)
+static int lite_step(struct db_stmt *st)
 {
-	struct db_stmt *s = db->active;
-	while (s) {
-		struct db_stmt *next = s->next_active;
-		sqlite3_reset(s->st);
-		s->listed = 0;
-		s->next_active = NULL;
-		s = next;
-	}
-	db->active = NULL;
-}
-
-int db_step(struct db_stmt *st)
-{
-	int rc = sqlite3_step(st->st);
-	if (rc == SQLITE_ROW) {
-		if (!st->listed) {
-			st->listed = 1;
-			st->next_active = st->db->active;
-			st->db->active = st;
-		}
+	int rc = sqlite3_step(LST(st)->st);
+	if (rc == SQLITE_ROW)
 		return DB_ROW;
-	}
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
 	rc = map_rc(st->db, rc);
-	sqlite3_reset(st->st);
+	sqlite3_reset(LST(st)->st);
 	return rc;
 }
 
-int64_t db_col_int(struct db_stmt *st, int i)
+static void lite_reset(struct db_stmt *st)
 {
-	return sqlite3_column_int64(st->st, i);
+	sqlite3_reset(LST(st)->st);
 }
 
-double db_col_real(struct db_stmt *st, int i)
+static int64_t lite_col_int(struct db_stmt *st, int i)
 {
-	return sqlite3_column_double(st->st, i);
+	return sqlite3_column_int64(LST(st)->st, i);
 }
 
-const char *db_col_text(struct db_stmt *st, int i)
+static double lite_col_real(struct db_stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st->st, i);
+	return sqlite3_column_double(LST(st)->st, i);
+}
+
+static const char *lite_col_text(struct db_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(LST(st)->st, i);
 	return s ? (const char *)s : "";
 }
 
-const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
+static const void *lite_col_blob(struct db_stmt *st, int i, size_t *len)
 {
-	const void *p = sqlite3_column_blob(st->st, i);
-	*len = (size_t)sqlite3_column_bytes(st->st, i);
+	const void *p = sqlite3_column_blob(LST(st)->st, i);
+	*len = (size_t)sqlite3_column_bytes(LST(st)->st, i);
 	return p;
 }
 
-int db_col_is_null(struct db_stmt *st, int i)
+static int lite_col_is_null(struct db_stmt *st, int i)
 {
-	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
+	return sqlite3_column_type(LST(st)->st, i) == SQLITE_NULL;
 }
 
-static int bind_va(struct db_stmt *st, const char *types, va_list ap)
+static int lite_exec_script(struct db *db, const char *sql)
 {
-	int i = 1, rc = 0;
-	for (const char *t = types ? types : ""; *t && !rc; t++, i++) {
-		switch (*t) {
-		case 'i': rc = db_bind_int(st, i, va_arg(ap, int64_t)); break;
-		case 'r': rc = db_bind_real(st, i, va_arg(ap, double)); break;
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			rc = s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
-			break;
-		}
-		case 'b': {
-			const void *p = va_arg(ap, const void *);
-			size_t n = va_arg(ap, size_t);
-			rc = db_bind_blob(st, i, p, n);
-			break;
-		}
-		case 'n': rc = db_bind_null(st, i); break;
-		default: BUG("unknown bind type letter");
-		}
-	}
-	return rc;
+	return map_rc(db, sqlite3_exec(LDB(db)->h, sql, NULL, NULL, NULL));
 }
 
-int db_exec(struct db *db, const char *sql, const char *types, ...)
+static int lite_simple(struct db *db, const char *sql)
 {
-	struct db_stmt *st = db_prepare(db, sql);
-	va_list ap;
-	int rc;
-	if (!st)
-		return DB_ERROR;
-	va_start(ap, types);
-	rc = bind_va(st, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	sqlite3_reset(st->st);
-	return rc;
+	return map_rc(db, sqlite3_exec(LDB(db)->h, sql, NULL, NULL, NULL));
 }
 
-int db_query(struct db *db, struct db_stmt **out, const char *sql, const char *types, ...)
+static int lite_begin(struct db *db, int write)
 {
-	struct db_stmt *st = db_prepare(db, sql);
-	va_list ap;
-	int rc;
-	*out = st;
-	if (!st)
-		return DB_ERROR;
-	va_start(ap, types);
-	rc = bind_va(st, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	return db_step(st);
+	/* IMMEDIATE takes the write lock now: no deadlock upgrading a read later */
+	return lite_simple(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
-int db_exec_script(struct db *db, const char *sql)
+static int lite_commit(struct db *db)
 {
-	return map_rc(db, sqlite3_exec(db->h, sql, NULL, NULL, NULL));
+	return lite_simple(db, "COMMIT");
 }
 
-int db_begin(struct db *db)
+static int lite_in_transaction(struct db *db)
 {
-	db_release_statements(db);
-	return db_exec(db, "BEGIN IMMEDIATE", NULL);
+	return !sqlite3_get_autocommit(LDB(db)->h);
 }
 
-int db_begin_read(struct db *db)
+static int lite_rollback(struct db *db)
 {
-	return db_exec(db, "BEGIN", NULL);
-}
-
-int db_commit(struct db *db)
-{
-	return db_exec(db, "COMMIT", NULL);
-}
-
-int db_rollback(struct db *db)
-{
-	if (sqlite3_get_autocommit(db->h))
+	if (!lite_in_transaction(db))
 		return 0;
-	return db_exec(db, "ROLLBACK", NULL);
+	return lite_simple(db, "ROLLBACK");
 }
 
-int64_t db_last_id(struct db *db)
+static int64_t lite_last_id(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return sqlite3_last_insert_rowid(LDB(db)->h);
 }
 
-int64_t db_changes(struct db *db)
+static int64_t lite_changes(struct db *db)
 {
-	return sqlite3_changes64(db->h);
+	return sqlite3_changes64(LDB(db)->h);
 }
 
-const char *db_errmsg(struct db *db)
+static const char *lite_errmsg(struct db *db)
 {
-	return sqlite3_errmsg(db->h);
+	return sqlite3_errmsg(LDB(db)->h);
 }
 
-int db_backup(struct db *db, const char *path, char **err)
+static int lite_backup(struct db *d, const char *path, char **err)
 {
+	struct lite_db *db = LDB(d);
 	sqlite3 *dst = NULL;
 	sqlite3_backup *bk;
 	const char *why = NULL;
@@ -433,8 +310,30 @@ out:
 	return rc == SQLITE_OK ? 0 : DB_ERROR;
 }
 
-const char *db_backend(struct db *db)
-{
-	(void)db;
-	return "sqlite";
-}
+const struct db_ops db_sqlite_ops = {
+	.name = "sqlite",
+	.open = lite_open,
+	.close = lite_close,
+	.prepare = lite_prepare,
+	.bind_int = lite_bind_int,
+	.bind_real = lite_bind_real,
+	.bind_text = lite_bind_text,
+	.bind_blob = lite_bind_blob,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.reset = lite_reset,
+	.col_int = lite_col_int,
+	.col_real = lite_col_real,
+	.col_text = lite_col_text,
+	.col_blob = lite_col_blob,
+	.col_is_null = lite_col_is_null,
+	.exec_script = lite_exec_script,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.in_transaction = lite_in_transaction,
+	.last_id = lite_last_id,
+	.changes = lite_changes,
+	.errmsg = lite_errmsg,
+	.backup = lite_backup,
+};

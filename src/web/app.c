@@ -189,7 +189,7 @@ int app_serve(const struct app_config *cfg)
 	struct app app;
 	struct server_config sc;
 	struct db *db = NULL;
-	char host[64], spool[4096];
+	char host[64], spool[4096], shown_db[512];
 	char *err = NULL;
 	int applied = 0, rc = 1, left;
 	sigset_t sigs;
@@ -286,7 +286,7 @@ int app_serve(const struct app_config *cfg)
 	}
 	log_info("event=listen url=http://%s%s%s:%u/ threads=%u db=%s version=%s",
 		 strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", server_port(app.srv),
-		 cfg->threads, cfg->db, MOTCUA_VERSION);
+		 cfg->threads, db_url_redact(cfg->db, shown_db, sizeof(shown_db)), MOTCUA_VERSION);
 
 	while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
 		;

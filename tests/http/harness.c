@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "harness.h"
+#include "testdb.h"
 
 unsigned free_port(void)
 {
@@ -40,14 +42,28 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+int ts_backend_is_pg(void)
+{
+	return testdb_is_pg();
+}
+
 int ts_init(struct test_server *s)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->dir, sizeof(s->dir), "/tmp/motcua-test-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -1;
-	snprintf(s->db, sizeof(s->db), "%s/motcua.db", s->dir);
 	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+	if (!testdb_is_pg()) {
+		snprintf(s->db, sizeof(s->db), "%s/motcua.db", s->dir);
+		return 0;
+	}
+	if (testdb_pg_create(s->db, sizeof(s->db))) {
+		rmdir(s->dir);
+		s->dir[0] = '\0';
+		return -1;
+	}
+	s->db_pg = 1;
 	return 0;
 }
 
@@ -63,6 +79,7 @@ int ts_launch(struct test_server *s, const char *bin, const char *const *extra)
 	char listen[64], data[320];
 	const char *argv[64];
 	int argc = 0;
+	pid_t parent = getpid();
 
 	snprintf(data, sizeof(data), "%s/data", s->dir);
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -86,7 +103,14 @@ int ts_launch(struct test_server *s, const char *bin, const char *const *extra)
 		if (s->pid < 0)
 			return -1;
 		if (!s->pid) {
-			int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+			int fd;
+			/*
+			 * A failed assertion leaves the test without calling
+			 * ts_stop: the server goes when the test program does.
+			 */
+			if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+				_exit(127);
+			fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 			if (fd >= 0) {
 				dup2(fd, 2);
 				dup2(fd, 1);
@@ -163,6 +187,10 @@ int ts_stop(struct test_server *s)
 	if (s->dir[0])
 		nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	s->dir[0] = '\0';
+	/* after the server is gone: FORCE only ends what a test itself left open */
+	if (s->db_pg && testdb_pg_drop(s->db))
+		rc = rc ? rc : -1;
+	s->db_pg = 0;
 	return rc;
 }
 

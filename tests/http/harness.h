@@ -9,8 +9,9 @@
 struct test_server {
 	pid_t pid;
 	unsigned port;
-	char dir[256]; /* temporary folder: database, data, log */
-	char db[320];
+	char dir[256]; /* temporary folder: database (SQLite), data, log */
+	char db[320];  /* the --db argument: a file in dir, or a PostgreSQL URL */
+	int db_pg;     /* db is a database of its own on the test PostgreSQL: dropped by ts_stop */
 	char log[320];
 	char base[64]; /* "http://127.0.0.1:PORT" */
 };
@@ -22,11 +23,20 @@ struct test_server {
  * answers. Returns 0 or -1.
  */
 int ts_start(struct test_server *s, const char *bin, const char *const *extra);
-/* ts_start in two steps: make the folder (to prepare the database), then launch. */
+/*
+ * ts_start in two steps: make the folder and name the database (to prepare
+ * it), then launch. The database is a file in the folder, or with
+ * MOTCUA_TEST_BACKEND=pg a new empty database on MOTCUA_TEST_PG_URL.
+ */
 int ts_init(struct test_server *s);
 int ts_launch(struct test_server *s, const char *bin, const char *const *extra);
-/* SIGTERM, wait up to 15 s; returns the exit status (or -1), and removes the folder. */
+/*
+ * SIGTERM, wait up to 15 s; returns the exit status (or -1). Removes the
+ * folder and, on PostgreSQL, drops the database once the server has stopped.
+ */
 int ts_stop(struct test_server *s);
+/* 1 when the servers run on PostgreSQL (MOTCUA_TEST_BACKEND=pg), 0 on SQLite. */
+int ts_backend_is_pg(void);
 /* Print the server's log to stderr (after a failure). */
 void ts_dump_log(const struct test_server *s);
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness.h"
+#include "testdb.h"
 
 static void sleep_ms(int ms)
 {
@@ -54,8 +55,12 @@ static void test_healthz(void **state)
 	resp_free(&r);
 
 	/* the database loses motcua's schema (wiped by another program): 503 */
-	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'DROP TABLE schema_version'", s.db);
-	assert_int_equal(run(cmd, NULL), 0);
+	if (ts_backend_is_pg()) {
+		assert_int_equal(testdb_pg_exec(s.db, "DROP TABLE schema_version"), 0);
+	} else {
+		snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'DROP TABLE schema_version'", s.db);
+		assert_int_equal(run(cmd, NULL), 0);
+	}
 	for (int i = 0; i < 4; i++) { /* each worker thread's connection */
 		resp_init(&r);
 		assert_int_equal(http_get(&s, "/healthz", &r), 0);
@@ -201,6 +206,28 @@ static void test_second_signal(void **state)
 	ts_stop(&s);
 }
 
+/*
+ * `motcua backup` copies an SQLite database to a file. A PostgreSQL database
+ * is backed up with pg_basebackup and WAL archiving (docs/deploy.md): the
+ * command refuses, saying so, and writes nothing.
+ */
+static void test_backup_postgres_refused(void)
+{
+	struct test_server s;
+	struct buf out = BUF_INIT;
+	char cmd[1400], dest[400];
+	assert_int_equal(ts_start(&s, NULL, NULL), 0);
+	snprintf(dest, sizeof(dest), "%s/backup.db", s.dir);
+	snprintf(cmd, sizeof(cmd), "'%s' backup --db '%s' '%s' 2>&1", MOTCUA_BIN, s.db, dest);
+	assert_int_not_equal(run(cmd, &out), 0);
+	assert_null(strstr(out.ptr, "backup written"));
+	assert_non_null(strstr(out.ptr, "PostgreSQL"));
+	assert_non_null(strstr(out.ptr, "pg_basebackup"));
+	assert_int_equal(access(dest, F_OK), -1);
+	buf_release(&out);
+	assert_int_equal(ts_stop(&s), 0);
+}
+
 static void test_backup_while_serving(void **state)
 {
 	struct test_server s;
@@ -209,6 +236,10 @@ static void test_backup_while_serving(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	(void)state;
+	if (ts_backend_is_pg()) {
+		test_backup_postgres_refused();
+		return;
+	}
 	assert_int_equal(ts_start(&s, NULL, NULL), 0);
 	snprintf(dest, sizeof(dest), "%s/backup.db", s.dir);
 	snprintf(cmd, sizeof(cmd), "'%s' backup --db '%s' '%s' 2>&1", MOTCUA_BIN, s.db, dest);
@@ -267,6 +298,36 @@ static void test_cli(void **state)
 	buf_release(&out);
 }
 
+/* The same on PostgreSQL: two new databases, and one that does not exist on the server. */
+static void test_migrate_and_demo_postgres(void)
+{
+	struct buf out = BUF_INIT;
+	char a[320], b[320], missing[320], cmd[1400];
+	assert_int_equal(testdb_pg_create(a, sizeof(a)), 0);
+	assert_int_equal(testdb_pg_create(b, sizeof(b)), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' migrate --db '%s' 2>&1", MOTCUA_BIN, a);
+	assert_int_equal(run(cmd, &out), 0);
+	assert_non_null(strstr(out.ptr, "applied"));
+	buf_reset(&out);
+	/* again: nothing to apply */
+	assert_int_equal(run(cmd, &out), 0);
+	assert_null(strstr(out.ptr, "applied"));
+	buf_reset(&out);
+	snprintf(cmd, sizeof(cmd), "MOTCUA_DB='%s' '%s' demo 2>&1", b, MOTCUA_BIN);
+	assert_int_equal(run(cmd, &out), 0);
+	assert_non_null(strstr(out.ptr, "demo database ready"));
+	buf_reset(&out);
+	/* the server answers, the database is not there */
+	snprintf(missing, sizeof(missing), "%s", a);
+	snprintf(strrchr(missing, '/'), sizeof(missing) - (size_t)(strrchr(missing, '/') - missing),
+		 "/no_such_db");
+	snprintf(cmd, sizeof(cmd), "'%s' migrate --db '%s' 2>&1", MOTCUA_BIN, missing);
+	assert_int_equal(run(cmd, &out), 3);
+	buf_release(&out);
+	assert_int_equal(testdb_pg_drop(a), 0);
+	assert_int_equal(testdb_pg_drop(b), 0);
+}
+
 /* migrate and demo on a new database; a database that cannot be opened exits 3. */
 static void test_migrate_and_demo(void **state)
 {
@@ -274,6 +335,10 @@ static void test_migrate_and_demo(void **state)
 	char dir[] = "/tmp/motcua-mig-XXXXXX";
 	char cmd[1024];
 	(void)state;
+	if (ts_backend_is_pg()) {
+		test_migrate_and_demo_postgres();
+		return;
+	}
 	assert_non_null(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd), "'%s' migrate --db '%s/a.db' 2>&1", MOTCUA_BIN, dir);
 	assert_int_equal(run(cmd, &out), 0);
@@ -294,6 +359,31 @@ static void test_migrate_and_demo(void **state)
 	run(cmd, NULL);
 }
 
+/* The same on PostgreSQL, the conflicting table made through libpq. */
+static void test_failed_migration_refuses_start_postgres(void)
+{
+	struct test_server s;
+	struct buf out = BUF_INIT;
+	char cmd[1400];
+	long long n = -1;
+	assert_int_equal(ts_init(&s), 0);
+	assert_int_equal(testdb_pg_exec(s.db, "CREATE TABLE counters (x INTEGER)"), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' serve --db '%s' --data '%s/data' --listen 127.0.0.1:0 2>&1",
+		 MOTCUA_BIN, s.db, s.dir);
+	assert_int_equal(run(cmd, &out), 3);
+	assert_non_null(strstr(out.ptr, "migration 0001_init.sql failed"));
+	buf_release(&out);
+	/* nothing of it was kept */
+	assert_int_equal(
+		testdb_pg_scalar(s.db,
+				 "SELECT count(*) FROM information_schema.tables"
+				 " WHERE table_schema = current_schema() AND table_name = 'settings'",
+				 &n),
+		0);
+	assert_int_equal(n, 0);
+	ts_stop(&s);
+}
+
 /* A migration that fails is rolled back and the server refuses to start, naming it. */
 static void test_failed_migration_refuses_start(void **state)
 {
@@ -301,6 +391,10 @@ static void test_failed_migration_refuses_start(void **state)
 	char dir[] = "/tmp/motcua-mig-XXXXXX";
 	char cmd[1400];
 	(void)state;
+	if (ts_backend_is_pg()) {
+		test_failed_migration_refuses_start_postgres();
+		return;
+	}
 	assert_non_null(mkdtemp(dir));
 	/* a database that already has a table the first migration creates */
 	snprintf(cmd, sizeof(cmd),

@@ -1,4 +1,8 @@
-/* test_store.c: the SQLite backend, migrations and gapless counters (store/). */
+/*
+ * test_store.c: the storage backends, migrations and gapless counters (store/).
+ * Runs on SQLite, or on PostgreSQL with MOTCUA_TEST_BACKEND=pg (tests/run.sh
+ * runs it both ways); tests of one backend's specifics skip on the other.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,12 +20,17 @@
 #include "store/counter.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "testdb.h"
 #include "core/banned.h"
 
-/* A fresh database file in its own temporary directory. */
+/*
+ * A fresh database: a file in its own temporary directory, or on PostgreSQL
+ * a new database (the directory is made too, for files a test writes).
+ */
 struct fixture {
 	char dir[64];
-	char path[128];
+	char path[320]; /* what db_open takes: the file's path or the database's URL */
+	int pg;
 	struct db *db;
 	struct db *other; /* a second connection, when a test needs one */
 };
@@ -38,11 +47,20 @@ static int setup(void **state)
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->path, sizeof(fx->path), "%s/test.db", fx->dir);
+	fx->pg = testdb_is_pg();
+	if (!fx->pg)
+		snprintf(fx->path, sizeof(fx->path), "%s/test.db", fx->dir);
+	else if (testdb_pg_create(fx->path, sizeof(fx->path))) {
+		rmdir(fx->dir);
+		free(fx);
+		return -1;
+	}
 	fx->db = db_open(fx->path, &err);
 	if (!fx->db) {
-		fprintf(stderr, "# %s\n", err);
+		fprintf(stderr, "# %s\n", err ? err : "db_open failed");
 		free(err);
+		if (fx->pg)
+			testdb_pg_drop(fx->path);
 		rmdir(fx->dir);
 		free(fx);
 		return -1;
@@ -77,6 +95,8 @@ static int teardown(void **state)
 
 	db_close(fx->other);
 	db_close(fx->db);
+	if (fx->pg)
+		testdb_pg_drop(fx->path);
 	d = opendir(fx->dir);
 	if (d) {
 		while ((e = readdir(d)))
@@ -117,10 +137,15 @@ static int64_t scalar(struct db *db, const char *sql)
 static int table_exists(struct db *db, const char *name)
 {
 	struct db_stmt *st;
-	int rc =
-		db_query(db, &st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", "s", name);
+	int rc = !strcmp(db_backend(db), "postgres")
+			 ? db_query(db, &st,
+				    "SELECT 1 FROM information_schema.tables"
+				    " WHERE table_schema = current_schema() AND table_name = ?",
+				    "s", name)
+			 : db_query(db, &st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+				    "s", name);
 	if (rc < 0)
-		fail_msg("sqlite_master: %s", db_errmsg(db));
+		fail_msg("table_exists: %s", db_errmsg(db));
 	if (rc == DB_ROW)
 		finish(st);
 	return rc == DB_ROW;
@@ -145,12 +170,32 @@ static void exec_ok(struct db *db, const char *sql)
 		fail_msg("\"%s\" gave %d: %s", sql, rc, db_errmsg(db));
 }
 
+/* URLs shown in logs and messages never carry the password. */
+static void test_url_redact(void **state)
+{
+	char out[256];
+	(void)state;
+	assert_string_equal(db_url_redact("postgresql://motcua:s3cr%40t@db1:5432/motcua", out, sizeof(out)),
+			    "postgresql://motcua:***@db1:5432/motcua");
+	assert_string_equal(db_url_redact("postgres://motcua@db1/motcua", out, sizeof(out)),
+			    "postgres://motcua@db1/motcua");
+	assert_string_equal(db_url_redact("/var/lib/motcua/motcua.db", out, sizeof(out)),
+			    "/var/lib/motcua/motcua.db");
+	/* too small for the whole: nothing rather than a cut that could show the secret */
+	assert_string_equal(db_url_redact("postgresql://u:secret@h/d", out, 12), "");
+}
+
 static void test_pragmas(void **state)
 {
 	struct fixture *fx = *state;
 	struct db *db2;
 	char text[32];
 
+	if (fx->pg) {
+		assert_string_equal(db_backend(fx->db), "postgres");
+		/* WAL, synchronous and foreign keys are SQLite settings: PostgreSQL has them always */
+		skip();
+	}
 	assert_string_equal(scalar_text(fx->db, "PRAGMA journal_mode", text, sizeof(text)), "wal");
 	assert_int_equal(scalar(fx->db, "PRAGMA synchronous"), 2);
 	assert_int_equal(scalar(fx->db, "PRAGMA foreign_keys"), 1);
@@ -170,9 +215,32 @@ static void test_open_errors(void **state)
 {
 	struct fixture *fx = *state;
 	char *err = NULL;
-	char bad[160];
+	char bad[360];
 	FILE *f;
 
+	if (fx->pg) {
+		/* PostgreSQL has no files: a server that does not answer, a database that does not exist */
+		assert_null(db_open("postgresql://postgres@127.0.0.1:1/motcua", &err));
+		assert_non_null(err);
+		assert_non_null(strstr(err, "127.0.0.1"));
+		free(err);
+		err = NULL;
+		assert_null(db_open("postgresql://postgres@127.0.0.1:1/motcua", NULL));
+		/* the message goes to logs: never with the URL's password */
+		assert_null(db_open("postgresql://postgres:s3cret@127.0.0.1:1/motcua", &err));
+		assert_non_null(err);
+		assert_null(strstr(err, "s3cret"));
+		free(err);
+		err = NULL;
+		snprintf(bad, sizeof(bad), "%s", fx->path);
+		snprintf(strrchr(bad, '/'), sizeof(bad) - (size_t)(strrchr(bad, '/') - bad), "/no_such_db");
+		assert_null(db_open(bad, &err));
+		assert_non_null(err);
+		assert_non_null(strstr(err, "no_such_db"));
+		free(err);
+		db_close(NULL);
+		return;
+	}
 	assert_null(db_open("/nonexistent-motcua-dir/x.db", &err));
 	assert_non_null(err);
 	assert_non_null(strstr(err, "/nonexistent-motcua-dir/x.db"));
@@ -205,23 +273,49 @@ static void test_bind_types(void **state)
 	const void *p;
 	size_t len = 0;
 
-	exec_ok(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)");
-	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
-				 (int64_t)INT64_MAX, 3.25, vi, (const void *)blob, sizeof(blob)),
-			 DB_DONE);
-	assert_int_equal(db_last_id(db), 1);
-	/* 's' with NULL binds SQL NULL */
-	assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
-				 (int64_t)INT64_MIN, -0.5, (const char *)NULL, (const void *)"\0\0\0",
-				 (size_t)3),
-			 DB_DONE);
-	assert_int_equal(db_last_id(db), 2);
-	assert_int_equal(db_changes(db), 1);
-
-	assert_int_equal(db_query(db, &st,
-				  "SELECT i, r, s, b, n, typeof(s), typeof(b), length(b) FROM t ORDER BY id",
-				  NULL),
-			 DB_ROW);
+	if (!fx->pg) {
+		exec_ok(db,
+			"CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)");
+		assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
+					 (int64_t)INT64_MAX, 3.25, vi, (const void *)blob, sizeof(blob)),
+				 DB_DONE);
+		assert_int_equal(db_last_id(db), 1);
+		/* 's' with NULL binds SQL NULL */
+		assert_int_equal(db_exec(db, "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?)", "irsbn",
+					 (int64_t)INT64_MIN, -0.5, (const char *)NULL, (const void *)"\0\0\0",
+					 (size_t)3),
+				 DB_DONE);
+		assert_int_equal(db_last_id(db), 2);
+		assert_int_equal(db_changes(db), 1);
+		assert_int_equal(
+			db_query(db, &st,
+				 "SELECT i, r, s, b, n, typeof(s), typeof(b), length(b) FROM t ORDER BY id",
+				 NULL),
+			DB_ROW);
+	} else {
+		/* the per-backend types of docs/portable-sql.md; keys come back with RETURNING */
+		static const char ins[] = "INSERT INTO t (i, r, s, b, n) VALUES (?, ?, ?, ?, ?) RETURNING id";
+		exec_ok(db,
+			"CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, i BIGINT,"
+			" r DOUBLE PRECISION, s TEXT, b BYTEA, n TEXT)");
+		assert_int_equal(db_query(db, &st, ins, "irsbn", (int64_t)INT64_MAX, 3.25, vi,
+					  (const void *)blob, sizeof(blob)),
+				 DB_ROW);
+		assert_int_equal(db_col_int(st, 0), 1);
+		finish(st);
+		assert_int_equal(db_query(db, &st, ins, "irsbn", (int64_t)INT64_MIN, -0.5, (const char *)NULL,
+					  (const void *)"\0\0\0", (size_t)3),
+				 DB_ROW);
+		assert_int_equal(db_col_int(st, 0), 2);
+		finish(st);
+		assert_int_equal(db_changes(db), 1);
+		assert_int_equal(
+			db_query(db, &st,
+				 "SELECT i, r, s, b, n, pg_typeof(s)::text, pg_typeof(b)::text, length(b)"
+				 " FROM t ORDER BY id",
+				 NULL),
+			DB_ROW);
+	}
 	assert_true(db_col_int(st, 0) == INT64_MAX);
 	assert_true(db_col_real(st, 1) == 3.25);
 	assert_string_equal(db_col_text(st, 2), vi);
@@ -232,7 +326,7 @@ static void test_bind_types(void **state)
 	assert_false(db_col_is_null(st, 2));
 	/* text is stored as text and the blob whole, NULs included */
 	assert_string_equal(db_col_text(st, 5), "text");
-	assert_string_equal(db_col_text(st, 6), "blob");
+	assert_string_equal(db_col_text(st, 6), fx->pg ? "bytea" : "blob");
 	assert_int_equal(db_col_int(st, 7), sizeof(blob));
 
 	assert_int_equal(db_step(st), DB_ROW);
@@ -258,8 +352,13 @@ static void test_bind_types(void **state)
 	assert_int_equal(db_col_int(st, 0), 1);
 	finish(st);
 
-	/* the binding functions directly: text with an explicit length, real, null */
-	st = db_prepare(db, "SELECT ?, ?, ?, ?");
+	/*
+	 * The binding functions directly: text with an explicit length, real,
+	 * null. PostgreSQL types a parameter from where it stands, and a bare
+	 * one in a select list is text, which cannot hold the blob's NUL byte:
+	 * there the statement says the type.
+	 */
+	st = db_prepare(db, fx->pg ? "SELECT ?, ?, ?, CAST(? AS BYTEA)" : "SELECT ?, ?, ?, ?");
 	assert_non_null(st);
 	assert_int_equal(db_bind_text(st, 1, "abcdef", 3), 0);
 	assert_int_equal(db_bind_real(st, 2, 1e300), 0);
@@ -376,7 +475,7 @@ static void test_constraints(void **state)
 	/* unique */
 	assert_int_equal(db_exec(db, ins_u, "si", "A", (int64_t)1), DB_DONE);
 	assert_int_equal(db_exec(db, ins_u, "si", "A", (int64_t)2), DB_CONSTRAINT);
-	assert_non_null(strstr(db_errmsg(db), "UNIQUE"));
+	assert_non_null(strstr(db_errmsg(db), fx->pg ? "unique constraint" : "UNIQUE"));
 	assert_int_equal(scalar(db, "SELECT count(*) FROM u"), 1);
 	assert_int_equal(scalar(db, "SELECT n FROM u WHERE code = 'A'"), 1);
 	/* the cached statement is fine after the error */
@@ -388,7 +487,7 @@ static void test_constraints(void **state)
 
 	/* foreign keys are enforced */
 	assert_int_equal(db_exec(db, ins_child, "ii", (int64_t)1, (int64_t)99), DB_CONSTRAINT);
-	assert_non_null(strstr(db_errmsg(db), "FOREIGN KEY"));
+	assert_non_null(strstr(db_errmsg(db), fx->pg ? "foreign key constraint" : "FOREIGN KEY"));
 	assert_int_equal(scalar(db, "SELECT count(*) FROM child"), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO parent (id) VALUES (?)", "i", (int64_t)99), DB_DONE);
 	assert_int_equal(db_exec(db, ins_child, "ii", (int64_t)1, (int64_t)99), DB_DONE);
@@ -399,8 +498,27 @@ static void test_constraints(void **state)
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_exec(db, ins_u, "si", "D", (int64_t)4), DB_DONE);
 	assert_int_equal(db_exec(db, ins_u, "si", "D", (int64_t)5), DB_CONSTRAINT);
-	assert_int_equal(db_commit(db), 0);
-	assert_int_equal(scalar(db, "SELECT n FROM u WHERE code = 'D'"), 4);
+	if (!fx->pg) {
+		assert_int_equal(db_commit(db), 0);
+		assert_int_equal(scalar(db, "SELECT n FROM u WHERE code = 'D'"), 4);
+	} else {
+		/*
+		 * NEEDSWORK: on PostgreSQL an error ends the whole transaction:
+		 * what follows fails and the commit must not look like one (the
+		 * server answers COMMIT with ROLLBACK). Code that goes on after
+		 * DB_CONSTRAINT inside a transaction works on SQLite only, unless
+		 * pg.c puts each statement under a savepoint.
+		 */
+		assert_true(db_exec(db, ins_u, "si", "E", (int64_t)6) < 0);
+		assert_true(db_commit(db) < 0);
+		assert_int_equal(db_rollback(db), 0);
+		assert_int_equal(scalar(db, "SELECT count(*) FROM u WHERE code IN ('D', 'E')"), 0);
+		/* the connection is fine for the next transaction */
+		assert_int_equal(db_begin(db), 0);
+		assert_int_equal(db_exec(db, ins_u, "si", "D", (int64_t)4), DB_DONE);
+		assert_int_equal(db_commit(db), 0);
+		assert_int_equal(scalar(db, "SELECT n FROM u WHERE code = 'D'"), 4);
+	}
 
 	assert_true(db_error_count() >= errors + 6);
 }
@@ -940,6 +1058,23 @@ static void test_backup(void **state)
 	static const char check_sql[] = "SELECT count(*) FROM data"
 					" WHERE hex(substr(payload, 2, 1)) = printf('%02X', (id - 1) % 256)";
 
+	if (fx->pg) {
+		/*
+		 * A PostgreSQL database is backed up with pg_basebackup and WAL
+		 * archiving (docs/deploy.md), not by copying it to a file: refused,
+		 * saying so, and nothing is written.
+		 */
+		snprintf(bpath, sizeof(bpath), "%s/backup.db", fx->dir);
+		assert_true(db_backup(db, bpath, &err) < 0);
+		assert_non_null(err);
+		assert_non_null(strstr(err, "pg_basebackup"));
+		free(err);
+		assert_int_equal(access(bpath, F_OK), -1);
+		/* the connection is still fine */
+		assert_int_equal(scalar(db, "SELECT 1"), 1);
+		return;
+	}
+
 	exec_ok(db, "CREATE TABLE data (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);"
 		    "CREATE TABLE log (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
 	/* about 40 MB, so that copying it takes a while */
@@ -1054,6 +1189,48 @@ static void test_backup(void **state)
 	free(err);
 }
 
+/*
+ * PostgreSQL: a connection lost between statements (server restart, a
+ * proxy's idle timeout) is opened again once and the statement retried; one
+ * lost inside a transaction fails with DB_UNAVAILABLE, since the work so far
+ * is gone, and the connection is fine again after the rollback.
+ */
+static void test_reconnect(void **state)
+{
+	static const char kill_sql[] = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+				       " WHERE datname = current_database() AND pid <> pg_backend_pid()";
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
+	int64_t before;
+
+	if (!fx->pg) {
+		/* an SQLite connection is a file handle: nothing to lose */
+		skip();
+	}
+	exec_ok(db, "CREATE TABLE t (x INTEGER)");
+	assert_int_equal(db_exec(db, "INSERT INTO t (x) VALUES (?)", "i", (int64_t)1), DB_DONE);
+	before = scalar(db, "SELECT pg_backend_pid()");
+
+	/* outside a transaction: retried on a new session, cached statements prepared again */
+	assert_int_equal(testdb_pg_exec(fx->path, kill_sql), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 1);
+	assert_true(scalar(db, "SELECT pg_backend_pid()") != before);
+	assert_int_equal(db_exec(db, "INSERT INTO t (x) VALUES (?)", "i", (int64_t)2), DB_DONE);
+
+	/* inside one: not retried, nothing of it kept */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (x) VALUES (?)", "i", (int64_t)3), DB_DONE);
+	assert_int_equal(testdb_pg_exec(fx->path, kill_sql), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (x) VALUES (?)", "i", (int64_t)4), DB_UNAVAILABLE);
+	assert_true(db_commit(db) < 0);
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (x) VALUES (?)", "i", (int64_t)5), DB_DONE);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 3);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM t WHERE x IN (3, 4)"), 0);
+}
+
 /* Open file descriptors of this process. */
 static int count_fds(void)
 {
@@ -1096,6 +1273,7 @@ static void test_thread_connections(void **state)
 	/*
 	 * SQLite defers closing a file while another connection of the process
 	 * holds locks on it, so count descriptors with no other connection open.
+	 * On PostgreSQL each connection is a socket.
 	 */
 	db_close(fx->db);
 	fx->db = NULL;
@@ -1123,7 +1301,8 @@ static void test_thread_connections(void **state)
 	assert_int_equal(t2.rc, DB_DONE);
 	/* they are connections to the configured database */
 	assert_int_equal(scalar(mine, "SELECT count(*) FROM th"), 2);
-	assert_int_equal(scalar(mine, "PRAGMA foreign_keys"), 1);
+	if (!fx->pg)
+		assert_int_equal(scalar(mine, "PRAGMA foreign_keys"), 1);
 	assert_true(count_fds() > base);
 
 	/* close_all closes all three: every file they held is released */
@@ -1142,6 +1321,12 @@ static void test_thread_connections(void **state)
 	db_thread_config("/nonexistent-motcua-dir/x.db");
 	assert_null(db_thread());
 	db_thread_close_all();
+	if (fx->pg) {
+		db_thread_config("postgresql://postgres@127.0.0.1:1/motcua");
+		assert_null(db_thread());
+		db_thread_close_all();
+		assert_int_equal(count_fds(), base);
+	}
 }
 
 int main(void)
@@ -1150,6 +1335,7 @@ int main(void)
 
 	const struct CMUnitTest db_tests[] = {
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
+		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_rows, setup, teardown),
@@ -1159,6 +1345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
 	};
 	const struct CMUnitTest migrate_tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrate_apply, setup, teardown),
