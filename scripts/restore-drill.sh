@@ -14,6 +14,7 @@ motcua=$build/motcua
 bw=$build/bench/bench_write
 [ -x "$motcua" ] && [ -x "$bw" ] || { echo "restore-drill: build first (make)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/motcua-drill-XXXXXX)
+chmod 755 "$tmp" # the postgres user writes the base backup below it
 pgdir=""
 cleanup() {
 	[ -n "$pgdir" ] && "$root/tests/pg.sh" stop "$pgdir" >/dev/null 2>&1
@@ -62,7 +63,7 @@ before=$(count "$durl")
 port=$(printf '%s' "$url" | sed 's|.*:\([0-9]*\)/.*|\1|')
 mkdir "$tmp/base"
 chown postgres "$tmp/base"
-runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "$port" -U postgres -D "$tmp/base" -Ft -z -Xs >/dev/null
+runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "$port" -U postgres -D "$tmp/base" -Ft -z -Xs -c fast >/dev/null
 "$root/tests/pg.sh" kill-data "$pgdir"
 runuser -u postgres -- sh -c "mkdir -m 0700 '$pgdir/data' && tar -xzf '$tmp/base/base.tar.gz' -C '$pgdir/data' && tar -xzf '$tmp/base/pg_wal.tar.gz' -C '$pgdir/data/pg_wal'"
 "$root/tests/pg.sh" restart "$pgdir" >/dev/null

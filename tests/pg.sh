@@ -4,13 +4,16 @@
 #                           wait until it answers, print its base URL
 #                           (postgresql://postgres@127.0.0.1:PORT/postgres)
 #   tests/pg.sh stop DIR    stop it (fast shutdown) and remove DIR
+#   tests/pg.sh kill-data DIR  stop it and delete its data directory (restore drills)
+#   tests/pg.sh restart DIR    start it again on the same port from DIR/data
 # DIR is made by the caller (mktemp -d). Run as root, the server runs as the
 # `postgres` user (initdb refuses root) and DIR is given to that user. The
-# server trusts every local connection and does not fsync: tests only.
+# server trusts every local connection and does not fsync (tests only), unless
+# MOTCUA_PG_FSYNC=on (benchmarks: durable like production).
 set -eu
 
 usage() {
-	echo "usage: tests/pg.sh start|stop DIR" >&2
+	echo "usage: tests/pg.sh start|stop|kill-data|restart DIR" >&2
 	exit 2
 }
 
@@ -67,10 +70,10 @@ start)
 		listen_addresses = '127.0.0.1'
 		unix_socket_directories = '$dir'
 		max_connections = 200
-		fsync = off
-		synchronous_commit = off
-		full_page_writes = off
 	EOF
+	if [ "${MOTCUA_PG_FSYNC:-off}" != on ]; then
+		printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
+	fi
 	# A port that is free now may be taken before the server binds it: try a few.
 	tries=0
 	while :; do
@@ -113,6 +116,22 @@ stop)
 	fi
 	rm -rf "$dir"
 	[ "$rc" -eq 0 ] || die "the server in '$dir' did not stop cleanly"
+	;;
+kill-data)
+	[ -e "$dir/.motcua-pg" ] || die "'$dir' was not made by tests/pg.sh start"
+	as_pg "$bin/pg_ctl" stop -D "$dir/data" -m immediate -w -t 30 >/dev/null 2>&1 || true
+	cp "$dir/data/postgresql.conf" "$dir/postgresql.conf.saved"
+	rm -rf "$dir/data"
+	;;
+restart)
+	[ -e "$dir/.motcua-pg" ] && [ -f "$dir/port" ] || die "'$dir' was not made by tests/pg.sh start"
+	port=$(cat "$dir/port")
+	# a restored data directory carries the settings it was backed up with
+	[ -f "$dir/postgresql.conf.saved" ] && cp "$dir/postgresql.conf.saved" "$dir/data/postgresql.conf"
+	rm -f "$dir/data/postmaster.pid"
+	as_pg "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port" >/dev/null 2>&1 ||
+		die "the server did not start again (see $dir/server.log)"
+	echo "postgresql://postgres@127.0.0.1:$port/postgres"
 	;;
 *)
 	usage

@@ -29,6 +29,7 @@ mkdir -p "$logdir"
 # Programs that run on both databases.
 is_dual() {
 	case "$1" in
+	*.sh) return 1 ;; # scripts cover both databases themselves
 	test_store | t[0-9][0-9][0-9][0-9]-*) return 0 ;;
 	esac
 	return 1
@@ -37,7 +38,7 @@ is_dual() {
 # The programs to run, PATTERN applied.
 programs=
 dual=0
-for t in "$build"/tests/test_* "$build"/tests/t[0-9][0-9][0-9][0-9]-*; do
+for t in "$build"/tests/test_* "$build"/tests/t[0-9][0-9][0-9][0-9]-* "$root"/tests/t[0-9][0-9][0-9][0-9]-*.sh; do
 	[ -x "$t" ] && [ -f "$t" ] || continue
 	name=$(basename "$t")
 	case "$name" in *.p) continue ;; esac
@@ -104,6 +105,7 @@ run_one() {
 	(
 		cd "$root" || exit 1
 		[ -z "$backend" ] || export MOTCUA_TEST_BACKEND="$backend"
+		export MOTCUA_BUILD="$build"
 		exec timeout 600 "$t"
 	) >"$log" 2>&1 </dev/null &
 	child=$!

@@ -41,6 +41,7 @@ struct pg_stmt {
 	uint64_t hash;
 	char name[24]; /* s1, s2, … */
 	int prepared;  /* known to the server (cleared when the connection is reset) */
+	int pending;   /* an error prepare met that is not the SQL's fault: the first step returns it */
 	int nparams;
 	const char **values; /* NULL binds null */
 	int *lengths;
@@ -521,11 +522,13 @@ static struct db_stmt *pg_prepare(struct db *base, const char *sql)
 	struct pg_stmt **head = &db->cache[h % STMT_BUCKETS];
 	struct pg_stmt *st;
 	PGresult *res = NULL;
+	int rc;
 
 	for (st = *head; st; st = st->next) {
 		if (st->hash == h && !strcmp(st->sql, sql)) {
 			drop_result(st);
 			clear_bindings(st);
+			st->pending = 0;
 			return &st->base;
 		}
 	}
@@ -547,10 +550,18 @@ static struct db_stmt *pg_prepare(struct db *base, const char *sql)
 		st->formats = xcalloc((size_t)st->nparams, sizeof(*st->formats));
 		st->params = xcalloc((size_t)st->nparams, sizeof(*st->params));
 	}
-	/* prepare now, so that a mistake in the SQL shows here as in SQLite */
-	if (run(db, st, NULL, 1, &res))
-		goto out;
+	/*
+	 * Prepare now, so that a mistake in the SQL shows here as in SQLite.
+	 * db_exec() can only say DB_ERROR for a NULL statement, so a lost
+	 * connection or a lock is kept for the first step to return (already
+	 * counted), and the statement is prepared again then.
+	 */
+	rc = run(db, st, NULL, 1, &res);
 	PQclear(res);
+	if (rc == DB_UNAVAILABLE || rc == DB_BUSY)
+		st->pending = rc;
+	else if (rc)
+		goto out;
 	st->next = *head;
 	*head = st;
 	return &st->base;
@@ -653,7 +664,12 @@ static int pg_bind_null(struct db_stmt *base, int i)
 static int pg_step(struct db_stmt *base)
 {
 	struct pg_stmt *st = pgst(base);
+	int pending = st->pending;
 	clear_blobs(st);
+	if (pending) {
+		st->pending = 0;
+		return pending;
+	}
 	if (!st->res) {
 		int rc = run(pgdb(base->db), st, NULL, 0, &st->res);
 		if (rc)
@@ -668,6 +684,7 @@ static int pg_step(struct db_stmt *base)
 
 static void pg_reset(struct db_stmt *base)
 {
+	pgst(base)->pending = 0;
 	drop_result(pgst(base));
 }
 
