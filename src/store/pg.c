@@ -1,5 +1,4 @@
-/* pg.c: the PostgreSQL backend of db.h (libpq, cached prepared statements, a lost connection retried once).
- */
+/* pg.c: the PostgreSQL backend of db.h (libpq, cached prepared statements, one retry on a lost link). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,7 +259,8 @@ static int run(struct pg_db *db, struct pg_stmt *st, const char *sql, int prepar
 		}
 		res = exec_once(db, st, sql, prepare_only);
 		status = PQresultStatus(res);
-		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+		/* only comments is an empty query: nothing to do, as in SQLite */
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
 			note_tx(db);
 			note_changes(db, res);
 			*out = res;

@@ -163,6 +163,17 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return remove(path);
 }
 
+int ts_start_peer(struct test_server *peer, const struct test_server *first, const char *const *extra)
+{
+	static int n;
+	memset(peer, 0, sizeof(*peer));
+	memcpy(peer->dir, first->dir, sizeof(peer->dir));
+	memcpy(peer->db, first->db, sizeof(peer->db));
+	snprintf(peer->log, sizeof(peer->log), "%s/server-peer%d.log", first->dir, ++n);
+	peer->peer = 1;
+	return ts_launch(peer, NULL, extra);
+}
+
 int ts_stop(struct test_server *s)
 {
 	int st = 0, rc = -1;
@@ -184,7 +195,7 @@ int ts_stop(struct test_server *s)
 	}
 	if (rc != 0)
 		ts_dump_log(s);
-	if (s->dir[0])
+	if (s->dir[0] && !s->peer)
 		nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	s->dir[0] = '\0';
 	/* after the server is gone: FORCE only ends what a test itself left open */

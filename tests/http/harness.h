@@ -12,6 +12,7 @@ struct test_server {
 	char dir[256]; /* temporary folder: database (SQLite), data, log */
 	char db[320];  /* the --db argument: a file in dir, or a PostgreSQL URL */
 	int db_pg;     /* db is a database of its own on the test PostgreSQL: dropped by ts_stop */
+	int peer;      /* shares another server's folder and database: ts_stop leaves them */
 	char log[320];
 	char base[64]; /* "http://127.0.0.1:PORT" */
 };
@@ -35,6 +36,12 @@ int ts_launch(struct test_server *s, const char *bin, const char *const *extra);
  * folder and, on PostgreSQL, drops the database once the server has stopped.
  */
 int ts_stop(struct test_server *s);
+/*
+ * A second server on the same database and data folder as `first` (its own
+ * port and log), as several `motcua serve` behind a load balancer. Stop it
+ * before `first`. Returns 0 or -1.
+ */
+int ts_start_peer(struct test_server *peer, const struct test_server *first, const char *const *extra);
 /* 1 when the servers run on PostgreSQL (MOTCUA_TEST_BACKEND=pg), 0 on SQLite. */
 int ts_backend_is_pg(void);
 /* Print the server's log to stderr (after a failure). */

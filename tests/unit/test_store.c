@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -965,6 +966,42 @@ static void test_counter_concurrent(void **state)
 	assert_int_equal(peek(fx->db, "dossier", "H12.34", "2026"), WORKERS * PER_WORKER);
 }
 
+/*
+ * The same from separate processes, as several `motcua serve` on one
+ * database: every number 1..800 taken exactly once, none skipped.
+ */
+static void test_counter_processes(void **state)
+{
+	struct fixture *fx = *state;
+	pid_t pids[WORKERS];
+
+	exec_ok(fx->db, "CREATE TABLE taken (n INTEGER PRIMARY KEY, worker INTEGER NOT NULL)");
+	for (int i = 0; i < WORKERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (!pids[i]) {
+			static struct worker w;
+			w.path = fx->path;
+			w.id = i;
+			worker_run(&w);
+			if (w.err)
+				fprintf(stderr, "# process %d: %s\n", i, w.errmsg);
+			_exit(w.err ? 1 : 0);
+		}
+	}
+	for (int i = 0; i < WORKERS; i++) {
+		int st = 0;
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	/* n is the primary key, so no duplicate got in; count == max means no gap */
+	assert_int_equal(scalar(fx->db, "SELECT count(*) FROM taken"), WORKERS * PER_WORKER);
+	assert_int_equal(scalar(fx->db, "SELECT max(n) FROM taken"), WORKERS * PER_WORKER);
+	assert_int_equal(scalar(fx->db, "SELECT count(DISTINCT worker) FROM taken"), WORKERS);
+	assert_int_equal(peek(fx->db, "dossier", "H12.34", "2026"), WORKERS * PER_WORKER);
+}
+
 struct writer {
 	const char *path;
 	atomic_int stop;
@@ -1359,6 +1396,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counter_rollback, setup_migrated, teardown),
 		cmocka_unit_test_setup_teardown(test_counter_peek_snapshot, setup_migrated, teardown),
 		cmocka_unit_test_setup_teardown(test_counter_concurrent, setup_migrated, teardown),
+		cmocka_unit_test_setup_teardown(test_counter_processes, setup_migrated, teardown),
 	};
 	int failed = 0;
 

@@ -1,0 +1,196 @@
+/*
+ * t0005-cluster: two `motcua serve` processes on one database and one data
+ * folder behind nginx (round-robin), as a deployment past one machine runs
+ * them: both answer, either can go away, nothing lives in one process only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness.h"
+
+static struct test_server a, b;
+static struct test_server lb; /* nginx: only port, base and dir are used */
+static char nginx_dir[300];
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int start_nginx(void)
+{
+	char conf[400], cmd[1200];
+	FILE *f;
+	lb.port = free_port();
+	snprintf(lb.base, sizeof(lb.base), "http://127.0.0.1:%u", lb.port);
+	snprintf(nginx_dir, sizeof(nginx_dir), "%s/nginx", a.dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/tmp'", nginx_dir);
+	if (system(cmd))
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", nginx_dir);
+	f = fopen(conf, "w");
+	if (!f)
+		return -1;
+	fprintf(f,
+		"daemon on;\n"
+		"worker_processes 1;\n"
+		"pid %s/nginx.pid;\n"
+		"error_log %s/error.log warn;\n"
+		"events { worker_connections 256; }\n"
+		"http {\n"
+		"  access_log off;\n"
+		"  client_body_temp_path %s/tmp;\n  proxy_temp_path %s/tmp;\n"
+		"  fastcgi_temp_path %s/tmp;\n  uwsgi_temp_path %s/tmp;\n  scgi_temp_path %s/tmp;\n"
+		"  upstream motcua { server 127.0.0.1:%u max_fails=1 fail_timeout=30s; "
+		"server 127.0.0.1:%u max_fails=1 fail_timeout=30s; keepalive 8; }\n"
+		"  server {\n"
+		"    listen 127.0.0.1:%u;\n"
+		"    location / {\n"
+		"      proxy_pass http://motcua;\n"
+		"      proxy_http_version 1.1;\n"
+		"      proxy_set_header Connection \"\";\n"
+		"      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+		"      proxy_next_upstream error timeout;\n"
+		"    }\n"
+		"  }\n"
+		"}\n",
+		nginx_dir, nginx_dir, nginx_dir, nginx_dir, nginx_dir, nginx_dir, nginx_dir, a.port, b.port,
+		lb.port);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "/usr/sbin/nginx -c '%s' -p '%s' 2>>'%s/start.log'", conf, nginx_dir,
+		 nginx_dir);
+	if (system(cmd))
+		return -1;
+	for (int i = 0; i < 100; i++) {
+		struct http_resp r;
+		resp_init(&r);
+		if (!http_get(&lb, "/healthz", &r) && r.status == 200) {
+			resp_free(&r);
+			return 0;
+		}
+		resp_free(&r);
+		sleep_ms(50);
+	}
+	return -1;
+}
+
+static void stop_nginx(void)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd),
+		 "[ -f '%s/nginx.pid' ] && kill -QUIT $(cat '%s/nginx.pid') 2>/dev/null; sleep 0.3",
+		 nginx_dir, nginx_dir);
+	if (system(cmd))
+		return;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ts_start(&a, NULL, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }))
+		return -1;
+	if (ts_start_peer(&b, &a, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }))
+		return -1;
+	return start_nginx();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	stop_nginx();
+	int rb = b.pid ? ts_stop(&b) : 0;
+	int ra = ts_stop(&a);
+	curl_global_cleanup();
+	return ra || rb;
+}
+
+/* The process that answered: the request id starts with a prefix chosen at each start. */
+static int prefix_of(const struct http_resp *r, char out[9])
+{
+	char id[64];
+	if (!resp_hdr(r, "X-Request-Id", id, sizeof(id)) || strlen(id) != 16)
+		return -1;
+	memcpy(out, id, 8);
+	out[8] = '\0';
+	return 0;
+}
+
+static void test_both_answer(void **state)
+{
+	char first[9] = "", other[9] = "";
+	int seen_other = 0;
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		struct http_resp r;
+		char p[9];
+		resp_init(&r);
+		assert_int_equal(http_get(&lb, "/", &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body.ptr, "Truy cập nội dung luôn"));
+		assert_int_equal(prefix_of(&r, p), 0);
+		if (!first[0])
+			memcpy(first, p, 9);
+		else if (strcmp(p, first)) {
+			if (!seen_other)
+				memcpy(other, p, 9);
+			assert_string_equal(p, other); /* two processes, no third */
+			seen_other = 1;
+		}
+		resp_free(&r);
+	}
+	assert_true(seen_other);
+}
+
+/* Both processes see one database: each one's health check reads the shared schema. */
+static void test_same_database(void **state)
+{
+	struct http_resp r1, r2;
+	(void)state;
+	resp_init(&r1);
+	resp_init(&r2);
+	assert_int_equal(http_get(&a, "/healthz", &r1), 0);
+	assert_int_equal(http_get(&b, "/healthz", &r2), 0);
+	assert_int_equal(r1.status, 200);
+	assert_int_equal(r2.status, 200);
+	assert_non_null(strstr(r1.body.ptr, "\"database\":\"ok\""));
+	assert_non_null(strstr(r2.body.ptr, "\"database\":\"ok\""));
+	resp_free(&r1);
+	resp_free(&r2);
+}
+
+/* One process stops (a node goes away): every request through nginx still gets its page. */
+static void test_one_goes_away(void **state)
+{
+	(void)state;
+	assert_int_equal(ts_stop(&b), 0);
+	for (int i = 0; i < 10; i++) {
+		struct http_resp r;
+		resp_init(&r);
+		assert_int_equal(http_get(&lb, "/", &r), 0);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_both_answer),
+		cmocka_unit_test(test_same_database),
+		cmocka_unit_test(test_one_goes_away),
+	};
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
