@@ -299,6 +299,11 @@ int db_rollback(struct db *db)
 	return db->ops->rollback(db);
 }
 
+int db_in_transaction(struct db *db)
+{
+	return db->ops->in_transaction(db);
+}
+
 int64_t db_last_id(struct db *db)
 {
 	return db->ops->last_id(db);

@@ -95,6 +95,8 @@ int db_begin(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+/* 1 inside a transaction (also one that failed and waits for its rollback). */
+int db_in_transaction(struct db *db);
 
 int64_t db_last_id(struct db *db);
 int64_t db_changes(struct db *db);

@@ -172,9 +172,14 @@ static void on_begin(struct request *req)
 static void on_handled(struct request *req)
 {
 	struct db *db = db_thread_current();
-	(void)req;
-	if (db)
-		db_release_statements(db);
+	if (!db)
+		return;
+	db_release_statements(db);
+	/* a handler that returned inside a transaction (an error path) must not leave it to the next request */
+	if (db_in_transaction(db)) {
+		log_error("event=db msg=\"request ended inside a transaction: rolled back\" id=%s", req->id);
+		db_rollback(db);
+	}
 }
 
 static int ensure_dir(const char *path)
