@@ -27,7 +27,7 @@ enum {
 
 static const char common_help[] =
 	"Options shared by every command (flags win over environment variables):\n"
-	"  --db PATH            the SQLite database file (MOTCUA_DB, default motcua.db)\n"
+	"  --db PATH|URL        an SQLite file, or a postgresql:// URL (MOTCUA_DB, default motcua.db)\n"
 	"  --data DIR           uploaded files and keys (MOTCUA_DATA, default ./data)\n"
 	"  --log-level LEVEL    error, warn, info or debug (MOTCUA_LOG_LEVEL, default info)\n"
 	"  -h, --help           this help\n";
