@@ -95,33 +95,43 @@ int migrate_apply(struct db *db, const struct migration *list, int n, int *appli
 	return 0;
 }
 
-int migrate_embedded(const struct migration **out)
+/* 1 when the file is for `backend`: NNNN_name.sql for all, NNNN_name.sqlite.sql or .pg.sql for one. */
+static int for_backend(const char *name, const char *backend)
 {
-	static struct migration list[MAX_MIGRATIONS];
-	static int n = -1;
-	if (n < 0) {
-		n = 0;
-		/* embed_files is sorted by name, so migrations come in order */
-		for (unsigned i = 0; i < embed_count && n < MAX_MIGRATIONS; i++) {
-			const char *name = embed_files[i].name;
-			if (strncmp(name, "migrations/", 11) || !strstr(name, ".sql"))
-				continue;
-			list[n].name = name + 11;
-			/* NNNN_name.sql, four digits: anything else is a mistake in the tree */
-			if (strspn(list[n].name, "0123456789") != 4 || list[n].name[4] != '_')
-				BUG("migration file names are NNNN_name.sql");
-			list[n].version = (int)strtol(list[n].name, NULL, 10);
-			list[n].sql = (const char *)embed_files[i].data;
-			n++;
-		}
+	size_t n = strlen(name);
+	if (n > 11 && !strcmp(name + n - 11, ".sqlite.sql"))
+		return !strcmp(backend, "sqlite");
+	if (n > 7 && !strcmp(name + n - 7, ".pg.sql"))
+		return !strcmp(backend, "postgres");
+	return 1;
+}
+
+int migrate_embedded(const char *backend, struct migration *out, int max)
+{
+	int n = 0;
+	/* embed_files is sorted by name, so migrations come in order */
+	for (unsigned i = 0; i < embed_count && n < max; i++) {
+		const char *name = embed_files[i].name;
+		size_t len = strlen(name);
+		if (strncmp(name, "migrations/", 11) || len < 15 || strcmp(name + len - 4, ".sql"))
+			continue;
+		name += 11;
+		/* NNNN_name.sql, four digits: anything else is a mistake in the tree */
+		if (strspn(name, "0123456789") != 4 || name[4] != '_')
+			BUG("migration file names are NNNN_name.sql");
+		if (!for_backend(name, backend))
+			continue;
+		out[n].name = name;
+		out[n].version = (int)strtol(name, NULL, 10);
+		out[n].sql = (const char *)embed_files[i].data;
+		n++;
 	}
-	*out = list;
 	return n;
 }
 
 int migrate_run(struct db *db, int *applied, char **err)
 {
-	const struct migration *list;
-	int n = migrate_embedded(&list);
+	struct migration list[MAX_MIGRATIONS];
+	int n = migrate_embedded(db_backend(db), list, MAX_MIGRATIONS);
 	return migrate_apply(db, list, n, applied, err);
 }

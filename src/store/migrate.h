@@ -18,8 +18,12 @@ struct migration {
  */
 int migrate_apply(struct db *db, const struct migration *list, int n, int *applied, char **err);
 
-/* The embedded migrations (migrations/NNNN_name.sql), sorted. */
-int migrate_embedded(const struct migration **list);
+/*
+ * The embedded migrations for `backend` ("sqlite", "postgres"), sorted, into
+ * out (at most max): NNNN_name.sql serve both, NNNN_name.sqlite.sql and
+ * NNNN_name.pg.sql one each (where the dialects differ). Returns the count.
+ */
+int migrate_embedded(const char *backend, struct migration *out, int max);
 
 /* migrate_apply with the embedded migrations. */
 int migrate_run(struct db *db, int *applied, char **err);

@@ -698,13 +698,13 @@ static void test_migrate_run(void **state)
 {
 	struct fixture *fx = *state;
 	struct db *db = fx->db;
-	const struct migration *list = NULL;
+	static struct migration list[512];
 	struct db_stmt *st;
 	char *err = NULL;
 	int n, applied = -1;
 
 	/* the embedded list: numbered from 1, in order, version from the file name */
-	n = migrate_embedded(&list);
+	n = migrate_embedded(db_backend(db), list, 512);
 	assert_true(n >= 1);
 	assert_non_null(list);
 	assert_int_equal(list[0].version, 1);
@@ -717,6 +717,9 @@ static void test_migrate_run(void **state)
 			assert_true(list[i].version > list[i - 1].version);
 	}
 	assert_string_equal(list[0].name, "0001_init.sql");
+	/* a file for the other backend is not in the list */
+	for (int i = 0; i < n; i++)
+		assert_null(strstr(list[i].name, fx->pg ? ".sqlite.sql" : ".pg.sql"));
 
 	assert_int_equal(migrate_version(db), 0);
 	assert_int_equal(migrate_run(db, &applied, &err), 0);
