@@ -23,9 +23,8 @@ deps:
 	@scripts/deps.sh
 
 run: all
-	@test -f $(DB) || $(BUILD)/motcua demo --db $(DB)
-	@echo "motcua: http://$(LISTEN)/  (Ctrl-C stops it)"
-	@echo "motcua: the demo has no logins yet: accounts come with the people-and-power feature"
+	@$(BUILD)/motcua demo --db $(DB)
+	@echo "motcua: http://$(LISTEN)/  (staff log in at http://$(LISTEN)/dang-nhap; Ctrl-C stops it)"
 	@$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
 
 check:

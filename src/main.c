@@ -1,12 +1,16 @@
 /* main.c: the motcua command: subcommands, flags, environment. */
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "features/accounts.h"
+#include "features/audit.h"
+#include "features/org.h"
 #include "features/settings.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -58,6 +62,9 @@ static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
+static const char audit_help[] =
+	"usage: motcua audit verify [--db PATH]\n"
+	"Check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry.\n";
 
 static void usage(FILE *f)
 {
@@ -68,6 +75,7 @@ static void usage(FILE *f)
 		"  migrate   apply database migrations\n"
 		"  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
 		"  backup    copy the database consistently while it is in use\n"
+		"  audit     verify the audit log's hash chain\n"
 		"  version   print the version\n"
 		"  help CMD  help for a command\n\n"
 		"%s\n"
@@ -85,6 +93,8 @@ static const char *cmd_help(const char *cmd)
 		return demo_help;
 	if (!strcmp(cmd, "backup"))
 		return backup_help;
+	if (!strcmp(cmd, "audit"))
+		return audit_help;
 	if (!strcmp(cmd, "version"))
 		return "usage: motcua version\nPrint the version.\n";
 	if (!strcmp(cmd, "help"))
@@ -294,13 +304,55 @@ static int cmd_migrate(const struct app_config *cfg)
 }
 
 /* The demo: the district of the seed report. Later features add their demo data here. */
+/* The demo's staff: one per role, in the district and a ward. The password is printed. */
+#define DEMO_PASSWORD "ThanhXuan-Demo-2026"
+static const struct {
+	const char *username, *name, *position, *unit_code, *role;
+} demo_staff[] = {
+	{ "quantri", "Nguyễn Quản Trị", "Quản trị hệ thống", "000.00.15.H26", "admin" },
+	{ "lanhdao", "Trần Văn Lãnh", "Phó Chủ tịch UBND quận", "000.00.15.H26", "leader" },
+	{ "vanthu", "Lê Thị Văn", "Văn thư", "001.15.00.H26", "records_clerk" },
+	{ "chuyenvien", "Phạm Văn Chuyên", "Chuyên viên Phòng Tư pháp", "002.15.00.H26", "specialist" },
+	{ "motcua", "Hoàng Thị Mai", "Công chức Bộ phận Một cửa", "100.15.00.H26", "onestop_clerk" },
+	{ "motcua.nhanchinh", "Đỗ Văn Nhân", "Công chức Một cửa phường Nhân Chính", "100.01.15.H26",
+	  "onestop_clerk" },
+	{ "bientap", "Vũ Thị Thông", "Biên tập viên cổng thông tin", "005.15.00.H26", "editor" },
+};
+
+static int demo_people(struct db *db)
+{
+	int rc = org_demo(db);
+	for (size_t i = 0; !rc && i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++) {
+		const char *roles[] = { demo_staff[i].role, NULL };
+		struct db_stmt *st;
+		int64_t unit, id;
+		int exists = db_query(db, &st, "SELECT 1 FROM accounts WHERE username = ?", "s",
+				      demo_staff[i].username);
+		if (exists < 0)
+			return exists;
+		while (exists == DB_ROW && db_step(st) == DB_ROW)
+			;
+		if (exists == DB_ROW)
+			continue;
+		unit = org_unit_by_code(db, demo_staff[i].unit_code);
+		if (unit <= 0)
+			return unit < 0 ? (int)unit : DB_ERROR;
+		rc = account_create_staff(db, demo_staff[i].username, demo_staff[i].name,
+					  demo_staff[i].position, unit, DEMO_PASSWORD, roles, &id);
+		if (!rc)
+			rc = audit_append(db, "cli", "account.create", "demo", "{}");
+	}
+	return rc;
+}
+
 static int cmd_demo(const struct app_config *cfg)
 {
 	int rc;
 	struct db *db = open_migrated(cfg->db, &rc);
 	if (!db)
 		return rc;
-	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || db_commit(db)) {
+	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
+	    db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);
@@ -312,6 +364,10 @@ static int cmd_demo(const struct app_config *cfg)
 		printf("demo database ready: %s (Quận Thanh Xuân, Hà Nội)\n",
 		       db_url_redact(cfg->db, shown, sizeof(shown)));
 	}
+	printf("demo logins (password for all: %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++)
+		printf("  %-18s %s, %s\n", demo_staff[i].username, demo_staff[i].name,
+		       demo_staff[i].position);
 	return EXIT_OK;
 }
 
@@ -345,12 +401,51 @@ static int cmd_backup(const struct app_config *cfg, const char *dest)
 	return EXIT_OK;
 }
 
+/* `motcua audit verify`: walk the chain (features/audit.h); read only, so no migrations. */
+static int cmd_audit(const struct app_config *cfg, int argc, char **argv)
+{
+	int64_t rows = 0, bad = 0;
+	char *why = NULL;
+	struct db *db;
+	int rc;
+
+	if (argc != 1 || strcmp(argv[0], "verify")) {
+		fputs(audit_help, stderr);
+		return EXIT_USAGE;
+	}
+	/* db_open would make an empty SQLite file of a wrong path */
+	if (!db_url_is_pg(cfg->db) && access(cfg->db, R_OK)) {
+		fprintf(stderr, "motcua: cannot read database '%s'\n", cfg->db);
+		return EXIT_DB;
+	}
+	db = db_open(cfg->db, &why);
+	if (!db) {
+		fprintf(stderr, "motcua: %s\n", why);
+		free(why);
+		return EXIT_DB;
+	}
+	rc = audit_verify(db, &rows, &bad, &why);
+	db_close(db);
+	if (rc == AUDIT_BROKEN)
+		printf("audit chain broken at entry %lld: %s\n", (long long)bad, why);
+	else if (rc)
+		fprintf(stderr, "motcua: cannot read the audit log: %s\n", why);
+	else
+		printf("audit chain intact: %lld entries\n", (long long)rows);
+	free(why);
+	return rc == AUDIT_BROKEN ? EXIT_FAIL : rc ? EXIT_DB : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct app_config cfg;
 	const char *cmd;
 	int first = 1, rc;
 
+	if (sodium_init() < 0) {
+		fprintf(stderr, "motcua: libsodium cannot start\n");
+		return EXIT_FAIL;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -395,6 +490,8 @@ int main(int argc, char **argv)
 		}
 		return cmd_backup(&cfg, argv[first]);
 	}
+	if (!strcmp(cmd, "audit"))
+		return cmd_audit(&cfg, argc - first, argv + first);
 	if (argc - first != 0) {
 		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
 		return EXIT_USAGE;

@@ -28,12 +28,13 @@ typedef int (*handler_fn)(struct request *req);
 
 /* Per-route flags (cgit cmd.c style): what the server checks before the handler runs. */
 enum route_flags {
-	ROUTE_LOGIN = 1 << 0,  /* a logged-in user is required */
-	ROUTE_CSRF = 1 << 1,   /* state-changing request authenticated by cookie: token checked */
-	ROUTE_UPLOAD = 1 << 2, /* accepts multipart/form-data with files */
-	ROUTE_JSON = 1 << 3,   /* accepts an application/json body */
-	ROUTE_NOLOG = 1 << 4,  /* not in the access log at info level (health probes) */
-	ROUTE_PUBLIC = 1 << 5, /* a public page: cacheable by the browser, counts visits later */
+	ROUTE_LOGIN = 1 << 0,	/* a logged-in user is required */
+	ROUTE_CSRF = 1 << 1,	/* state-changing request authenticated by cookie: token checked */
+	ROUTE_UPLOAD = 1 << 2,	/* accepts multipart/form-data with files */
+	ROUTE_JSON = 1 << 3,	/* accepts an application/json body */
+	ROUTE_NOLOG = 1 << 4,	/* not in the access log at info level (health probes) */
+	ROUTE_PUBLIC = 1 << 5,	/* a public page: cacheable by the browser, counts visits later */
+	ROUTE_SESSION = 1 << 6, /* look the session up even where no login is required */
 };
 
 struct route {

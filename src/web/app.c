@@ -36,6 +36,13 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/healthz", page_healthz, ROUTE_NOLOG },
 	{ HTTP_GET, "/metrics", page_metrics, ROUTE_NOLOG },
 	{ HTTP_GET, "/api/v1/version", api_version, 0 },
+	{ HTTP_GET, "/dang-nhap", page_login_form, ROUTE_SESSION },
+	{ HTTP_POST, "/dang-nhap", page_login_post, 0 },
+	{ HTTP_POST, "/dang-xuat", page_logout, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri", page_staff_home, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/session", api_session_create, ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/session", api_session_get, ROUTE_LOGIN },
+	{ HTTP_DELETE, "/api/v1/session", api_session_delete, ROUTE_LOGIN | ROUTE_CSRF },
 };
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
 
@@ -175,7 +182,8 @@ static void on_handled(struct request *req)
 	if (!db)
 		return;
 	db_release_statements(db);
-	/* a handler that returned inside a transaction (an error path) must not leave it to the next request */
+	/* a handler that returned inside a transaction (an error path) must not leave it to the next request
+	 */
 	if (db_in_transaction(db)) {
 		log_error("event=db msg=\"request ended inside a transaction: rolled back\" id=%s", req->id);
 		db_rollback(db);
@@ -281,6 +289,7 @@ int app_serve(const struct app_config *cfg)
 	sc.nroutes = app_nroutes;
 	sc.error_page = page_error;
 	sc.on_begin = on_begin;
+	sc.before = app_before;
 	sc.handled = on_handled;
 	app.srv = server_start(&sc, &err);
 	if (!app.srv) {

@@ -3,6 +3,8 @@
 #define WEB_APP_H
 
 #include <jansson.h>
+#include "features/accounts.h"
+#include "features/sessions.h"
 #include "http/http.h"
 #include "web/template.h"
 
@@ -69,6 +71,21 @@ void page_render(struct request *req, int status, const char *name, json_t *ctx)
 /* The error page hook for the HTTP layer. */
 void page_error(struct request *req, int status, const char *code, const char *message);
 
+/* What the web layer knows of a request: who is logged in (pages_login.c). */
+struct app_req {
+	int logged_in;
+	struct account user;
+	char token[SESSION_TOKEN_LEN + 1];
+	char csrf[SESSION_TOKEN_LEN + 1];
+};
+
+/* The logged-in account, or NULL. */
+const struct account *req_user(const struct request *req);
+/* The session's CSRF token ("" without a session), for forms. */
+const char *req_csrf(const struct request *req);
+/* The before hook: session, login and CSRF checks from the route's flags. */
+int app_before(struct request *req);
+
 /* ---- handlers ---- */
 int page_home(struct request *req);
 int page_static(struct request *req);
@@ -78,6 +95,13 @@ int page_language(struct request *req);
 int page_healthz(struct request *req);
 int page_metrics(struct request *req);
 int api_version(struct request *req);
+int page_login_form(struct request *req);
+int page_login_post(struct request *req);
+int page_logout(struct request *req);
+int page_staff_home(struct request *req);
+int api_session_create(struct request *req);
+int api_session_get(struct request *req);
+int api_session_delete(struct request *req);
 
 /* The route table (app.c). */
 extern const struct route app_routes[];

@@ -99,7 +99,12 @@ static int setup(void **state)
 {
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (ts_start(&a, NULL, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }))
+	char cmd[1200];
+	if (ts_init(&a))
+		return -1;
+	/* the demo's staff accounts, to log in with */
+	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' >/dev/null 2>&1", MOTCUA_BIN, a.db);
+	if (system(cmd) || ts_launch(&a, NULL, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }))
 		return -1;
 	if (ts_start_peer(&b, &a, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL }))
 		return -1;
@@ -170,6 +175,86 @@ static void test_same_database(void **state)
 	resp_free(&r2);
 }
 
+/* The session cookie's value from a response. */
+static const char *sid_of(const struct http_resp *r, char *out, size_t n)
+{
+	static const char pat[] = "\r\nSet-Cookie: sid=";
+	const char *p = strcasestr(r->headers.ptr, pat);
+	if (!p)
+		return NULL;
+	p += sizeof(pat) - 1;
+	snprintf(out, n, "%.*s", (int)strcspn(p, ";\r"), p);
+	return out;
+}
+
+/* Log in through one process, go on through the other, log out there: the session is the database's. */
+static void test_session_across_processes(void **state)
+{
+	static const char login[] = "{\"username\":\"motcua\",\"password\":\"ThanhXuan-Demo-2026\"}";
+	struct http_resp r;
+	char sid[128], cookie[300], csrf_hdr[200];
+	const char *p;
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_req(&a, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL }, login,
+				  sizeof(login) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(sid_of(&r, sid, sizeof(sid)));
+	p = strstr(r.body.ptr, "\"csrf\":\"");
+	assert_non_null(p);
+	snprintf(csrf_hdr, sizeof(csrf_hdr), "X-CSRF-Token: %.*s", (int)strcspn(p + 8, "\""), p + 8);
+	resp_free(&r);
+	snprintf(cookie, sizeof(cookie), "Cookie: sid=%s", sid);
+
+	/* the other process knows the session */
+	resp_init(&r);
+	assert_int_equal(http_req(&b, "GET", "/quan-tri", (const char *const[]){ cookie, NULL }, NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "Hoàng Thị Mai"));
+	resp_free(&r);
+	/* logging out there ends it here too */
+	resp_init(&r);
+	assert_int_equal(http_req(&b, "DELETE", "/api/v1/session",
+				  (const char *const[]){ cookie, csrf_hdr, NULL }, NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(http_req(&a, "GET", "/api/v1/session", (const char *const[]){ cookie, NULL }, NULL,
+				  0, &r),
+			 0);
+	assert_int_equal(r.status, 401);
+	resp_free(&r);
+}
+
+/* Failed logins count in the database: failures through one process throttle the other. */
+static void test_throttling_across_processes(void **state)
+{
+	static const char bad[] = "{\"username\":\"bientap\",\"password\":\"wrong-password\"}";
+	static const char good[] = "{\"username\":\"bientap\",\"password\":\"ThanhXuan-Demo-2026\"}";
+	struct http_resp r;
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		resp_init(&r);
+		assert_int_equal(http_req(i % 2 ? &a : &b, "POST", "/api/v1/session",
+					  (const char *const[]){ "Content-Type: application/json", NULL },
+					  bad, sizeof(bad) - 1, &r),
+				 0);
+		assert_int_equal(r.status, 401);
+		resp_free(&r);
+	}
+	resp_init(&r);
+	assert_int_equal(http_req(&a, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL }, good,
+				  sizeof(good) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 429);
+	resp_free(&r);
+}
+
 /* One process stops (a node goes away): every request through nginx still gets its page. */
 static void test_one_goes_away(void **state)
 {
@@ -189,6 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_answer),
 		cmocka_unit_test(test_same_database),
+		cmocka_unit_test(test_session_across_processes),
+		cmocka_unit_test(test_throttling_across_processes),
 		cmocka_unit_test(test_one_goes_away),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -1,0 +1,178 @@
+/* accounts.c: accounts, Argon2id password hashes, roles, login throttling. */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/timefmt.h"
+#include "features/accounts.h"
+#include "store/counter.h"
+#include "core/banned.h"
+
+/* Hashed once for unknown user names, so a failed login costs the same either way. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+		return -1; /* out of memory */
+	return 0;
+}
+
+int account_create_staff(struct db *db, const char *username, const char *full_name, const char *position,
+			 int64_t unit_id, const char *password, const char *const *roles, int64_t *id)
+{
+	char hash[crypto_pwhash_STRBYTES], now[40];
+	int rc;
+
+	if (hash_password(password, hash))
+		return DB_ERROR;
+	rc = counter_next(db, "id", "accounts", "", id);
+	if (rc)
+		return rc;
+	time_iso8601_utc(now, sizeof(now), time_now_us());
+	rc = db_exec(db,
+		     "INSERT INTO accounts (id, kind, username, full_name, position, unit_id, password_hash, "
+		     "created_at) VALUES (?, 'staff', ?, ?, ?, ?, ?, ?)",
+		     "isssiss", *id, username, full_name, position ? position : "", unit_id, hash, now);
+	for (int i = 0; !rc && roles && roles[i]; i++)
+		rc = db_exec(db, "INSERT INTO account_roles (account_id, role) VALUES (?, ?)", "is", *id,
+			     roles[i]);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int account_login(struct db *db, const char *username, const char *password, int64_t *id)
+{
+	struct db_stmt *st;
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int64_t found = 0;
+	int rc;
+
+	rc = db_query(db, &st, "SELECT id, password_hash FROM accounts WHERE username = ? AND active = 1",
+		      "s", username);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW) {
+		found = db_col_int(st, 0);
+		snprintf(hash, sizeof(hash), "%s", db_col_text(st, 1));
+		while (rc == DB_ROW)
+			rc = db_step(st);
+	}
+	if (!found) {
+		if (!dummy_hash[0] && hash_password("not a real password", dummy_hash))
+			return DB_ERROR;
+		/* the same work as for a real account; the answer does not matter */
+		int same_cost = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+		(void)same_cost;
+		return 1;
+	}
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)))
+		return 1;
+	*id = found;
+	return 0;
+}
+
+int account_load(struct db *db, int64_t id, struct account *out)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st,
+			  "SELECT a.id, a.kind, COALESCE(a.username, ''), a.full_name, a.position, "
+			  "COALESCE(a.unit_id, 0), COALESCE(u.name, ''), a.active "
+			  "FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = ?",
+			  "i", id);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->id = db_col_int(st, 0);
+	snprintf(out->kind, sizeof(out->kind), "%s", db_col_text(st, 1));
+	snprintf(out->username, sizeof(out->username), "%s", db_col_text(st, 2));
+	snprintf(out->full_name, sizeof(out->full_name), "%s", db_col_text(st, 3));
+	snprintf(out->position, sizeof(out->position), "%s", db_col_text(st, 4));
+	out->unit_id = db_col_int(st, 5);
+	snprintf(out->unit_name, sizeof(out->unit_name), "%s", db_col_text(st, 6));
+	out->active = (int)db_col_int(st, 7);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int account_has_role(struct db *db, int64_t id, const char *role)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT 1 FROM account_roles WHERE account_id = ? AND role = ?", "is", id,
+			  role);
+	int has = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : has;
+}
+
+/* The key a failure is counted under: a hash, so no user name or address is stored. */
+static void throttle_key(char out[65], const char *kind, const char *value)
+{
+	unsigned char h[32];
+	crypto_generichash_state s;
+	char low[256];
+	size_t n = 0;
+	for (; value[n] && n < sizeof(low) - 1; n++)
+		low[n] = (char)tolower((unsigned char)value[n]);
+	low[n] = '\0';
+	crypto_generichash_init(&s, NULL, 0, sizeof(h));
+	crypto_generichash_update(&s, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&s, (const unsigned char *)low, n);
+	crypto_generichash_final(&s, h, sizeof(h));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static int64_t failures(struct db *db, const char *key, int64_t since)
+{
+	struct db_stmt *st;
+	int64_t n;
+	int rc = db_query(db, &st, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", "si", key,
+			  since);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : 0;
+	n = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return n;
+}
+
+int login_throttled(struct db *db, const char *username, const char *addr, int64_t now)
+{
+	char ku[65], ka[65];
+	int64_t nu, na;
+	throttle_key(ku, "user", username);
+	throttle_key(ka, "addr", addr);
+	nu = failures(db, ku, now - LOGIN_WINDOW);
+	na = failures(db, ka, now - LOGIN_WINDOW);
+	if (nu < 0 || na < 0)
+		return (int)(nu < 0 ? nu : na);
+	return nu >= LOGIN_MAX_PER_USER || na >= LOGIN_MAX_PER_ADDR;
+}
+
+int login_failed(struct db *db, const char *username, const char *addr, int64_t now)
+{
+	char ku[65], ka[65];
+	int rc;
+	throttle_key(ku, "user", username);
+	throttle_key(ka, "addr", addr);
+	rc = db_exec(db, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "si", ku, now);
+	if (!rc)
+		rc = db_exec(db, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "si", ka, now);
+	/* old failures go; nothing needs them after the window */
+	if (!rc)
+		rc = db_exec(db, "DELETE FROM login_failures WHERE at < ?", "i", now - LOGIN_WINDOW);
+	return rc;
+}
+
+int login_succeeded(struct db *db, const char *username, int64_t now)
+{
+	char ku[65];
+	(void)now;
+	throttle_key(ku, "user", username);
+	return db_exec(db, "DELETE FROM login_failures WHERE key = ?", "s", ku);
+}

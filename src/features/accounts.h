@@ -1,0 +1,57 @@
+/* accounts.h: staff and citizen accounts: Argon2id passwords, roles, login throttling. */
+#ifndef FEATURES_ACCOUNTS_H
+#define FEATURES_ACCOUNTS_H
+
+#include <stdint.h>
+#include "store/db.h"
+
+struct account {
+	int64_t id;
+	char kind[8]; /* "staff" or "citizen" */
+	char username[64];
+	char full_name[128];
+	char position[128];
+	int64_t unit_id;
+	char unit_name[192];
+	int active;
+};
+
+/*
+ * Create a staff account (inside the caller's transaction) with its roles
+ * (NULL-terminated, may be NULL). The password is hashed with Argon2id
+ * (libsodium crypto_pwhash_str, interactive limits); check it with
+ * password_check() first. DB_CONSTRAINT when the user name is taken.
+ */
+int account_create_staff(struct db *db, const char *username, const char *full_name, const char *position,
+			 int64_t unit_id, const char *password, const char *const *roles, int64_t *id);
+
+/*
+ * Check a user name and password. Returns 0 and *id when they match an active
+ * account, 1 when they do not (the same work is done for an unknown name, so
+ * timing does not tell which), negative on a database error.
+ */
+int account_login(struct db *db, const char *username, const char *password, int64_t *id);
+
+/* Load an account with its unit's name; 1 when there is none. */
+int account_load(struct db *db, int64_t id, struct account *out);
+
+/* 1 when the account has the role, 0 when not, negative on error. */
+int account_has_role(struct db *db, int64_t id, const char *role);
+
+/*
+ * Login throttling, kept in the database so every process counts the same
+ * failures: at most LOGIN_MAX_PER_USER failures per user name and
+ * LOGIN_MAX_PER_ADDR per client address in LOGIN_WINDOW seconds.
+ */
+#define LOGIN_WINDOW	   (15 * 60)
+#define LOGIN_MAX_PER_USER 5
+#define LOGIN_MAX_PER_ADDR 30
+
+/* 1 when another attempt must wait, 0 when it may go on, negative on error. */
+int login_throttled(struct db *db, const char *username, const char *addr, int64_t now);
+/* Record a failure (inside or outside a transaction). */
+int login_failed(struct db *db, const char *username, const char *addr, int64_t now);
+/* A success clears the user name's failures. */
+int login_succeeded(struct db *db, const char *username, int64_t now);
+
+#endif

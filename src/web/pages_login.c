@@ -1,0 +1,345 @@
+/* pages_login.c: sessions: login and logout pages, the session API, login and CSRF checks. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/timefmt.h"
+#include "features/audit.h"
+#include "store/db.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+static int64_t now_s(void)
+{
+	return time_now_us() / 1000000;
+}
+
+const struct account *req_user(const struct request *req)
+{
+	const struct app_req *ar = req->app;
+	return ar && ar->logged_in ? &ar->user : NULL;
+}
+
+const char *req_csrf(const struct request *req)
+{
+	const struct app_req *ar = req->app;
+	return ar && ar->logged_in ? ar->csrf : "";
+}
+
+static int same_token(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n && n == strlen(b) && !sodium_memcmp(a, b, n);
+}
+
+static void db_unavailable(struct request *req)
+{
+	resp_error(req, 503, "db_unavailable",
+		   _("The service is not available right now. Please try again shortly."));
+}
+
+int app_before(struct request *req)
+{
+	struct app_req *ar = arena_calloc(&req->arena, 1, sizeof(*ar));
+	unsigned flags = req->route->flags;
+	const char *sid;
+
+	req->app = ar;
+	if (!(flags & (ROUTE_LOGIN | ROUTE_CSRF | ROUTE_SESSION)))
+		return 0;
+	sid = req_cookie(req, "sid");
+	if (sid) {
+		struct db *db = db_thread();
+		int64_t id = 0;
+		int rc;
+		if (!db) {
+			db_unavailable(req);
+			return 1;
+		}
+		rc = session_lookup(db, sid, now_s(), &id, ar->csrf);
+		if (!rc)
+			rc = account_load(db, id, &ar->user);
+		if (rc < 0) {
+			db_unavailable(req);
+			return 1;
+		}
+		if (!rc && ar->user.active) {
+			ar->logged_in = 1;
+			snprintf(ar->token, sizeof(ar->token), "%s", sid);
+		}
+	}
+	if ((flags & ROUTE_LOGIN) && !ar->logged_in) {
+		if (req->is_api) {
+			resp_error(req, 401, "login_required", _("Please log in first."));
+		} else {
+			char *to = arena_printf(&req->arena, "/dang-nhap?next=%s", req->path);
+			resp_redirect(req, to);
+		}
+		return 1;
+	}
+	/* state changes authenticated by the cookie carry the session's token */
+	if ((flags & ROUTE_CSRF) && ar->logged_in && !(req->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS))) {
+		const char *t = req_form(req, "csrf");
+		if (!t)
+			t = req_header(req, "X-CSRF-Token");
+		if (!t || !same_token(t, ar->csrf)) {
+			resp_error(
+				req, 403, "csrf",
+				_("The form has expired or did not come from this site. Please reload the page and try again."));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void set_session_cookie(struct request *req, const char *token, int max_age)
+{
+	char *c = arena_printf(&req->arena, "sid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
+			       max_age, req->is_tls ? "; Secure" : "");
+	resp_header(req, "Set-Cookie", c);
+	resp_header(req, "Cache-Control", "no-store");
+}
+
+/* A token for the login form itself (before there is a session): cookie and field must match. */
+static const char *login_form_token(struct request *req)
+{
+	unsigned char raw[24];
+	char tok[64];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(tok, sizeof(tok), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	resp_header(req, "Set-Cookie",
+		    arena_printf(&req->arena, "lcsrf=%s; Path=/dang-nhap; HttpOnly; SameSite=Strict%s", tok,
+				 req->is_tls ? "; Secure" : ""));
+	return arena_strdup(&req->arena, tok);
+}
+
+static const char *safe_next(const char *next)
+{
+	/* a local path only; resp_redirect checks again */
+	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/quan-tri";
+}
+
+static void render_login(struct request *req, int status, const char *error, const char *username)
+{
+	json_t *ctx = page_context(req, _("Log in"));
+	const char *next = req_form(req, "next");
+	if (!next)
+		next = req_query(req, "next");
+	json_object_set_new(ctx, "form",
+			    json_pack("{s:s,s:s,s:s}", "csrf", login_form_token(req), "next", safe_next(next),
+				      "username", username ? username : ""));
+	if (error)
+		json_object_set_new(ctx, "error", json_string(error));
+	resp_header(req, "Cache-Control", "no-store");
+	page_render(req, status, "login", ctx);
+}
+
+int page_login_form(struct request *req)
+{
+	if (req_user(req)) {
+		resp_redirect(req, safe_next(req_query(req, "next")));
+		return 0;
+	}
+	render_login(req, 200, NULL, NULL);
+	return 0;
+}
+
+/*
+ * Check the credentials and start a session. Returns the HTTP status: 201 with
+ * token/csrf set, or 400/401/429/503 with *msg set (translated).
+ */
+static int do_login(struct request *req, const char *username, const char *password,
+		    char token[SESSION_TOKEN_LEN + 1], char csrf[SESSION_TOKEN_LEN + 1], int64_t *account_id,
+		    const char **msg)
+{
+	struct db *db = db_thread();
+	int64_t now = now_s(), id = 0;
+	char detail[160];
+	int rc;
+
+	if (!username || !*username || !password || !*password) {
+		*msg = _("Enter your user name and password.");
+		return 400;
+	}
+	if (strlen(username) > 64 || strlen(password) > 128) {
+		*msg = _("The user name or password is not correct.");
+		return 401;
+	}
+	if (!db) {
+		*msg = _("The service is not available right now. Please try again shortly.");
+		return 503;
+	}
+	rc = login_throttled(db, username, req->client_ip, now);
+	if (rc < 0)
+		goto unavailable;
+	if (rc) {
+		*msg = _("Too many failed attempts. Please wait 15 minutes and try again.");
+		return 429;
+	}
+	rc = account_login(db, username, password, &id);
+	if (rc < 0)
+		goto unavailable;
+	if (rc) {
+		if (login_failed(db, username, req->client_ip, now) < 0)
+			goto unavailable;
+		log_info("event=login_failed id=%s", req->id);
+		*msg = _("The user name or password is not correct.");
+		return 401;
+	}
+	snprintf(detail, sizeof(detail), "{}");
+	rc = db_begin(db);
+	if (!rc)
+		rc = login_succeeded(db, username, now);
+	if (!rc)
+		rc = session_create(db, id, now, token, csrf);
+	if (!rc) {
+		char actor[32];
+		snprintf(actor, sizeof(actor), "account:%lld", (long long)id);
+		rc = audit_append(db, actor, "session.login", actor, detail);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		goto unavailable;
+	}
+	*account_id = id;
+	return 201;
+unavailable:
+	*msg = _("The service is not available right now. Please try again shortly.");
+	return 503;
+}
+
+int page_login_post(struct request *req)
+{
+	const char *username = req_form(req, "username");
+	const char *form_token = req_form(req, "csrf");
+	const char *cookie_token = req_cookie(req, "lcsrf");
+	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
+	const char *msg = NULL;
+	int64_t id = 0;
+	int status;
+
+	if (!form_token || !cookie_token || !same_token(form_token, cookie_token)) {
+		render_login(
+			req, 403,
+			_("The form has expired or did not come from this site. Please reload the page and try again."),
+			username);
+		return 0;
+	}
+	status = do_login(req, username, req_form(req, "password"), token, csrf, &id, &msg);
+	if (status != 201) {
+		render_login(req, status, msg, username);
+		return 0;
+	}
+	set_session_cookie(req, token, SESSION_ABSOLUTE);
+	resp_header(req, "Set-Cookie", "lcsrf=; Path=/dang-nhap; Max-Age=0");
+	resp_redirect(req, safe_next(req_form(req, "next")));
+	sodium_memzero(token, sizeof(token));
+	return 0;
+}
+
+static int end_session(struct request *req)
+{
+	const struct app_req *ar = req->app;
+	struct db *db = db_thread();
+	char actor[32];
+	int rc;
+	if (!db)
+		return -1;
+	snprintf(actor, sizeof(actor), "account:%lld", (long long)ar->user.id);
+	rc = db_begin(db);
+	if (!rc)
+		rc = session_end(db, ar->token, now_s());
+	if (!rc)
+		rc = audit_append(db, actor, "session.logout", actor, "{}");
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int page_logout(struct request *req)
+{
+	if (end_session(req)) {
+		db_unavailable(req);
+		return 0;
+	}
+	set_session_cookie(req, "", 0);
+	resp_redirect(req, "/");
+	return 0;
+}
+
+static json_t *user_json(const struct account *a)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)a->id, "kind", a->kind, "username",
+			 a->username, "full_name", a->full_name, "position", a->position, "unit",
+			 a->unit_name);
+}
+
+int page_staff_home(struct request *req)
+{
+	const struct account *u = req_user(req);
+	json_t *ctx = page_context(req, _("Workspace"));
+	json_object_set_new(ctx, "user", user_json(u));
+	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
+	resp_header(req, "Cache-Control", "no-store");
+	page_render(req, 200, "staff_home", ctx);
+	return 0;
+}
+
+int api_session_create(struct request *req)
+{
+	const char *username = NULL, *password = NULL;
+	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
+	const char *msg = NULL;
+	struct account acc;
+	struct db *db;
+	int64_t id = 0;
+	int status;
+
+	if (!req->json || json_unpack(req->json, "{s:s,s:s}", "username", &username, "password", &password)) {
+		resp_error(req, 400, "bad_request",
+			   _("Send a JSON object with \"username\" and \"password\"."));
+		return 0;
+	}
+	status = do_login(req, username, password, token, csrf, &id, &msg);
+	if (status != 201) {
+		resp_error(req, status,
+			   status == 429   ? "too_many_attempts"
+			   : status == 401 ? "bad_credentials"
+			   : status == 400 ? "bad_request"
+					   : "unavailable",
+			   msg);
+		return 0;
+	}
+	db = db_thread();
+	if (!db || account_load(db, id, &acc)) {
+		db_unavailable(req);
+		return 0;
+	}
+	set_session_cookie(req, token, SESSION_ABSOLUTE);
+	resp_json(req, 201, json_pack("{s:o,s:s}", "user", user_json(&acc), "csrf", csrf));
+	sodium_memzero(token, sizeof(token));
+	return 0;
+}
+
+int api_session_get(struct request *req)
+{
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 200, json_pack("{s:o,s:s}", "user", user_json(req_user(req)), "csrf", req_csrf(req)));
+	return 0;
+}
+
+int api_session_delete(struct request *req)
+{
+	if (end_session(req)) {
+		db_unavailable(req);
+		return 0;
+	}
+	set_session_cookie(req, "", 0);
+	resp_json(req, 200, json_pack("{s:b}", "ended", 1));
+	return 0;
+}

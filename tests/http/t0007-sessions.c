@@ -1,0 +1,287 @@
+/* t0007-sessions: staff log in and out, in the browser and through the API; CSRF, timeouts, throttling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "harness.h"
+
+#define DEMO_PASSWORD "ThanhXuan-Demo-2026"
+
+static struct test_server srv;
+
+static int run_demo(const struct test_server *s)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' >/dev/null 2>&1", MOTCUA_BIN, s->db);
+	return system(cmd);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ts_init(&srv) || run_demo(&srv))
+		return -1;
+	return ts_launch(&srv, NULL, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int rc = ts_stop(&srv);
+	curl_global_cleanup();
+	return rc;
+}
+
+/* The value of cookie `name` in the response's Set-Cookie headers into out ("" when cleared). */
+static const char *set_cookie(const struct http_resp *r, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	for (const char *p = r->headers.ptr; (p = strcasestr(p, "\r\nSet-Cookie: ")); p += 2) {
+		const char *v = p + 14;
+		if (!strncmp(v, name, nl) && v[nl] == '=') {
+			size_t len = strcspn(v + nl + 1, ";\r");
+			snprintf(out, n, "%.*s", (int)len, v + nl + 1);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+/* The value="…" of the hidden input `name` in a page. */
+static const char *field(const struct http_resp *r, const char *name, char *out, size_t n)
+{
+	char pat[64];
+	const char *p;
+	snprintf(pat, sizeof(pat), "name=\"%s\" value=\"", name);
+	p = strstr(r->body.ptr, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
+	return out;
+}
+
+/* Log in through the form; the session cookie into sid. Returns the status of the POST. */
+static long form_login(struct test_server *s, const char *user, const char *password, char *sid, size_t n,
+		       struct http_resp *post)
+{
+	struct http_resp r;
+	char tok[128], lc[128], cookie[300], body[400];
+	resp_init(&r);
+	assert_int_equal(http_get(s, "/dang-nhap?next=/quan-tri", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(field(&r, "csrf", tok, sizeof(tok)));
+	assert_non_null(set_cookie(&r, "lcsrf", lc, sizeof(lc)));
+	resp_free(&r);
+	snprintf(cookie, sizeof(cookie), "Cookie: lcsrf=%s", lc);
+	snprintf(body, sizeof(body), "csrf=%s&next=%%2Fquan-tri&username=%s&password=%s", tok, user,
+		 password);
+	assert_int_equal(http_req(s, "POST", "/dang-nhap",
+				  (const char *const[]){ "Content-Type: application/x-www-form-urlencoded",
+							 cookie, NULL },
+				  body, strlen(body), post),
+			 0);
+	if (sid && !set_cookie(post, "sid", sid, n))
+		sid[0] = '\0';
+	return post->status;
+}
+
+static void test_login_page(void **state)
+{
+	struct http_resp r;
+	char h[256];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_get(&srv, "/dang-nhap", &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "<label for=\"username\">Tên đăng nhập</label>"));
+	assert_non_null(strstr(r.body.ptr, "<label for=\"password\">Mật khẩu</label>"));
+	assert_non_null(strstr(r.body.ptr, "autocomplete=\"current-password\""));
+	assert_non_null(resp_hdr(&r, "Cache-Control", h, sizeof(h)));
+	assert_string_equal(h, "no-store");
+	resp_free(&r);
+}
+
+static void test_login_logout(void **state)
+{
+	struct http_resp r;
+	char sid[128], cookie[300], h[300], csrf[128], body[200];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "quantri", DEMO_PASSWORD, sid, sizeof(sid), &r), 303);
+	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
+	assert_string_equal(h, "/quan-tri");
+	/* a 256-bit token, HttpOnly and SameSite */
+	assert_int_equal(strlen(sid), 43);
+	assert_non_null(strstr(r.headers.ptr, "; HttpOnly; SameSite=Lax"));
+	resp_free(&r);
+
+	snprintf(cookie, sizeof(cookie), "Cookie: sid=%s", sid);
+	resp_init(&r);
+	assert_int_equal(
+		http_req(&srv, "GET", "/quan-tri", (const char *const[]){ cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "Nguyễn Quản Trị"));
+	assert_non_null(strstr(r.body.ptr, "Quận Thanh Xuân"));
+	assert_non_null(field(&r, "csrf", csrf, sizeof(csrf)));
+	resp_free(&r);
+
+	/* logging out without the form's token changes nothing */
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/dang-xuat",
+				  (const char *const[]){
+					  cookie, "Content-Type: application/x-www-form-urlencoded", NULL },
+				  "csrf=wrong", 10, &r),
+			 0);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(
+		http_req(&srv, "GET", "/quan-tri", (const char *const[]){ cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+
+	/* with it: the session ends on the server */
+	snprintf(body, sizeof(body), "csrf=%s", csrf);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/dang-xuat",
+				  (const char *const[]){
+					  cookie, "Content-Type: application/x-www-form-urlencoded", NULL },
+				  body, strlen(body), &r),
+			 0);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(
+		http_req(&srv, "GET", "/quan-tri", (const char *const[]){ cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 303); /* back to the login page */
+	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
+	assert_string_equal(h, "/dang-nhap?next=/quan-tri");
+	resp_free(&r);
+}
+
+static void test_bad_password_and_form_token(void **state)
+{
+	struct http_resp r;
+	char sid[128];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "lanhdao", "not-the-password", sid, sizeof(sid), &r), 401);
+	assert_non_null(strstr(r.body.ptr, "Tên đăng nhập hoặc mật khẩu không đúng."));
+	assert_string_equal(sid, "");
+	resp_free(&r);
+	/* a login form posted from elsewhere (no matching cookie) */
+	resp_init(&r);
+	{
+		static const char forged[] = "csrf=x&username=lanhdao&password=" DEMO_PASSWORD;
+		assert_int_equal(http_req(&srv, "POST", "/dang-nhap",
+					  (const char *const[]){
+						  "Content-Type: application/x-www-form-urlencoded", NULL },
+					  forged, sizeof(forged) - 1, &r),
+				 0);
+	}
+	assert_int_equal(r.status, 403);
+	assert_null(strstr(r.headers.ptr, "sid="));
+	resp_free(&r);
+}
+
+static void test_api_session(void **state)
+{
+	struct http_resp r;
+	char sid[128], cookie[300], csrf_hdr[200], csrf[128];
+	const char *p;
+	const char good[] = "{\"username\":\"chuyenvien\",\"password\":\"" DEMO_PASSWORD "\"}";
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/session", NULL, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body.ptr, "\"code\":\"login_required\""));
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL },
+				  "{\"username\":\"chuyenvien\"}", 25, &r),
+			 0);
+	assert_int_equal(r.status, 400);
+	resp_free(&r);
+
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL }, good,
+				  sizeof(good) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body.ptr, "\"username\":\"chuyenvien\""));
+	assert_non_null(set_cookie(&r, "sid", sid, sizeof(sid)));
+	p = strstr(r.body.ptr, "\"csrf\":\"");
+	assert_non_null(p);
+	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(p + 8, "\""), p + 8);
+	resp_free(&r);
+
+	snprintf(cookie, sizeof(cookie), "Cookie: sid=%s", sid);
+	snprintf(csrf_hdr, sizeof(csrf_hdr), "X-CSRF-Token: %s", csrf);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "DELETE", "/api/v1/session", (const char *const[]){ cookie, NULL },
+				  NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "DELETE", "/api/v1/session",
+				  (const char *const[]){ cookie, csrf_hdr, NULL }, NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/session", (const char *const[]){ cookie, NULL }, NULL,
+				  0, &r),
+			 0);
+	assert_int_equal(r.status, 401);
+	resp_free(&r);
+}
+
+/* After 5 failures for one user name, even the right password waits (429), in every process. */
+static void test_throttling(void **state)
+{
+	struct http_resp r;
+	const char bad[] = "{\"username\":\"vanthu\",\"password\":\"wrong-password\"}";
+	const char good[] = "{\"username\":\"vanthu\",\"password\":\"" DEMO_PASSWORD "\"}";
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+					  (const char *const[]){ "Content-Type: application/json", NULL },
+					  bad, sizeof(bad) - 1, &r),
+				 0);
+		assert_int_equal(r.status, 401);
+		resp_free(&r);
+	}
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL }, good,
+				  sizeof(good) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 429);
+	assert_non_null(strstr(r.body.ptr, "\"code\":\"too_many_attempts\""));
+	resp_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_login_page),
+		cmocka_unit_test(test_login_logout),
+		cmocka_unit_test(test_bad_password_and_form_token),
+		cmocka_unit_test(test_api_session),
+		cmocka_unit_test(test_throttling),
+	};
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
