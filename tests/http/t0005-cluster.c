@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,54 @@ static void test_throttling_across_processes(void **state)
 	resp_free(&r);
 }
 
+struct login_loop {
+	struct test_server *via[2];
+	int n, ok;
+};
+
+static void *login_loop_run(void *arg)
+{
+	static const char login[] = "{\"username\":\"lanhdao\",\"password\":\"ThanhXuan-Demo-2026\"}";
+	struct login_loop *l = arg;
+	for (int i = 0; i < l->n; i++) {
+		struct http_resp r;
+		resp_init(&r);
+		if (!http_req(l->via[i % 2], "POST", "/api/v1/session",
+			      (const char *const[]){ "Content-Type: application/json", NULL }, login, sizeof(login) - 1, &r) &&
+		    r.status == 201)
+			l->ok++;
+		resp_free(&r);
+	}
+	return NULL;
+}
+
+/*
+ * Writes that take counter numbers, through both processes at once: every
+ * login appends an audit entry numbered from a counter row; afterwards the
+ * chain runs 1..N with no gap and no duplicate.
+ */
+static void test_concurrent_numbered_writes(void **state)
+{
+	struct login_loop loops[3] = { { { &a, &b }, 8, 0 }, { { &b, &a }, 8, 0 }, { { &a, &b }, 8, 0 } };
+	pthread_t th[3];
+	char cmd[1200];
+	FILE *p;
+	char line[256] = "";
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, login_loop_run, &loops[i]), 0);
+	for (int i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(loops[i].ok, 8);
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' audit verify --db '%s' 2>&1", MOTCUA_BIN, a.db);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(line, sizeof(line), p));
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(strstr(line, "audit chain intact"));
+}
+
 /* One process stops (a node goes away): every request through nginx still gets its page. */
 static void test_one_goes_away(void **state)
 {
@@ -276,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_same_database),
 		cmocka_unit_test(test_session_across_processes),
 		cmocka_unit_test(test_throttling_across_processes),
+		cmocka_unit_test(test_concurrent_numbered_writes),
 		cmocka_unit_test(test_one_goes_away),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
