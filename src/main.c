@@ -1,6 +1,7 @@
 /* main.c: the motcua command: subcommands, flags, environment. */
 #include <errno.h>
 #include <getopt.h>
+#include <termios.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include "features/audit.h"
 #include "features/org.h"
 #include "features/settings.h"
+#include "core/i18n.h"
+#include "rules/password.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "web/app.h"
@@ -59,6 +62,11 @@ static const char migrate_help[] = "usage: motcua migrate [--db PATH]\n"
 				   "Apply the embedded SQL migrations that the database lacks.\n";
 static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
 				"Create (or update) a database with the demo data of Quận Thanh Xuân.\n";
+static const char user_help[] =
+	"usage: motcua user add USERNAME --name \"FULL NAME\" --unit AGENCY_CODE [--position TITLE] [--role ROLE]...\n"
+	"Create a staff account in the unit with that agency code (e.g. 000.00.15.H26). The password is\n"
+	"read from MOTCUA_PASSWORD, or asked for on the terminal; it must have 8 characters or more and\n"
+	"not be a common one. Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor.\n";
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
@@ -75,6 +83,7 @@ static void usage(FILE *f)
 		"  migrate   apply database migrations\n"
 		"  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
 		"  backup    copy the database consistently while it is in use\n"
+		"  user      add a staff account (user add USERNAME ...)\n"
 		"  audit     verify the audit log's hash chain\n"
 		"  version   print the version\n"
 		"  help CMD  help for a command\n\n"
@@ -95,6 +104,8 @@ static const char *cmd_help(const char *cmd)
 		return backup_help;
 	if (!strcmp(cmd, "audit"))
 		return audit_help;
+	if (!strcmp(cmd, "user"))
+		return user_help;
 	if (!strcmp(cmd, "version"))
 		return "usage: motcua version\nPrint the version.\n";
 	if (!strcmp(cmd, "help"))
@@ -121,6 +132,10 @@ enum opt {
 	OPT_ADDR,
 	OPT_PHONE,
 	OPT_EMAIL,
+	OPT_NAME,
+	OPT_UNIT,
+	OPT_POSITION,
+	OPT_ROLE,
 };
 
 static const struct option long_opts[] = {
@@ -142,9 +157,20 @@ static const struct option long_opts[] = {
 	{ "contact-address", required_argument, NULL, OPT_ADDR },
 	{ "contact-phone", required_argument, NULL, OPT_PHONE },
 	{ "contact-email", required_argument, NULL, OPT_EMAIL },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "unit", required_argument, NULL, OPT_UNIT },
+	{ "position", required_argument, NULL, OPT_POSITION },
+	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Flags of `motcua user add`. */
+static struct {
+	const char *name, *unit, *position;
+	const char *roles[9];
+	int nroles;
+} user_opts;
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
@@ -254,6 +280,14 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_ADDR: cfg->site.address = optarg; break;
 		case OPT_PHONE: cfg->site.phone = optarg; break;
 		case OPT_EMAIL: cfg->site.email = optarg; break;
+		case OPT_NAME: user_opts.name = optarg; break;
+		case OPT_UNIT: user_opts.unit = optarg; break;
+		case OPT_POSITION: user_opts.position = optarg; break;
+		case OPT_ROLE:
+			if (user_opts.nroles >= 8 || !account_role_valid(optarg))
+				return bad_value("--role", optarg);
+			user_opts.roles[user_opts.nroles++] = optarg;
+			break;
 		case 'h':
 			fputs(cmd_help(cmd), stdout);
 			if (strcmp(cmd, "serve"))
@@ -401,6 +435,104 @@ static int cmd_backup(const struct app_config *cfg, const char *dest)
 	return EXIT_OK;
 }
 
+/* The new account's password: MOTCUA_PASSWORD, or asked for without echo; NULL when none. */
+static char *read_password(void)
+{
+	const char *env = getenv("MOTCUA_PASSWORD");
+	char line[256];
+	struct termios old, quiet;
+	int tty = isatty(0);
+	size_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	if (tty) {
+		fputs("Mật khẩu / password: ", stderr);
+		tcgetattr(0, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSANOW, &quiet);
+	}
+	if (!fgets(line, sizeof(line), stdin))
+		line[0] = '\0';
+	if (tty) {
+		tcsetattr(0, TCSANOW, &old);
+		fputs("\n", stderr);
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return n ? xstrdup(line) : NULL;
+}
+
+static int cmd_user(const struct app_config *cfg, int argc, char **argv)
+{
+	const char *username, *reason = NULL;
+	char *password = NULL, detail[200];
+	struct db *db;
+	int64_t unit, id = 0;
+	int rc = EXIT_OK;
+
+	if (argc != 2 || strcmp(argv[0], "add") || !user_opts.name || !user_opts.unit) {
+		fputs(user_help, stderr);
+		return EXIT_USAGE;
+	}
+	username = argv[1];
+	if (strlen(username) < 3 || strlen(username) > 64 ||
+	    strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)) {
+		fprintf(stderr, "motcua: a user name has 3 to 64 of a-z, 0-9, '.', '_', '-'\n");
+		return EXIT_USAGE;
+	}
+	password = read_password();
+	if (!password) {
+		fprintf(stderr, "motcua: no password given (MOTCUA_PASSWORD or the terminal)\n");
+		return EXIT_USAGE;
+	}
+	if (password_check(password, username, &reason)) {
+		fprintf(stderr, "motcua: %s\n", i18n_gettext_lang(LANG_VI, reason));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	db = open_migrated(cfg->db, &rc);
+	if (!db)
+		goto out;
+	unit = org_unit_by_code(db, user_opts.unit);
+	if (unit <= 0) {
+		fprintf(stderr, "motcua: no unit with agency code '%s'\n", user_opts.unit);
+		db_close(db);
+		rc = unit < 0 ? EXIT_DB : EXIT_USAGE;
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "{\"unit\":%lld}", (long long)unit);
+	rc = db_begin(db);
+	if (!rc)
+		rc = account_create_staff(db, username, user_opts.name, user_opts.position, unit, password,
+					  user_opts.roles, &id);
+	if (!rc) {
+		char object[32];
+		snprintf(object, sizeof(object), "account:%lld", (long long)id);
+		rc = audit_append(db, "cli", "account.create", object, detail);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc) {
+		fprintf(stderr,
+			rc == DB_CONSTRAINT ? "motcua: the user name '%s' is taken\n"
+					    : "motcua: cannot create '%s'\n",
+			username);
+		db_rollback(db);
+		rc = rc == DB_CONSTRAINT ? EXIT_FAIL : EXIT_DB;
+	} else {
+		printf("staff account '%s' created (id %lld)\n", username, (long long)id);
+	}
+	db_close(db);
+out:
+	if (password) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+	}
+	return rc;
+}
+
 /* `motcua audit verify`: walk the chain (features/audit.h); read only, so no migrations. */
 static int cmd_audit(const struct app_config *cfg, int argc, char **argv)
 {
@@ -442,6 +574,10 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int first = 1, rc;
 
+	if (i18n_init()) {
+		fprintf(stderr, "motcua: a built-in translation catalogue is damaged\n");
+		return EXIT_FAIL;
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "motcua: libsodium cannot start\n");
 		return EXIT_FAIL;
@@ -492,6 +628,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "audit"))
 		return cmd_audit(&cfg, argc - first, argv + first);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(&cfg, argc - first, argv + first);
 	if (argc - first != 0) {
 		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
 		return EXIT_USAGE;

@@ -99,6 +99,25 @@ int account_load(struct db *db, int64_t id, struct account *out)
 	return rc < 0 ? rc : 0;
 }
 
+/* What each role does is decided by the permission layer; these are the names. */
+const char *const account_roles[] = {
+	"admin",	 /* quản trị hệ thống */
+	"leader",	 /* lãnh đạo: approves, signs, assigns */
+	"specialist",	 /* chuyên viên: works dossiers and drafts */
+	"onestop_clerk", /* công chức một cửa: intake and return at the counter */
+	"records_clerk", /* văn thư: registers documents, issues numbers */
+	"editor",	 /* biên tập viên: portal news */
+	NULL,
+};
+
+int account_role_valid(const char *role)
+{
+	for (int i = 0; account_roles[i]; i++)
+		if (!strcmp(role, account_roles[i]))
+			return 1;
+	return 0;
+}
+
 int account_has_role(struct db *db, int64_t id, const char *role)
 {
 	struct db_stmt *st;

@@ -35,6 +35,10 @@ int account_login(struct db *db, const char *username, const char *password, int
 /* Load an account with its unit's name; 1 when there is none. */
 int account_load(struct db *db, int64_t id, struct account *out);
 
+/* The roles an account may hold (NULL-terminated), and whether a name is one. */
+extern const char *const account_roles[];
+int account_role_valid(const char *role);
+
 /* 1 when the account has the role, 0 when not, negative on error. */
 int account_has_role(struct db *db, int64_t id, const char *role);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "harness.h"
 
 #define DEMO_PASSWORD "ThanhXuan-Demo-2026"
@@ -273,6 +274,72 @@ static void test_throttling(void **state)
 	resp_free(&r);
 }
 
+/* Run a command; its exit status, and its output into out. */
+static int run(const char *cmd, char *out, size_t n)
+{
+	FILE *p = popen(cmd, "r");
+	size_t got;
+	int st;
+	assert_non_null(p);
+	got = fread(out, 1, n - 1, p);
+	out[got] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* An administrator adds staff from the command line; the new account can log in at once. */
+static void test_cli_user_add(void **state)
+{
+	char cmd[1400], out[1024], sid[128];
+	struct http_resp r;
+	(void)state;
+	/* a common password is refused, in Vietnamese */
+	snprintf(cmd, sizeof(cmd),
+		 "MOTCUA_PASSWORD='Password2024!' '%s' user add tiepnhan.kimgiang --name 'Ngô Thị Giang' "
+		 "--unit 100.11.15.H26 --role onestop_clerk --db '%s' 2>&1",
+		 MOTCUA_BIN, srv.db);
+	assert_int_equal(run(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "Mật khẩu này quá phổ biến"));
+	/* an unknown unit */
+	snprintf(
+		cmd, sizeof(cmd),
+		"MOTCUA_PASSWORD='Kim-Giang-Mot-Cua-7' '%s' user add tiepnhan.kimgiang --name 'Ngô Thị Giang' "
+		"--unit 999.99.99.H26 --db '%s' 2>&1",
+		MOTCUA_BIN, srv.db);
+	assert_int_equal(run(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "no unit with agency code"));
+	/* an unknown role */
+	snprintf(
+		cmd, sizeof(cmd),
+		"MOTCUA_PASSWORD='Kim-Giang-Mot-Cua-7' '%s' user add tiepnhan.kimgiang --name 'Ngô Thị Giang' "
+		"--unit 100.11.15.H26 --role mayor --db '%s' 2>&1",
+		MOTCUA_BIN, srv.db);
+	assert_int_equal(run(cmd, out, sizeof(out)), 2);
+	/* the good one, then the same name again */
+	snprintf(
+		cmd, sizeof(cmd),
+		"MOTCUA_PASSWORD='Kim-Giang-Mot-Cua-7' '%s' user add tiepnhan.kimgiang --name 'Ngô Thị Giang' "
+		"--position 'Công chức một cửa' --unit 100.11.15.H26 --role onestop_clerk --db '%s' 2>&1",
+		MOTCUA_BIN, srv.db);
+	assert_int_equal(run(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "staff account 'tiepnhan.kimgiang' created"));
+	assert_int_equal(run(cmd, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "is taken"));
+
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "tiepnhan.kimgiang", "Kim-Giang-Mot-Cua-7", sid, sizeof(sid), &r),
+			 303);
+	resp_free(&r);
+	snprintf(cmd, sizeof(cmd), "Cookie: sid=%s", sid);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/quan-tri", (const char *const[]){ cmd, NULL }, NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.ptr, "Ngô Thị Giang"));
+	assert_non_null(strstr(r.body.ptr, "Bộ phận Một cửa phường Kim Giang"));
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_bad_password_and_form_token),
 		cmocka_unit_test(test_api_session),
 		cmocka_unit_test(test_throttling),
+		cmocka_unit_test(test_cli_user_add),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
