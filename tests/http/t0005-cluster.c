@@ -269,7 +269,8 @@ static void *login_loop_run(void *arg)
 		struct http_resp r;
 		resp_init(&r);
 		if (!http_req(l->via[i % 2], "POST", "/api/v1/session",
-			      (const char *const[]){ "Content-Type: application/json", NULL }, login, sizeof(login) - 1, &r) &&
+			      (const char *const[]){ "Content-Type: application/json", NULL }, login,
+			      sizeof(login) - 1, &r) &&
 		    r.status == 201)
 			l->ok++;
 		resp_free(&r);
