@@ -45,11 +45,12 @@ int account_has_role(struct db *db, int64_t id, const char *role);
 /*
  * Login throttling, kept in the database so every process counts the same
  * failures: at most LOGIN_MAX_PER_USER failures per user name and
- * LOGIN_MAX_PER_ADDR per client address in LOGIN_WINDOW seconds.
+ * LOGIN_MAX_PER_ADDR per client address in LOGIN_WINDOW seconds; never a
+ * lockout for good: the count is of the window only.
  */
 #define LOGIN_WINDOW	   (15 * 60)
 #define LOGIN_MAX_PER_USER 5
-#define LOGIN_MAX_PER_ADDR 30
+#define LOGIN_MAX_PER_ADDR 5
 
 /* 1 when another attempt must wait, 0 when it may go on, negative on error. */
 int login_throttled(struct db *db, const char *username, const char *addr, int64_t now);

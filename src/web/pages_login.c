@@ -174,6 +174,9 @@ static int do_login(struct request *req, const char *username, const char *passw
 	if (rc < 0)
 		goto unavailable;
 	if (rc) {
+		char wait[16];
+		snprintf(wait, sizeof(wait), "%d", LOGIN_WINDOW);
+		resp_header(req, "Retry-After", wait);
 		*msg = _("Too many failed attempts. Please wait 15 minutes and try again.");
 		return 429;
 	}
@@ -181,8 +184,19 @@ static int do_login(struct request *req, const char *username, const char *passw
 	if (rc < 0)
 		goto unavailable;
 	if (rc) {
-		if (login_failed(db, username, req->client_ip, now) < 0)
+		/* counted for throttling and recorded, without the name tried (it may be a password typed in
+		 * the wrong box) */
+		rc = db_begin(db);
+		if (!rc)
+			rc = login_failed(db, username, req->client_ip, now);
+		if (!rc)
+			rc = audit_append(db, "anonymous", "session.login_failed", "", "{}");
+		if (!rc)
+			rc = db_commit(db);
+		if (rc) {
+			db_rollback(db);
 			goto unavailable;
+		}
 		log_info("event=login_failed id=%s", req->id);
 		*msg = _("The user name or password is not correct.");
 		return 401;

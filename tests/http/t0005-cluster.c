@@ -241,7 +241,8 @@ static void test_throttling_across_processes(void **state)
 	for (int i = 0; i < 5; i++) {
 		resp_init(&r);
 		assert_int_equal(http_req(i % 2 ? &a : &b, "POST", "/api/v1/session",
-					  (const char *const[]){ "Content-Type: application/json", NULL },
+					  (const char *const[]){ "Content-Type: application/json",
+								 "X-Forwarded-For: 198.51.100.9", NULL },
 					  bad, sizeof(bad) - 1, &r),
 				 0);
 		assert_int_equal(r.status, 401);
@@ -249,8 +250,9 @@ static void test_throttling_across_processes(void **state)
 	}
 	resp_init(&r);
 	assert_int_equal(http_req(&a, "POST", "/api/v1/session",
-				  (const char *const[]){ "Content-Type: application/json", NULL }, good,
-				  sizeof(good) - 1, &r),
+				  (const char *const[]){ "Content-Type: application/json",
+							 "X-Forwarded-For: 198.51.100.9", NULL },
+				  good, sizeof(good) - 1, &r),
 			 0);
 	assert_int_equal(r.status, 429);
 	resp_free(&r);

@@ -28,7 +28,8 @@ static int setup(void **state)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ts_init(&srv) || run_demo(&srv))
 		return -1;
-	return ts_launch(&srv, NULL, NULL);
+	/* behind a trusted proxy, so each test can be a different client address */
+	return ts_launch(&srv, NULL, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL });
 }
 
 static int teardown(void **state)
@@ -254,23 +255,61 @@ static void test_throttling(void **state)
 	struct http_resp r;
 	const char bad[] = "{\"username\":\"vanthu\",\"password\":\"wrong-password\"}";
 	const char good[] = "{\"username\":\"vanthu\",\"password\":\"" DEMO_PASSWORD "\"}";
+	char h[32];
+	const char *const from_a[] = { "Content-Type: application/json", "X-Forwarded-For: 198.51.100.1",
+				       NULL };
+	const char *const from_b[] = { "Content-Type: application/json", "X-Forwarded-For: 198.51.100.2",
+				       NULL };
+	const char *const from_c[] = { "Content-Type: application/json", "X-Forwarded-For: 198.51.100.3",
+				       NULL };
 	(void)state;
+	/* per account: five failures from different addresses, then even the right password waits */
 	for (int i = 0; i < 5; i++) {
 		resp_init(&r);
-		assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
-					  (const char *const[]){ "Content-Type: application/json", NULL },
-					  bad, sizeof(bad) - 1, &r),
+		assert_int_equal(http_req(&srv, "POST", "/api/v1/session", i % 2 ? from_a : from_b, bad,
+					  sizeof(bad) - 1, &r),
 				 0);
 		assert_int_equal(r.status, 401);
 		resp_free(&r);
 	}
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
-				  (const char *const[]){ "Content-Type: application/json", NULL }, good,
-				  sizeof(good) - 1, &r),
-			 0);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session", from_c, good, sizeof(good) - 1, &r), 0);
 	assert_int_equal(r.status, 429);
 	assert_non_null(strstr(r.body.ptr, "\"code\":\"too_many_attempts\""));
+	assert_non_null(resp_hdr(&r, "Retry-After", h, sizeof(h)));
+	assert_string_equal(h, "900");
+	resp_free(&r);
+}
+
+/* Per client address: five failures on different accounts from one address stop that address only. */
+static void test_throttling_per_address(void **state)
+{
+	static const char *const users[] = { "u1", "u2", "u3", "u4", "u5" };
+	static const char good[] = "{\"username\":\"bientap\",\"password\":\"" DEMO_PASSWORD "\"}";
+	const char *const from_d[] = { "Content-Type: application/json", "X-Forwarded-For: 203.0.113.4",
+				       NULL };
+	const char *const from_e[] = { "Content-Type: application/json", "X-Forwarded-For: 203.0.113.5",
+				       NULL };
+	struct http_resp r;
+	char body[128];
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"wrong-password\"}",
+			 users[i]);
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "POST", "/api/v1/session", from_d, body, strlen(body), &r),
+				 0);
+		assert_int_equal(r.status, 401);
+		resp_free(&r);
+	}
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session", from_d, good, sizeof(good) - 1, &r), 0);
+	assert_int_equal(r.status, 429);
+	resp_free(&r);
+	/* the same account from elsewhere is not locked out */
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session", from_e, good, sizeof(good) - 1, &r), 0);
+	assert_int_equal(r.status, 201);
 	resp_free(&r);
 }
 
@@ -348,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_bad_password_and_form_token),
 		cmocka_unit_test(test_api_session),
 		cmocka_unit_test(test_throttling),
+		cmocka_unit_test(test_throttling_per_address),
 		cmocka_unit_test(test_cli_user_add),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
