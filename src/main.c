@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/log.h"
+#include "core/timefmt.h"
 #include "core/xalloc.h"
 #include "features/accounts.h"
 #include "features/audit.h"
@@ -64,9 +65,15 @@ static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
 				"Create (or update) a database with the demo data of Quận Thanh Xuân.\n";
 static const char user_help[] =
 	"usage: motcua user add USERNAME --name \"FULL NAME\" --unit AGENCY_CODE [--position TITLE] [--role ROLE]...\n"
-	"Create a staff account in the unit with that agency code (e.g. 000.00.15.H26). The password is\n"
-	"read from MOTCUA_PASSWORD, or asked for on the terminal; it must have 8 characters or more and\n"
-	"not be a common one. Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor.\n";
+	"                       [--password-stdin]\n"
+	"       motcua user passwd USERNAME [--password-stdin]\n"
+	"       motcua user disable USERNAME\n"
+	"add: a staff account in the unit with that agency code (e.g. 000.00.15.H26); passwd: a new\n"
+	"password; disable: the account can no longer log in. Each ends the account's sessions (but\n"
+	"add) and is written to the audit log. A password is read from MOTCUA_PASSWORD, else from\n"
+	"standard input (--password-stdin, or asked for on a terminal); it must have 8 characters or\n"
+	"more and not be a common one.\n"
+	"Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor.\n";
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
@@ -136,6 +143,7 @@ enum opt {
 	OPT_UNIT,
 	OPT_POSITION,
 	OPT_ROLE,
+	OPT_PWSTDIN,
 };
 
 static const struct option long_opts[] = {
@@ -161,6 +169,7 @@ static const struct option long_opts[] = {
 	{ "unit", required_argument, NULL, OPT_UNIT },
 	{ "position", required_argument, NULL, OPT_POSITION },
 	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -170,6 +179,7 @@ static struct {
 	const char *name, *unit, *position;
 	const char *roles[9];
 	int nroles;
+	int pw_stdin;
 } user_opts;
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -281,6 +291,7 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_PHONE: cfg->site.phone = optarg; break;
 		case OPT_EMAIL: cfg->site.email = optarg; break;
 		case OPT_NAME: user_opts.name = optarg; break;
+		case OPT_PWSTDIN: user_opts.pw_stdin = 1; break;
 		case OPT_UNIT: user_opts.unit = optarg; break;
 		case OPT_POSITION: user_opts.position = optarg; break;
 		case OPT_ROLE:
@@ -441,10 +452,10 @@ static char *read_password(void)
 	const char *env = getenv("MOTCUA_PASSWORD");
 	char line[256];
 	struct termios old, quiet;
-	int tty = isatty(0);
+	int tty = !user_opts.pw_stdin && isatty(0);
 	size_t n;
 
-	if (env && *env)
+	if (env && *env && !user_opts.pw_stdin)
 		return xstrdup(env);
 	if (tty) {
 		fputs("Mật khẩu / password: ", stderr);
@@ -464,6 +475,62 @@ static char *read_password(void)
 	return n ? xstrdup(line) : NULL;
 }
 
+/* `motcua user passwd|disable USERNAME`. */
+static int cmd_user_change(const struct app_config *cfg, const char *what, const char *username)
+{
+	const char *reason = NULL;
+	char *password = NULL, object[32];
+	struct db *db = NULL;
+	int64_t id = 0;
+	int rc = EXIT_OK, drc;
+
+	if (!strcmp(what, "passwd")) {
+		password = read_password();
+		if (!password) {
+			fprintf(stderr, "motcua: no password given (MOTCUA_PASSWORD or standard input)\n");
+			return EXIT_USAGE;
+		}
+		if (password_check(password, username, &reason)) {
+			fprintf(stderr, "motcua: %s\n", i18n_gettext_lang(LANG_VI, reason));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	db = open_migrated(cfg->db, &rc);
+	if (!db)
+		goto out;
+	drc = db_begin(db);
+	if (!drc)
+		drc = password ? account_set_password(db, username, password, time_now_us() / 1000000, &id)
+			       : account_disable(db, username, time_now_us() / 1000000, &id);
+	if (!drc) {
+		snprintf(object, sizeof(object), "account:%lld", (long long)id);
+		drc = audit_append(db, "cli", password ? "account.password" : "account.disable", object,
+				   "{}");
+	}
+	if (!drc)
+		drc = db_commit(db);
+	if (drc) {
+		db_rollback(db);
+		if (drc == 1)
+			fprintf(stderr, "motcua: no user '%s'\n", username);
+		else
+			fprintf(stderr, "motcua: cannot change '%s': %s\n", username, db_errmsg(db));
+		rc = drc == 1 ? EXIT_FAIL : EXIT_DB;
+	} else {
+		printf(password ? "password of '%s' changed; its sessions ended\n"
+				: "'%s' disabled; its sessions ended\n",
+		       username);
+	}
+	db_close(db);
+out:
+	if (password) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+	}
+	return rc;
+}
+
 static int cmd_user(const struct app_config *cfg, int argc, char **argv)
 {
 	const char *username, *reason = NULL;
@@ -472,6 +539,8 @@ static int cmd_user(const struct app_config *cfg, int argc, char **argv)
 	int64_t unit, id = 0;
 	int rc = EXIT_OK;
 
+	if (argc == 2 && (!strcmp(argv[0], "passwd") || !strcmp(argv[0], "disable")))
+		return cmd_user_change(cfg, argv[0], argv[1]);
 	if (argc != 2 || strcmp(argv[0], "add") || !user_opts.name || !user_opts.unit) {
 		fputs(user_help, stderr);
 		return EXIT_USAGE;

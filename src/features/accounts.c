@@ -42,6 +42,48 @@ int account_create_staff(struct db *db, const char *username, const char *full_n
 	return rc;
 }
 
+static int id_of(struct db *db, const char *username, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT id FROM accounts WHERE username = ?", "s", username);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return 1;
+	*id = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int end_sessions(struct db *db, int64_t id, int64_t now)
+{
+	return db_exec(db, "UPDATE sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL", "ii",
+		       now, id);
+}
+
+int account_set_password(struct db *db, const char *username, const char *password, int64_t now, int64_t *id)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = id_of(db, username, id);
+	if (rc)
+		return rc;
+	if (hash_password(password, hash))
+		return DB_ERROR;
+	rc = db_exec(db, "UPDATE accounts SET password_hash = ? WHERE id = ?", "si", hash, *id);
+	sodium_memzero(hash, sizeof(hash));
+	return rc ? rc : end_sessions(db, *id, now);
+}
+
+int account_disable(struct db *db, const char *username, int64_t now, int64_t *id)
+{
+	int rc = id_of(db, username, id);
+	if (rc)
+		return rc;
+	rc = db_exec(db, "UPDATE accounts SET active = 0 WHERE id = ?", "i", *id);
+	return rc ? rc : end_sessions(db, *id, now);
+}
+
 int account_login(struct db *db, const char *username, const char *password, int64_t *id)
 {
 	struct db_stmt *st;

@@ -32,6 +32,14 @@ int account_create_staff(struct db *db, const char *username, const char *full_n
  */
 int account_login(struct db *db, const char *username, const char *password, int64_t *id);
 
+/*
+ * Set a new password (Argon2id) for the user name, or disable the account;
+ * either ends all its sessions. Inside the caller's transaction. *id gets the
+ * account; 1 when there is no such user name.
+ */
+int account_set_password(struct db *db, const char *username, const char *password, int64_t now, int64_t *id);
+int account_disable(struct db *db, const char *username, int64_t now, int64_t *id);
+
 /* Load an account with its unit's name; 1 when there is none. */
 int account_load(struct db *db, int64_t id, struct account *out);
 

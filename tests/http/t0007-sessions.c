@@ -377,6 +377,42 @@ static void test_cli_user_add(void **state)
 	assert_non_null(strstr(r.body.ptr, "Ngô Thị Giang"));
 	assert_non_null(strstr(r.body.ptr, "Bộ phận Một cửa phường Kim Giang"));
 	resp_free(&r);
+
+	/* a new password (from standard input) ends the running session and replaces the old one */
+	{
+		char c2[1400];
+		snprintf(
+			c2, sizeof(c2),
+			"printf 'Giang-Doi-Mat-Khau-8\\n' | '%s' user passwd tiepnhan.kimgiang --password-stdin --db '%s' 2>&1",
+			MOTCUA_BIN, srv.db);
+		assert_int_equal(run(c2, out, sizeof(out)), 0);
+	}
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/quan-tri", (const char *const[]){ cmd, NULL }, NULL, 0, &r),
+			 0);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "tiepnhan.kimgiang", "Kim-Giang-Mot-Cua-7", sid, sizeof(sid), &r),
+			 401);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "tiepnhan.kimgiang", "Giang-Doi-Mat-Khau-8", sid, sizeof(sid), &r),
+			 303);
+	resp_free(&r);
+	/* disabled: the session ends and logging in no longer works */
+	{
+		char c3[1200];
+		snprintf(c3, sizeof(c3), "'%s' user disable tiepnhan.kimgiang --db '%s' 2>&1", MOTCUA_BIN,
+			 srv.db);
+		assert_int_equal(run(c3, out, sizeof(out)), 0);
+		snprintf(c3, sizeof(c3), "'%s' user disable khong.co.ai --db '%s' 2>&1", MOTCUA_BIN, srv.db);
+		assert_int_equal(run(c3, out, sizeof(out)), 1);
+	}
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "tiepnhan.kimgiang", "Giang-Doi-Mat-Khau-8", sid, sizeof(sid), &r),
+			 401);
+	resp_free(&r);
 }
 
 int main(void)
