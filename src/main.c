@@ -475,26 +475,36 @@ static char *read_password(void)
 	return n ? xstrdup(line) : NULL;
 }
 
+/* The new password for `username`, read and checked against the policy; NULL (said why) when refused. */
+static char *checked_password(const char *username)
+{
+	const char *reason = NULL;
+	char *password = read_password();
+	if (!password) {
+		fprintf(stderr, "motcua: no password given (MOTCUA_PASSWORD or standard input)\n");
+		return NULL;
+	}
+	if (password_check(password, username, &reason)) {
+		fprintf(stderr, "motcua: %s\n", i18n_gettext_lang(LANG_VI, reason));
+		sodium_memzero(password, strlen(password));
+		free(password);
+		return NULL;
+	}
+	return password;
+}
+
 /* `motcua user passwd|disable USERNAME`. */
 static int cmd_user_change(const struct app_config *cfg, const char *what, const char *username)
 {
-	const char *reason = NULL;
 	char *password = NULL, object[32];
 	struct db *db = NULL;
 	int64_t id = 0;
 	int rc = EXIT_OK, drc;
 
 	if (!strcmp(what, "passwd")) {
-		password = read_password();
-		if (!password) {
-			fprintf(stderr, "motcua: no password given (MOTCUA_PASSWORD or standard input)\n");
+		password = checked_password(username);
+		if (!password)
 			return EXIT_USAGE;
-		}
-		if (password_check(password, username, &reason)) {
-			fprintf(stderr, "motcua: %s\n", i18n_gettext_lang(LANG_VI, reason));
-			rc = EXIT_USAGE;
-			goto out;
-		}
 	}
 	db = open_migrated(cfg->db, &rc);
 	if (!db)
@@ -533,7 +543,7 @@ out:
 
 static int cmd_user(const struct app_config *cfg, int argc, char **argv)
 {
-	const char *username, *reason = NULL;
+	const char *username;
 	char *password = NULL, detail[200];
 	struct db *db;
 	int64_t unit, id = 0;
@@ -551,16 +561,9 @@ static int cmd_user(const struct app_config *cfg, int argc, char **argv)
 		fprintf(stderr, "motcua: a user name has 3 to 64 of a-z, 0-9, '.', '_', '-'\n");
 		return EXIT_USAGE;
 	}
-	password = read_password();
-	if (!password) {
-		fprintf(stderr, "motcua: no password given (MOTCUA_PASSWORD or the terminal)\n");
+	password = checked_password(username);
+	if (!password)
 		return EXIT_USAGE;
-	}
-	if (password_check(password, username, &reason)) {
-		fprintf(stderr, "motcua: %s\n", i18n_gettext_lang(LANG_VI, reason));
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	db = open_migrated(cfg->db, &rc);
 	if (!db)
 		goto out;

@@ -295,6 +295,34 @@ int http_req(const struct test_server *s, const char *method, const char *path, 
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+void read_until_close(int fd, struct buf *out, int timeout_ms)
+{
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		char chunk[8192];
+		ssize_t n;
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return;
+		n = recv(fd, chunk, sizeof(chunk), 0);
+		if (n <= 0)
+			return;
+		buf_add(out, chunk, (size_t)n);
+	}
+}
+
+int ts_wait_exit(struct test_server *s, int timeout_ms)
+{
+	int st = 0;
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			s->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		}
+		sleep_ms(10);
+	}
+	return -1;
+}
+
 int ts_connect(const struct test_server *s)
 {
 	struct sockaddr_in a;

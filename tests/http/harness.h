@@ -74,6 +74,14 @@ int ts_connect(const struct test_server *s);
  */
 int raw_req(const struct test_server *s, const char *data, size_t len, struct buf *out, int timeout_ms);
 
+/* Read from fd into out until the peer closes or `timeout_ms` pass without data. */
+void read_until_close(int fd, struct buf *out, int timeout_ms);
+/*
+ * Wait up to `timeout_ms` for the server to exit by itself: its exit status,
+ * or -1 (still running, or killed by a signal). The pid is forgotten once it exited.
+ */
+int ts_wait_exit(struct test_server *s, int timeout_ms);
+
 /* A free loopback TCP port. */
 unsigned free_port(void);
 

@@ -117,17 +117,7 @@ static void test_graceful_shutdown(void **state)
 	/* no longer accepting new connections */
 	assert_true(ts_connect(&s) < 0);
 	assert_true(send(fd, "Connection: close\r\n\r\n", 21, MSG_NOSIGNAL) == 21);
-	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		char chunk[4096];
-		ssize_t n;
-		if (poll(&p, 1, 5000) <= 0)
-			break;
-		n = recv(fd, chunk, sizeof(chunk), 0);
-		if (n <= 0)
-			break;
-		buf_add(&out, chunk, (size_t)n);
-	}
+	read_until_close(fd, &out, 5000);
 	close(fd);
 	assert_true(out.len > 0);
 	assert_memory_equal(out.ptr, "HTTP/1.1 200", 12);
@@ -135,19 +125,7 @@ static void test_graceful_shutdown(void **state)
 	buf_release(&out);
 	/* exit 0 and a log line saying the database was closed */
 	snprintf(path, sizeof(path), "%s", s.log);
-	{
-		int st = 0;
-		pid_t p = 0;
-		for (int i = 0; i < 500 && p != s.pid; i++) {
-			p = waitpid(s.pid, &st, WNOHANG);
-			if (p != s.pid)
-				sleep_ms(10);
-		}
-		assert_int_equal(p, s.pid);
-		assert_true(WIFEXITED(st));
-		assert_int_equal(WEXITSTATUS(st), 0);
-		s.pid = 0;
-	}
+	assert_int_equal(ts_wait_exit(&s, 5000), 0);
 	{
 		struct buf log = BUF_INIT;
 		char cmd[600];
@@ -165,8 +143,7 @@ static void test_second_signal(void **state)
 {
 	struct test_server s;
 	struct buf out = BUF_INIT;
-	int fd, st = 0;
-	pid_t p = 0;
+	int fd;
 	(void)state;
 	assert_int_equal(ts_start(&s, NULL, NULL), 0);
 	fd = ts_connect(&s);
@@ -179,30 +156,12 @@ static void test_second_signal(void **state)
 	kill(s.pid, SIGINT);
 	sleep_ms(200);
 	assert_true(send(fd, "Connection: close\r\n\r\n", 21, MSG_NOSIGNAL) == 21);
-	for (;;) {
-		struct pollfd pf = { fd, POLLIN, 0 };
-		char chunk[4096];
-		ssize_t n;
-		if (poll(&pf, 1, 5000) <= 0)
-			break;
-		n = recv(fd, chunk, sizeof(chunk), 0);
-		if (n <= 0)
-			break;
-		buf_add(&out, chunk, (size_t)n);
-	}
+	read_until_close(fd, &out, 5000);
 	close(fd);
 	assert_true(out.len > 12);
 	assert_memory_equal(out.ptr, "HTTP/1.1 200", 12);
 	buf_release(&out);
-	for (int i = 0; i < 500 && p != s.pid; i++) {
-		p = waitpid(s.pid, &st, WNOHANG);
-		if (p != s.pid)
-			sleep_ms(10);
-	}
-	assert_int_equal(p, s.pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-	s.pid = 0;
+	assert_int_equal(ts_wait_exit(&s, 5000), 0);
 	ts_stop(&s);
 }
 
