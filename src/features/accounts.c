@@ -1,10 +1,12 @@
 /* accounts.c: accounts, Argon2id password hashes, roles, login throttling. */
+#include <assert.h>
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/timefmt.h"
 #include "features/accounts.h"
+#include "rules/contact.h"
 #include "store/counter.h"
 #include "core/banned.h"
 
@@ -84,15 +86,105 @@ int account_disable(struct db *db, const char *username, int64_t now, int64_t *i
 	return rc ? rc : end_sessions(db, *id, now);
 }
 
+static const char *null_if_empty(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int account_create_citizen(struct db *db, const struct citizen_reg *r, int64_t *id)
+{
+	const char *email = null_if_empty(r->email), *phone = null_if_empty(r->phone);
+	char hash[crypto_pwhash_STRBYTES], now[40];
+	struct db_stmt *st;
+	int rc, taken;
+
+	assert(email || phone);
+	if (hash_password(r->password, hash))
+		return DB_ERROR;
+	/*
+	 * The id first: its counter row stays locked until the transaction ends,
+	 * so concurrent registrations take turns and the check below sees every
+	 * committed one (email and phone have no unique index to do it).
+	 */
+	rc = counter_next(db, "id", "accounts", "", id);
+	if (rc)
+		goto out;
+	rc = db_query(db, &st,
+		      "SELECT 1 FROM accounts WHERE citizen_id = ? OR email = ? OR phone = ? "
+		      "OR username IN (?, ?, ?)",
+		      "ssssss", r->citizen_id, email, phone, r->citizen_id, email, phone);
+	taken = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	if (rc < 0)
+		goto out;
+	if (taken) {
+		rc = DB_CONSTRAINT;
+		goto out;
+	}
+	time_iso8601_utc(now, sizeof(now), time_now_us());
+	rc = db_exec(db,
+		     "INSERT INTO accounts (id, kind, email, phone, full_name, citizen_id, password_hash, "
+		     "created_at) VALUES (?, 'citizen', ?, ?, ?, ?, ?, ?)",
+		     "issssss", *id, email, phone, r->full_name, r->citizen_id, hash, now);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+void account_login_name(const char *typed, char *out, size_t n)
+{
+	char phone[CONTACT_PHONE_LEN + 1], digits[16];
+	size_t len, nd = 0, i;
+
+	assert(n > 0);
+	while (*typed == ' ' || *typed == '\t')
+		typed++;
+	len = strlen(typed);
+	while (len && (typed[len - 1] == ' ' || typed[len - 1] == '\t'))
+		len--;
+	if (len <= CONTACT_PHONE_MAX_INPUT) {
+		char copy[CONTACT_PHONE_MAX_INPUT + 1];
+		memcpy(copy, typed, len);
+		copy[len] = '\0';
+		if (!contact_phone_check(copy, phone, NULL)) {
+			snprintf(out, n, "%s", phone);
+			return;
+		}
+	}
+	/* a citizen ID number, perhaps typed in groups: 001 099 012 345 */
+	for (i = 0; i < len && nd < sizeof(digits) - 1; i++) {
+		if (typed[i] >= '0' && typed[i] <= '9')
+			digits[nd++] = typed[i];
+		else if (typed[i] != ' ' && typed[i] != '.')
+			break;
+	}
+	if (i == len && nd == 12) {
+		digits[nd] = '\0';
+		snprintf(out, n, "%s", digits);
+		return;
+	}
+	snprintf(out, n, "%.*s", (int)len, typed);
+	if (memchr(typed, '@', len))
+		for (char *p = out; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+}
+
 int account_login(struct db *db, const char *username, const char *password, int64_t *id)
 {
 	struct db_stmt *st;
-	char hash[crypto_pwhash_STRBYTES] = "";
+	char hash[crypto_pwhash_STRBYTES] = "", name[CONTACT_EMAIL_MAX + 1];
 	int64_t found = 0;
 	int rc;
 
-	rc = db_query(db, &st, "SELECT id, password_hash FROM accounts WHERE username = ? AND active = 1",
-		      "s", username);
+	account_login_name(username, name, sizeof(name));
+	/* a user name wins over a citizen's contact that happens to read the same */
+	rc = db_query(
+		db, &st,
+		"SELECT id, password_hash FROM accounts WHERE active = 1 AND (username = ? OR email = ? "
+		"OR phone = ? OR citizen_id = ?) ORDER BY CASE WHEN username = ? THEN 0 ELSE 1 END, id",
+		"sssss", name, name, name, name, name);
 	if (rc < 0)
 		return rc;
 	if (rc == DB_ROW) {
@@ -120,7 +212,8 @@ int account_load(struct db *db, int64_t id, struct account *out)
 	struct db_stmt *st;
 	int rc = db_query(db, &st,
 			  "SELECT a.id, a.kind, COALESCE(a.username, ''), a.full_name, a.position, "
-			  "COALESCE(a.unit_id, 0), COALESCE(u.name, ''), a.active "
+			  "COALESCE(a.unit_id, 0), COALESCE(u.name, ''), a.active, COALESCE(a.email, ''), "
+			  "COALESCE(a.phone, ''), COALESCE(a.citizen_id, '') "
 			  "FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.id = ?",
 			  "i", id);
 	if (rc < 0)
@@ -136,6 +229,9 @@ int account_load(struct db *db, int64_t id, struct account *out)
 	out->unit_id = db_col_int(st, 5);
 	snprintf(out->unit_name, sizeof(out->unit_name), "%s", db_col_text(st, 6));
 	out->active = (int)db_col_int(st, 7);
+	snprintf(out->email, sizeof(out->email), "%s", db_col_text(st, 8));
+	snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 9));
+	snprintf(out->citizen_id, sizeof(out->citizen_id), "%s", db_col_text(st, 10));
 	while (rc == DB_ROW)
 		rc = db_step(st);
 	return rc < 0 ? rc : 0;

@@ -2,6 +2,7 @@
 #ifndef FEATURES_ACCOUNTS_H
 #define FEATURES_ACCOUNTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "store/db.h"
 
@@ -9,11 +10,24 @@ struct account {
 	int64_t id;
 	char kind[8]; /* "staff" or "citizen" */
 	char username[64];
-	char full_name[128];
+	char full_name[304]; /* CONTACT_NAME_MAX_BYTES + 1 */
 	char position[128];
 	int64_t unit_id;
 	char unit_name[192];
 	int active;
+	/* how a citizen logs in and is reached ("" when not given) */
+	char email[256];
+	char phone[16];
+	char citizen_id[16]; /* never in logs or the audit log */
+};
+
+/* What a citizen gives to register (tài khoản công dân), already checked and normalised. */
+struct citizen_reg {
+	const char *full_name;	/* contact_name_check() */
+	const char *citizen_id; /* 12 digits, cccd_check() */
+	const char *email;	/* contact_email_check(), or NULL/"" when not given */
+	const char *phone;	/* contact_phone_check(), or NULL/"" when not given */
+	const char *password;	/* password_check() */
 };
 
 /*
@@ -26,11 +40,32 @@ int account_create_staff(struct db *db, const char *username, const char *full_n
 			 int64_t unit_id, const char *password, const char *const *roles, int64_t *id);
 
 /*
- * Check a user name and password. Returns 0 and *id when they match an active
+ * Create a citizen account (inside the caller's transaction, with its audit
+ * entry): at least one of email and phone is given. The password is hashed
+ * as for staff. DB_CONSTRAINT when an account already has this citizen ID
+ * number, email or phone (or one of them as its user name); the caller rolls
+ * back. NEEDSWORK: the Argon2id hash is computed inside the transaction,
+ * holding the write lock for its ~0.1 s.
+ */
+int account_create_citizen(struct db *db, const struct citizen_reg *r, int64_t *id);
+
+/*
+ * Check a login name and password. The name is a staff user name, or a
+ * citizen's email, phone or citizen ID number, matched in the form
+ * account_login_name() gives. Returns 0 and *id when they match an active
  * account, 1 when they do not (the same work is done for an unknown name, so
  * timing does not tell which), negative on a database error.
  */
 int account_login(struct db *db, const char *username, const char *password, int64_t *id);
+
+/*
+ * The canonical form of a name typed in the login form, into out (n bytes):
+ * a mobile number as "0xxxxxxxxx", an e-mail address with ASCII letters
+ * lowercased, a citizen ID number without spaces or dots, anything else as
+ * typed less surrounding spaces. Login and its throttling count use it, so
+ * "+84 912 345 678" and "0912345678" are one name.
+ */
+void account_login_name(const char *typed, char *out, size_t n);
 
 /*
  * Set a new password (Argon2id) for the user name, or disable the account;

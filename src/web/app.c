@@ -43,6 +43,10 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/api/v1/session", api_session_create, ROUTE_JSON },
 	{ HTTP_GET, "/api/v1/session", api_session_get, ROUTE_LOGIN },
 	{ HTTP_DELETE, "/api/v1/session", api_session_delete, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/dang-ky", page_register_form, ROUTE_SESSION },
+	{ HTTP_POST, "/dang-ky", page_register_post, 0 },
+	{ HTTP_GET, "/tai-khoan", page_citizen_home, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/citizens", api_citizens_create, ROUTE_JSON },
 };
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
 

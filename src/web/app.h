@@ -85,6 +85,25 @@ const struct account *req_user(const struct request *req);
 const char *req_csrf(const struct request *req);
 /* The before hook: session, login and CSRF checks from the route's flags. */
 int app_before(struct request *req);
+/*
+ * Forms posted before there is a session (login, registration): a fresh
+ * token for the hidden field "csrf", also set as the cookie "lcsrf" scoped to
+ * `path` (SameSite=Strict), so a form posted from another site lacks it.
+ * preform_token_ok: 1 when the posted field matches the cookie.
+ * preform_token_clear: drop the cookie once the form has done its work.
+ */
+const char *preform_token(struct request *req, const char *path);
+int preform_token_ok(const struct request *req);
+void preform_token_clear(struct request *req, const char *path);
+/*
+ * Start a session for the account inside the caller's write transaction
+ * (session_create) and set its cookie on the response; csrf (may be NULL)
+ * gets the session's CSRF token. Should the transaction then fail, the
+ * cookie names a session that never existed: the same as none.
+ */
+int start_session(struct request *req, struct db *db, int64_t account_id, char csrf[SESSION_TOKEN_LEN + 1]);
+/* The page an account lands on after login: /tai-khoan for citizens, /quan-tri for staff. */
+const char *account_home(const struct account *a);
 
 /* ---- handlers ---- */
 int page_home(struct request *req);
@@ -102,6 +121,10 @@ int page_staff_home(struct request *req);
 int api_session_create(struct request *req);
 int api_session_get(struct request *req);
 int api_session_delete(struct request *req);
+int page_register_form(struct request *req);
+int page_register_post(struct request *req);
+int page_citizen_home(struct request *req);
+int api_citizens_create(struct request *req);
 
 /* The route table (app.c). */
 extern const struct route app_routes[];

@@ -101,23 +101,62 @@ static void set_session_cookie(struct request *req, const char *token, int max_a
 	resp_header(req, "Cache-Control", "no-store");
 }
 
-/* A token for the login form itself (before there is a session): cookie and field must match. */
-static const char *login_form_token(struct request *req)
+const char *preform_token(struct request *req, const char *path)
 {
 	unsigned char raw[24];
 	char tok[64];
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(tok, sizeof(tok), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	resp_header(req, "Set-Cookie",
-		    arena_printf(&req->arena, "lcsrf=%s; Path=/dang-nhap; HttpOnly; SameSite=Strict%s", tok,
+		    arena_printf(&req->arena, "lcsrf=%s; Path=%s; HttpOnly; SameSite=Strict%s", tok, path,
 				 req->is_tls ? "; Secure" : ""));
 	return arena_strdup(&req->arena, tok);
 }
 
-static const char *safe_next(const char *next)
+int preform_token_ok(const struct request *req)
+{
+	const char *form_token = req_form(req, "csrf");
+	const char *cookie_token = req_cookie(req, "lcsrf");
+	return form_token && cookie_token && same_token(form_token, cookie_token);
+}
+
+void preform_token_clear(struct request *req, const char *path)
+{
+	resp_header(req, "Set-Cookie", arena_printf(&req->arena, "lcsrf=; Path=%s; Max-Age=0", path));
+}
+
+/* A token for the login form itself (before there is a session): cookie and field must match. */
+static const char *login_form_token(struct request *req)
+{
+	return preform_token(req, "/dang-nhap");
+}
+
+int start_session(struct request *req, struct db *db, int64_t account_id, char csrf[SESSION_TOKEN_LEN + 1])
+{
+	char token[SESSION_TOKEN_LEN + 1], unused[SESSION_TOKEN_LEN + 1];
+	int rc = session_create(db, account_id, now_s(), token, csrf ? csrf : unused);
+	if (!rc)
+		set_session_cookie(req, token, SESSION_ABSOLUTE);
+	sodium_memzero(token, sizeof(token));
+	return rc;
+}
+
+const char *account_home(const struct account *a)
+{
+	return strcmp(a->kind, "citizen") ? "/quan-tri" : "/tai-khoan";
+}
+
+/* Where to go after login: `next` when it is a local path the account may open, else `home`. */
+static const char *safe_next(const char *next, const char *home)
 {
 	/* a local path only; resp_redirect checks again */
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/quan-tri";
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return home;
+	/* the staff workspace is no place for a citizen */
+	if (!strcmp(home, "/tai-khoan") && !strncmp(next, "/quan-tri", 9) &&
+	    (next[9] == '\0' || next[9] == '/' || next[9] == '?'))
+		return home;
+	return next;
 }
 
 static void render_login(struct request *req, int status, const char *error, const char *username)
@@ -127,8 +166,8 @@ static void render_login(struct request *req, int status, const char *error, con
 	if (!next)
 		next = req_query(req, "next");
 	json_object_set_new(ctx, "form",
-			    json_pack("{s:s,s:s,s:s}", "csrf", login_form_token(req), "next", safe_next(next),
-				      "username", username ? username : ""));
+			    json_pack("{s:s,s:s,s:s}", "csrf", login_form_token(req), "next",
+				      safe_next(next, "/quan-tri"), "username", username ? username : ""));
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	resp_header(req, "Cache-Control", "no-store");
@@ -138,7 +177,7 @@ static void render_login(struct request *req, int status, const char *error, con
 int page_login_form(struct request *req)
 {
 	if (req_user(req)) {
-		resp_redirect(req, safe_next(req_query(req, "next")));
+		resp_redirect(req, safe_next(req_query(req, "next"), account_home(req_user(req))));
 		return 0;
 	}
 	render_login(req, 200, NULL, NULL);
@@ -146,26 +185,28 @@ int page_login_form(struct request *req)
 }
 
 /*
- * Check the credentials and start a session. Returns the HTTP status: 201 with
- * token/csrf set, or 400/401/429/503 with *msg set (translated).
+ * Check the credentials and start a session (its cookie set). Returns the HTTP
+ * status: 201 with csrf set, or 400/401/429/503 with *msg set (translated).
  */
 static int do_login(struct request *req, const char *username, const char *password,
-		    char token[SESSION_TOKEN_LEN + 1], char csrf[SESSION_TOKEN_LEN + 1], int64_t *account_id,
-		    const char **msg)
+		    char csrf[SESSION_TOKEN_LEN + 1], int64_t *account_id, const char **msg)
 {
 	struct db *db = db_thread();
 	int64_t now = now_s(), id = 0;
-	char detail[160];
+	char detail[160], name[256];
 	int rc;
 
 	if (!username || !*username || !password || !*password) {
 		*msg = _("Enter your user name and password.");
 		return 400;
 	}
-	if (strlen(username) > 64 || strlen(password) > 128) {
+	if (strlen(username) > 254 || strlen(password) > 128) {
 		*msg = _("The user name or password is not correct.");
 		return 401;
 	}
+	/* a citizen's phone typed as +84 912 345 678 or 0912345678 is one name, throttled as one */
+	account_login_name(username, name, sizeof(name));
+	username = name;
 	if (!db) {
 		*msg = _("The service is not available right now. Please try again shortly.");
 		return 503;
@@ -206,7 +247,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 	if (!rc)
 		rc = login_succeeded(db, username, now);
 	if (!rc)
-		rc = session_create(db, id, now, token, csrf);
+		rc = start_session(req, db, id, csrf);
 	if (!rc) {
 		char actor[32];
 		snprintf(actor, sizeof(actor), "account:%lld", (long long)id);
@@ -228,29 +269,30 @@ unavailable:
 int page_login_post(struct request *req)
 {
 	const char *username = req_form(req, "username");
-	const char *form_token = req_form(req, "csrf");
-	const char *cookie_token = req_cookie(req, "lcsrf");
-	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
-	const char *msg = NULL;
+	char csrf[SESSION_TOKEN_LEN + 1];
+	const char *msg = NULL, *home = "/quan-tri";
+	struct account acc;
+	struct db *db;
 	int64_t id = 0;
 	int status;
 
-	if (!form_token || !cookie_token || !same_token(form_token, cookie_token)) {
+	if (!preform_token_ok(req)) {
 		render_login(
 			req, 403,
 			_("The form has expired or did not come from this site. Please reload the page and try again."),
 			username);
 		return 0;
 	}
-	status = do_login(req, username, req_form(req, "password"), token, csrf, &id, &msg);
+	status = do_login(req, username, req_form(req, "password"), csrf, &id, &msg);
 	if (status != 201) {
 		render_login(req, status, msg, username);
 		return 0;
 	}
-	set_session_cookie(req, token, SESSION_ABSOLUTE);
-	resp_header(req, "Set-Cookie", "lcsrf=; Path=/dang-nhap; Max-Age=0");
-	resp_redirect(req, safe_next(req_form(req, "next")));
-	sodium_memzero(token, sizeof(token));
+	db = db_thread();
+	if (db && !account_load(db, id, &acc))
+		home = account_home(&acc);
+	preform_token_clear(req, "/dang-nhap");
+	resp_redirect(req, safe_next(req_form(req, "next"), home));
 	return 0;
 }
 
@@ -296,7 +338,12 @@ static json_t *user_json(const struct account *a)
 int page_staff_home(struct request *req)
 {
 	const struct account *u = req_user(req);
-	json_t *ctx = page_context(req, _("Workspace"));
+	json_t *ctx;
+	if (!strcmp(u->kind, "citizen")) {
+		resp_error(req, 403, "forbidden", _("This page is for officials of the local government."));
+		return 0;
+	}
+	ctx = page_context(req, _("Workspace"));
 	json_object_set_new(ctx, "user", user_json(u));
 	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
 	resp_header(req, "Cache-Control", "no-store");
@@ -307,7 +354,7 @@ int page_staff_home(struct request *req)
 int api_session_create(struct request *req)
 {
 	const char *username = NULL, *password = NULL;
-	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
+	char csrf[SESSION_TOKEN_LEN + 1];
 	const char *msg = NULL;
 	struct account acc;
 	struct db *db;
@@ -319,7 +366,7 @@ int api_session_create(struct request *req)
 			   _("Send a JSON object with \"username\" and \"password\"."));
 		return 0;
 	}
-	status = do_login(req, username, password, token, csrf, &id, &msg);
+	status = do_login(req, username, password, csrf, &id, &msg);
 	if (status != 201) {
 		resp_error(req, status,
 			   status == 429   ? "too_many_attempts"
@@ -334,9 +381,7 @@ int api_session_create(struct request *req)
 		db_unavailable(req);
 		return 0;
 	}
-	set_session_cookie(req, token, SESSION_ABSOLUTE);
 	resp_json(req, 201, json_pack("{s:o,s:s}", "user", user_json(&acc), "csrf", csrf));
-	sodium_memzero(token, sizeof(token));
 	return 0;
 }
 
