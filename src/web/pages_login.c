@@ -41,13 +41,15 @@ static void db_unavailable(struct request *req)
 
 int app_before(struct request *req)
 {
-	struct app_req *ar = arena_calloc(&req->arena, 1, sizeof(*ar));
 	unsigned flags = req->route->flags;
+	struct app_req *ar;
 	const char *sid;
 
-	req->app = ar;
+	/* public pages and static files need no session: no lookup, no allocation */
 	if (!(flags & (ROUTE_LOGIN | ROUTE_CSRF | ROUTE_SESSION)))
 		return 0;
+	ar = arena_calloc(&req->arena, 1, sizeof(*ar));
+	req->app = ar;
 	sid = req_cookie(req, "sid");
 	if (sid) {
 		struct db *db = db_thread();
