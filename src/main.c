@@ -14,6 +14,7 @@
 #include "features/audit.h"
 #include "features/org.h"
 #include "features/settings.h"
+#include "features/tokens.h"
 #include "core/i18n.h"
 #include "rules/password.h"
 #include "store/db.h"
@@ -74,6 +75,11 @@ static const char user_help[] =
 	"standard input (--password-stdin, or asked for on a terminal); it must have 8 characters or\n"
 	"more and not be a common one.\n"
 	"Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor.\n";
+static const char token_help[] =
+	"usage: motcua token create USERNAME [--scope SCOPE]...\n"
+	"       motcua token revoke ID\n"
+	"create: an API token for an integration acting as that account, printed once (only its hash\n"
+	"is kept); send it as \"Authorization: Bearer TOKEN\". revoke: it stops working at once.\n";
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
@@ -90,7 +96,8 @@ static void usage(FILE *f)
 		"  migrate   apply database migrations\n"
 		"  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
 		"  backup    copy the database consistently while it is in use\n"
-		"  user      add a staff account (user add USERNAME ...)\n"
+		"  user      add, change or disable a staff account\n"
+		"  token     create or revoke an API token\n"
 		"  audit     verify the audit log's hash chain\n"
 		"  version   print the version\n"
 		"  help CMD  help for a command\n\n"
@@ -113,6 +120,8 @@ static const char *cmd_help(const char *cmd)
 		return audit_help;
 	if (!strcmp(cmd, "user"))
 		return user_help;
+	if (!strcmp(cmd, "token"))
+		return token_help;
 	if (!strcmp(cmd, "version"))
 		return "usage: motcua version\nPrint the version.\n";
 	if (!strcmp(cmd, "help"))
@@ -144,6 +153,7 @@ enum opt {
 	OPT_POSITION,
 	OPT_ROLE,
 	OPT_PWSTDIN,
+	OPT_SCOPE,
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +180,7 @@ static const struct option long_opts[] = {
 	{ "position", required_argument, NULL, OPT_POSITION },
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
+	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -180,6 +191,7 @@ static struct {
 	const char *roles[9];
 	int nroles;
 	int pw_stdin;
+	char scopes[256];
 } user_opts;
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -292,6 +304,14 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_EMAIL: cfg->site.email = optarg; break;
 		case OPT_NAME: user_opts.name = optarg; break;
 		case OPT_PWSTDIN: user_opts.pw_stdin = 1; break;
+		case OPT_SCOPE:
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz._") != strlen(optarg) ||
+			    strlen(user_opts.scopes) + strlen(optarg) + 2 > sizeof(user_opts.scopes))
+				return bad_value("--scope", optarg);
+			if (user_opts.scopes[0])
+				memcpy(user_opts.scopes + strlen(user_opts.scopes), " ", 2);
+			memcpy(user_opts.scopes + strlen(user_opts.scopes), optarg, strlen(optarg) + 1);
+			break;
 		case OPT_UNIT: user_opts.unit = optarg; break;
 		case OPT_POSITION: user_opts.position = optarg; break;
 		case OPT_ROLE:
@@ -605,6 +625,74 @@ out:
 	return rc;
 }
 
+static int cmd_token(const struct app_config *cfg, int argc, char **argv)
+{
+	char token[TOKEN_LEN + 1], object[32];
+	struct db *db;
+	int64_t id = 0, account = 0;
+	int rc = EXIT_OK, drc;
+	int create = argc == 2 && !strcmp(argv[0], "create");
+	int revoke = argc == 2 && !strcmp(argv[0], "revoke");
+
+	if (!create && !revoke) {
+		fputs(token_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (revoke) {
+		char *end;
+		id = strtoll(argv[1], &end, 10);
+		if (*end || id <= 0) {
+			fputs(token_help, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	db = open_migrated(cfg->db, &rc);
+	if (!db)
+		return rc;
+	drc = db_begin(db);
+	if (!drc && create) {
+		struct db_stmt *st;
+		drc = db_query(db, &st, "SELECT id FROM accounts WHERE username = ? AND active = 1", "s",
+			       argv[1]);
+		if (drc == DB_ROW) {
+			account = db_col_int(st, 0);
+			while ((drc = db_step(st)) == DB_ROW)
+				;
+		} else if (drc == DB_DONE) {
+			drc = 1;
+		}
+		if (!drc)
+			drc = token_create(db, account, user_opts.scopes, time_now_us() / 1000000, token,
+					   &id);
+	} else if (!drc) {
+		drc = token_revoke(db, id, time_now_us() / 1000000);
+	}
+	if (!drc) {
+		snprintf(object, sizeof(object), "token:%lld", (long long)id);
+		drc = audit_append(db, "cli", create ? "token.create" : "token.revoke", object, "{}");
+	}
+	if (!drc)
+		drc = db_commit(db);
+	if (drc) {
+		db_rollback(db);
+		if (drc == 1)
+			fprintf(stderr,
+				create ? "motcua: no active user '%s'\n" : "motcua: no live token %s\n",
+				argv[1]);
+		else
+			fprintf(stderr, "motcua: %s\n", db_errmsg(db));
+		rc = drc == 1 ? EXIT_FAIL : EXIT_DB;
+	} else if (create) {
+		printf("token %lld for '%s' (shown once, keep it safe):\n%s\n", (long long)id, argv[1],
+		       token);
+	} else {
+		printf("token %lld revoked\n", (long long)id);
+	}
+	sodium_memzero(token, sizeof(token));
+	db_close(db);
+	return rc;
+}
+
 /* `motcua audit verify`: walk the chain (features/audit.h); read only, so no migrations. */
 static int cmd_audit(const struct app_config *cfg, int argc, char **argv)
 {
@@ -702,6 +790,8 @@ int main(int argc, char **argv)
 		return cmd_audit(&cfg, argc - first, argv + first);
 	if (!strcmp(cmd, "user"))
 		return cmd_user(&cfg, argc - first, argv + first);
+	if (!strcmp(cmd, "token"))
+		return cmd_token(&cfg, argc - first, argv + first);
 	if (argc - first != 0) {
 		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
 		return EXIT_USAGE;

@@ -74,6 +74,7 @@ void page_error(struct request *req, int status, const char *code, const char *m
 /* What the web layer knows of a request: who is logged in (pages_login.c). */
 struct app_req {
 	int logged_in;
+	int bearer; /* authenticated by an API token: no cookie, so no CSRF check */
 	struct account user;
 	char token[SESSION_TOKEN_LEN + 1];
 	char csrf[SESSION_TOKEN_LEN + 1];

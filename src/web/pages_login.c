@@ -2,10 +2,12 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "features/audit.h"
+#include "features/tokens.h"
 #include "store/db.h"
 #include "web/app.h"
 #include "core/banned.h"
@@ -39,6 +41,18 @@ static void db_unavailable(struct request *req)
 		   _("The service is not available right now. Please try again shortly."));
 }
 
+/* The token of an "Authorization: Bearer …" header, or NULL. */
+static const char *bearer_token(const struct request *req)
+{
+	const char *h = req_header(req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7))
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
 int app_before(struct request *req)
 {
 	unsigned flags = req->route->flags;
@@ -51,6 +65,31 @@ int app_before(struct request *req)
 	ar = arena_calloc(&req->arena, 1, sizeof(*ar));
 	req->app = ar;
 	sid = req_cookie(req, "sid");
+	if (req->is_api && bearer_token(req)) {
+		/* an integration: "Authorization: Bearer mct_…" */
+		struct db *db = db_thread();
+		int64_t id = 0;
+		int rc;
+		if (!db) {
+			db_unavailable(req);
+			return 1;
+		}
+		rc = token_lookup(db, bearer_token(req), &id, NULL, 0);
+		if (!rc)
+			rc = account_load(db, id, &ar->user);
+		if (rc < 0) {
+			db_unavailable(req);
+			return 1;
+		}
+		if (rc) {
+			resp_header(req, "WWW-Authenticate", "Bearer");
+			resp_error(req, 401, "bad_token", _("The API token is not valid."));
+			return 1;
+		}
+		ar->logged_in = 1;
+		ar->bearer = 1;
+		sid = NULL;
+	}
 	if (sid) {
 		struct db *db = db_thread();
 		int64_t id = 0;
@@ -81,7 +120,8 @@ int app_before(struct request *req)
 		return 1;
 	}
 	/* state changes authenticated by the cookie carry the session's token */
-	if ((flags & ROUTE_CSRF) && ar->logged_in && !(req->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS))) {
+	if ((flags & ROUTE_CSRF) && ar->logged_in && !ar->bearer &&
+	    !(req->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS))) {
 		const char *t = req_form(req, "csrf");
 		if (!t)
 			t = req_header(req, "X-CSRF-Token");
@@ -396,6 +436,12 @@ int api_session_get(struct request *req)
 
 int api_session_delete(struct request *req)
 {
+	const struct app_req *ar = req->app;
+	if (ar->bearer) {
+		resp_error(req, 400, "not_a_session",
+			   _("An API token is not a session: revoke it with motcua token revoke."));
+		return 0;
+	}
 	if (end_session(req)) {
 		db_unavailable(req);
 		return 0;
