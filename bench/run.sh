@@ -102,6 +102,7 @@ pgdir=$(mktemp -d /tmp/motcua-bench-pg-XXXXXX)
 # durable like production (fsync on), unlike the test server
 pgurl=$(MOTCUA_PG_FSYNC=on "$root/tests/pg.sh" start "$pgdir")
 pgbench_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench|')
+export PGOPTIONS='-c client_min_messages=warning'
 psql -q "$pgurl" -c 'CREATE DATABASE bench' >/dev/null
 "$build/motcua" demo --db "$pgbench_url" >/dev/null
 "$build/motcua" serve --db "$pgbench_url" --data "$tmp/data" --listen "127.0.0.1:$pport" \
@@ -112,6 +113,7 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 
+rss_idle=$(awk '/^VmRSS/ {print $2}' "/proc/$mpid/status")
 asset_bytes=$(wc -c <"$tmp/www/static/$asset_name")
 home_bytes=$(wc -c <"$tmp/www/index.html")
 echo "motcua bench: $(nproc) cores, wrk -t2 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds, medians"
@@ -158,6 +160,8 @@ print("  ratio home/nginx-static        %.2f  (target >= 0.5)" % h)
 print("  ratio home/nginx-home (same bytes) %.2f  (target >= 0.5)" % hh)
 print("  ratio home-pg/home (PostgreSQL vs SQLite)  %.2f" % (med["home-pg"][0] / med["home"][0]))
 PY
+
+echo "memory (motcua on SQLite): $((rss_idle / 1024)) MB resident idle, $(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$mpid/status") MB at the peak under load (budgets: 64 and 256)"
 
 # the write path: counter row + the row using the number, one transaction each
 kill "$mpid" "$ppid_" 2>/dev/null
