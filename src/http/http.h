@@ -49,6 +49,7 @@ struct route {
 struct header {
 	const char *name;
 	const char *value;
+	int stable; /* name and value outlive the request (resp_header_static) */
 	struct header *next;
 };
 

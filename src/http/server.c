@@ -39,6 +39,27 @@ struct worker_stats {
 };
 
 #define POOL_KEEP 8
+#define CACHE_KEEP 16
+#define CACHE_HEADERS 6
+
+/*
+ * A finished response for a persistent body (an embedded file) whose headers
+ * are all stable, kept per worker thread and queued again: only its request id
+ * changes. libmicrohttpd writes a queued response's headers into the
+ * connection's buffer before the access handler runs for anything else on
+ * this thread, so changing the id for the next request is safe; the body is
+ * never copied.
+ */
+struct cached_response {
+	struct MHD_Response *r;
+	const void *body;
+	size_t len;
+	int status;
+	const char *ctype;
+	const char *hdr[CACHE_HEADERS][2];
+	int nhdr;
+	char id[20];
+};
 
 /* What a worker thread keeps: its counters and finished requests to reuse. */
 struct worker {
@@ -46,6 +67,8 @@ struct worker {
 	struct worker_stats stats;
 	struct request *pool[POOL_KEEP];
 	int npool;
+	struct cached_response cache[CACHE_KEEP];
+	int ncache;
 	struct worker *next;
 };
 
@@ -183,6 +206,7 @@ void resp_header_static(struct request *req, const char *name, const char *value
 	struct header *h = arena_alloc(&req->arena, sizeof(*h));
 	h->name = name;
 	h->value = value;
+	h->stable = 1;
 	h->next = req->headers;
 	req->headers = h;
 }
@@ -522,6 +546,65 @@ static void add_std_headers(struct request *req, struct MHD_Response *r)
 		MHD_add_response_header(r, h->name, h->value);
 }
 
+/* The worker's cached response for this request's body and headers, or NULL. */
+static struct cached_response *cached_find(struct request *req)
+{
+	struct worker *w = this_worker && this_worker->srv == req->srv ? this_worker : NULL;
+	if (!w)
+		return NULL;
+	for (int i = 0; i < w->ncache; i++) {
+		struct cached_response *c = &w->cache[i];
+		const struct header *h = req->headers;
+		int k = 0;
+		if (c->body != req->static_body || c->len != req->static_len || c->status != req->status ||
+		    c->ctype != req->content_type_out)
+			continue;
+		for (; h && k < c->nhdr; h = h->next, k++)
+			if (!h->stable || h->name != c->hdr[k][0] || h->value != c->hdr[k][1])
+				break;
+		if (!h && k == c->nhdr)
+			return c;
+	}
+	return NULL;
+}
+
+/* Keep `r` in the worker's cache when its headers are all stable; 1 when kept. */
+static int cached_keep(struct request *req, struct MHD_Response *r)
+{
+	struct worker *w = this_worker && this_worker->srv == req->srv ? this_worker : NULL;
+	struct cached_response *c;
+	int k = 0;
+	if (!w || w->ncache >= CACHE_KEEP || req->srv->cfg.csp)
+		return 0;
+	for (const struct header *h = req->headers; h; h = h->next, k++)
+		if (!h->stable || k >= CACHE_HEADERS)
+			return 0;
+	c = &w->cache[w->ncache++];
+	c->r = r;
+	c->body = req->static_body;
+	c->len = req->static_len;
+	c->status = req->status;
+	c->ctype = req->content_type_out;
+	c->nhdr = 0;
+	for (const struct header *h = req->headers; h; h = h->next, c->nhdr++) {
+		c->hdr[c->nhdr][0] = h->name;
+		c->hdr[c->nhdr][1] = h->value;
+	}
+	memcpy(c->id, req->id, sizeof(c->id));
+	return 1;
+}
+
+static enum MHD_Result queued(struct request *req, enum MHD_Result ret)
+{
+	if (ret == MHD_YES) {
+		req->queued = 1;
+	} else {
+		req->bytes_sent = 0;
+		log_debug("event=queue_failed id=%s status=%d", req->id, req->status);
+	}
+	return ret;
+}
+
 static enum MHD_Result queue(struct request *req)
 {
 	struct MHD_Response *r;
@@ -536,6 +619,15 @@ static enum MHD_Result queue(struct request *req)
 		resp_error(req, 500, "too_large_response", _("The page is too large."));
 	}
 	if (req->static_body) {
+		struct cached_response *c = cached_find(req);
+		if (c) {
+			/* the same file with the same headers: only the request id changes */
+			MHD_del_response_header(c->r, "X-Request-Id", c->id);
+			MHD_add_response_header(c->r, "X-Request-Id", req->id);
+			memcpy(c->id, req->id, sizeof(c->id));
+			req->bytes_sent = req->static_len;
+			return queued(req, MHD_queue_response(req->conn, (unsigned)req->status, c->r));
+		}
 		r = MHD_create_response_from_buffer(req->static_len, (void *)req->static_body,
 						    MHD_RESPMEM_PERSISTENT);
 		req->bytes_sent = req->static_len;
@@ -548,14 +640,9 @@ static enum MHD_Result queue(struct request *req)
 		return MHD_NO;
 	add_std_headers(req, r);
 	ret = MHD_queue_response(req->conn, (unsigned)req->status, r);
-	MHD_destroy_response(r);
-	if (ret == MHD_YES) {
-		req->queued = 1;
-	} else {
-		req->bytes_sent = 0;
-		log_debug("event=queue_failed id=%s status=%d", req->id, req->status);
-	}
-	return ret;
+	if (!req->static_body || !cached_keep(req, r))
+		MHD_destroy_response(r);
+	return queued(req, ret);
 }
 
 static void dispatch(struct request *req)
@@ -936,6 +1023,8 @@ int server_stop(struct server *srv, unsigned grace_ms)
 		srv->workers = w->next;
 		while (w->npool)
 			request_free(w->pool[--w->npool]);
+		while (w->ncache)
+			MHD_destroy_response(w->cache[--w->ncache].r);
 		free(w);
 	}
 	pthread_mutex_destroy(&srv->workers_lock);

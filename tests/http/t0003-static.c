@@ -122,6 +122,30 @@ static void test_versioned_urls(void **state)
 	resp_free(&r);
 }
 
+/* Repeated requests for one file (answered from a kept response) still get their own request id. */
+static void test_repeated_ids(void **state)
+{
+	char ids[4][64];
+	struct buf src = BUF_INIT;
+	(void)state;
+	read_source("static/site.css", &src);
+	for (int i = 0; i < 4; i++) {
+		struct http_resp r;
+		resp_init(&r);
+		assert_int_equal(http_get(&srv, "/static/site.css", &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(r.body.len, src.len);
+		assert_memory_equal(r.body.ptr, src.ptr, src.len);
+		assert_non_null(resp_hdr(&r, "X-Request-Id", ids[i], sizeof(ids[i])));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(ids[i], ids[j]);
+		/* one id header, not an old one left beside the new */
+		assert_null(strstr(strstr(r.headers.ptr, "X-Request-Id:") + 1, "X-Request-Id:"));
+		resp_free(&r);
+	}
+	buf_release(&src);
+}
+
 static void test_gzip_variant(void **state)
 {
 	struct http_resp r;
@@ -182,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_css_etag_304),
 		cmocka_unit_test(test_versioned_urls),
+		cmocka_unit_test(test_repeated_ids),
 		cmocka_unit_test(test_gzip_variant),
 		cmocka_unit_test(test_favicon_and_robots),
 	};
