@@ -5,7 +5,7 @@ CREATE TABLE counters (
 	name TEXT NOT NULL,        -- what is counted, e.g. 'dossier'
 	scope TEXT NOT NULL,       -- the unit, book or agency the sequence belongs to
 	period TEXT NOT NULL,      -- '2026', '261126', or '' when it never restarts
-	value INTEGER NOT NULL DEFAULT 0 CHECK (value >= 0),
+	value BIGINT NOT NULL DEFAULT 0 CHECK (value >= 0), -- BIGINT: 64-bit on PostgreSQL too
 	PRIMARY KEY (name, scope, period)
 );
 

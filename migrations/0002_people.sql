@@ -47,15 +47,15 @@ CREATE TABLE sessions (
 	token_hash TEXT PRIMARY KEY,
 	account_id INTEGER NOT NULL REFERENCES accounts (id),
 	csrf TEXT NOT NULL,
-	created_at INTEGER NOT NULL,        -- seconds since the epoch
-	last_seen INTEGER NOT NULL,
-	ended_at INTEGER                    -- logout or expiry noticed
+	created_at BIGINT NOT NULL,         -- seconds since the epoch (BIGINT: past 2038 on PostgreSQL)
+	last_seen BIGINT NOT NULL,
+	ended_at BIGINT                     -- logout or expiry noticed
 );
 CREATE INDEX sessions_account ON sessions (account_id);
 
 -- Failed logins per key (hashed user name, hashed address), for throttling across processes.
 CREATE TABLE login_failures (
 	key TEXT NOT NULL,
-	at INTEGER NOT NULL
+	at BIGINT NOT NULL
 );
 CREATE INDEX login_failures_key ON login_failures (key, at);

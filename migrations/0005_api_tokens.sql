@@ -5,7 +5,7 @@ CREATE TABLE api_tokens (
 	account_id INTEGER NOT NULL REFERENCES accounts (id),
 	token_hash TEXT NOT NULL UNIQUE,
 	scopes TEXT NOT NULL DEFAULT '',    -- space-separated; '' = the account's own rights
-	created_at INTEGER NOT NULL,        -- seconds since the epoch
-	revoked_at INTEGER
+	created_at BIGINT NOT NULL,         -- seconds since the epoch
+	revoked_at BIGINT
 );
 CREATE INDEX api_tokens_account ON api_tokens (account_id);

@@ -9,7 +9,7 @@
 struct account {
 	int64_t id;
 	char kind[8]; /* "staff" or "citizen" */
-	char username[64];
+	char username[65];
 	char full_name[304]; /* CONTACT_NAME_MAX_BYTES + 1 */
 	char position[128];
 	int64_t unit_id;
@@ -94,6 +94,12 @@ int account_has_role(struct db *db, int64_t id, const char *role);
 #define LOGIN_WINDOW	   (15 * 60)
 #define LOGIN_MAX_PER_USER 5
 #define LOGIN_MAX_PER_ADDR 5
+
+/* Registrations from one client address: at most this many per LOGIN_WINDOW. */
+#define REGISTER_MAX_PER_ADDR 5
+
+/* 1 when `addr` has made REGISTER_MAX_PER_ADDR registration attempts in the window; records this one. */
+int register_throttled(struct db *db, const char *addr, int64_t now);
 
 /* 1 when another attempt must wait, 0 when it may go on, negative on error. */
 int login_throttled(struct db *db, const char *username, const char *addr, int64_t now);

@@ -38,8 +38,8 @@ struct worker_stats {
 	_Atomic uint64_t latency_sum_us;
 };
 
-#define POOL_KEEP 8
-#define CACHE_KEEP 16
+#define POOL_KEEP     8
+#define CACHE_KEEP    16
 #define CACHE_HEADERS 6
 
 /*

@@ -137,6 +137,16 @@ static int reg_create(struct request *req, const struct reg_form *f, int with_se
 
 	if (!db)
 		return 503;
+	/* each attempt costs an Argon2id hash and could probe for accounts: a few per address */
+	rc = register_throttled(db, req->client_ip, time_now_us() / 1000000);
+	if (rc < 0)
+		return 503;
+	if (rc) {
+		char wait[16];
+		snprintf(wait, sizeof(wait), "%d", LOGIN_WINDOW);
+		resp_header(req, "Retry-After", wait);
+		return 429;
+	}
 	rc = db_begin(db);
 	if (!rc)
 		rc = account_create_citizen(db, &r, id);
@@ -228,7 +238,12 @@ int page_register_post(struct request *req)
 	f.errors = NULL;
 	status = reg_create(req, &f, 1, &id);
 	if (status != 201) {
-		render_register(req, status, &f, status == 409 ? msg_exists() : msg_unavailable());
+		render_register(
+			req, status, &f,
+			status == 409 ? msg_exists()
+			: status == 429
+				? _("Too many registrations from this address. Please wait 15 minutes and try again.")
+				: msg_unavailable());
 		return 0;
 	}
 	preform_token_clear(req, REGISTER_PATH);
@@ -269,6 +284,12 @@ int api_citizens_create(struct request *req)
 	json_decref(f.errors);
 	f.errors = NULL;
 	status = reg_create(req, &f, 0, &id);
+	if (status == 429) {
+		resp_error(
+			req, 429, "too_many_attempts",
+			_("Too many registrations from this address. Please wait 15 minutes and try again."));
+		return 0;
+	}
 	if (status == 409) {
 		resp_error(req, 409, "account_exists", msg_exists());
 		return 0;

@@ -65,6 +65,14 @@ int app_before(struct request *req)
 	ar = arena_calloc(&req->arena, 1, sizeof(*ar));
 	req->app = ar;
 	sid = req_cookie(req, "sid");
+	/* two sid cookies: one was planted (a sibling domain, plain HTTP); trust neither */
+	{
+		int n = 0;
+		for (const struct kv *kv = req->cookies.head; kv; kv = kv->next)
+			n += !strcmp(kv->key, "sid");
+		if (n > 1)
+			sid = NULL;
+	}
 	if (req->is_api && bearer_token(req)) {
 		/* an integration: "Authorization: Bearer mct_…" */
 		struct db *db = db_thread();

@@ -204,10 +204,8 @@ static void test_favicon_and_robots(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_css_etag_304),
-		cmocka_unit_test(test_versioned_urls),
-		cmocka_unit_test(test_repeated_ids),
-		cmocka_unit_test(test_gzip_variant),
+		cmocka_unit_test(test_css_etag_304),	   cmocka_unit_test(test_versioned_urls),
+		cmocka_unit_test(test_repeated_ids),	   cmocka_unit_test(test_gzip_variant),
 		cmocka_unit_test(test_favicon_and_robots),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -23,13 +23,29 @@
 
 static struct test_server srv;
 
+/*
+ * A new client address for each request (X-Forwarded-For from the trusted
+ * proxy), so the per-address registration limit does not mix the tests up;
+ * test_register_throttled sends from one address on purpose.
+ */
+static const char *next_client(void)
+{
+	static char bufs[4][64];
+	static unsigned n;
+	char *b = bufs[n % 4];
+	snprintf(b, sizeof(bufs[0]), "X-Forwarded-For: 192.0.2.%u", 1 + n % 250);
+	n++;
+	return b;
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ts_init(&srv))
 		return -1;
-	return ts_launch(&srv, NULL, NULL);
+	/* behind a trusted proxy: each registration can come from its own address (see next_client) */
+	return ts_launch(&srv, NULL, (const char *const[]){ "--trusted-proxy", "127.0.0.1", NULL });
 }
 
 static int teardown(void **state)
@@ -116,10 +132,11 @@ static long post_register(const struct reg *g, int with_token, char *sid, size_t
 		add(&body, "password", g->password);
 	if (g->repeat)
 		add(&body, "password_repeat", g->repeat);
-	assert_int_equal(http_req(&srv, "POST", "/dang-ky",
-				  (const char *const[]){ FORM_TYPE, with_token ? cookie : NULL, NULL },
-				  body.ptr, body.len, post),
-			 0);
+	assert_int_equal(
+		http_req(&srv, "POST", "/dang-ky",
+			 (const char *const[]){ FORM_TYPE, next_client(), with_token ? cookie : NULL, NULL },
+			 body.ptr, body.len, post),
+		0);
 	buf_release(&body);
 	if (sid && !set_cookie(post, "sid", sid, n))
 		sid[0] = '\0';
@@ -144,7 +161,8 @@ static long form_login(const char *user, const char *password, char *sid, size_t
 	add(&body, "username", user);
 	add(&body, "password", password);
 	assert_int_equal(http_req(&srv, "POST", "/dang-nhap",
-				  (const char *const[]){ FORM_TYPE, cookie, NULL }, body.ptr, body.len, post),
+				  (const char *const[]){ FORM_TYPE, next_client(), cookie, NULL }, body.ptr,
+				  body.len, post),
 			 0);
 	buf_release(&body);
 	if (sid && !set_cookie(post, "sid", sid, n))
@@ -163,8 +181,8 @@ static long get_with(const char *path, const char *sid, struct http_resp *r)
 
 static long post_json(const char *path, const char *json, struct http_resp *r)
 {
-	assert_int_equal(http_req(&srv, "POST", path, (const char *const[]){ JSON_TYPE, NULL }, json,
-				  strlen(json), r),
+	assert_int_equal(http_req(&srv, "POST", path, (const char *const[]){ JSON_TYPE, next_client(), NULL },
+				  json, strlen(json), r),
 			 0);
 	return r->status;
 }
@@ -330,11 +348,11 @@ static void test_form_without_token(void **state)
 		add(&body, "email", AN_EMAIL);
 		add(&body, "password", AN_PASSWORD);
 		add(&body, "password_repeat", AN_PASSWORD);
-		assert_int_equal(
-			http_req(&srv, "POST", "/dang-ky",
-				 (const char *const[]){ FORM_TYPE, "Cookie: lcsrf=another-token-xyz", NULL },
-				 body.ptr, body.len, &r),
-			0);
+		assert_int_equal(http_req(&srv, "POST", "/dang-ky",
+					  (const char *const[]){ FORM_TYPE, next_client(),
+								 "Cookie: lcsrf=another-token-xyz", NULL },
+					  body.ptr, body.len, &r),
+				 0);
 		buf_release(&body);
 	}
 	assert_int_equal(r.status, 403);
@@ -510,14 +528,45 @@ static void test_register_json(void **state)
 	resp_free(&r);
 	/* in English when asked */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "POST", "/api/v1/citizens",
-				  (const char *const[]){ JSON_TYPE, "Accept-Language: en", NULL }, good,
-				  sizeof(good) - 1, &r),
-			 0);
+	assert_int_equal(
+		http_req(&srv, "POST", "/api/v1/citizens",
+			 (const char *const[]){ JSON_TYPE, next_client(), "Accept-Language: en", NULL }, good,
+			 sizeof(good) - 1, &r),
+		0);
 	assert_int_equal(r.status, 409);
 	assert_non_null(
 		strstr(r.body.ptr, "An account with this citizen ID number, email or phone already exists."));
 	resp_free(&r);
+}
+
+/* Registrations from one address: after five, the sixth waits (429, Retry-After). */
+static void test_register_throttled(void **state)
+{
+	struct http_resp r;
+	char h[32], body[300];
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		/* valid but each a different person; the limit counts attempts, not successes */
+		snprintf(
+			body, sizeof(body),
+			"{\"full_name\":\"Lý Văn Thử\",\"citizen_id\":\"0010990000%02d\",\"email\":\"thu%d@example.vn\","
+			"\"password\":\"Thu-Nghiem-Dang-Ky-%d\"}",
+			i + 10, i, i);
+		resp_init(&r);
+		assert_int_equal(
+			http_req(&srv, "POST", "/api/v1/citizens",
+				 (const char *const[]){ JSON_TYPE, "X-Forwarded-For: 198.18.0.7", NULL },
+				 body, strlen(body), &r),
+			0);
+		if (i < 5) {
+			assert_int_equal(r.status, 201);
+		} else {
+			assert_int_equal(r.status, 429);
+			assert_non_null(resp_hdr(&r, "Retry-After", h, sizeof(h)));
+			assert_non_null(strstr(r.body.ptr, "\"code\":\"too_many_attempts\""));
+		}
+		resp_free(&r);
+	}
 }
 
 int main(void)
@@ -527,7 +576,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_shown),   cmocka_unit_test(test_nothing_created),
 		cmocka_unit_test(test_form_without_token), cmocka_unit_test(test_register_in_browser),
 		cmocka_unit_test(test_duplicates),	   cmocka_unit_test(test_login_with_each_name),
-		cmocka_unit_test(test_register_json),
+		cmocka_unit_test(test_register_json),	   cmocka_unit_test(test_register_throttled),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
