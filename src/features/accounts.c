@@ -180,6 +180,24 @@ void account_login_name(const char *typed, char *out, size_t n)
 				*p = (char)(*p - 'A' + 'a');
 }
 
+int account_resolve(struct db *db, const char *name, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_query(
+		db, &st,
+		"SELECT id FROM accounts WHERE active = 1 AND (username = ? OR email = ? OR phone = ? OR "
+		"citizen_id = ?) ORDER BY CASE WHEN username = ? THEN 0 ELSE 1 END, id",
+		"sssss", name, name, name, name, name);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return 1;
+	*id = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
 int account_login(struct db *db, const char *username, const char *password, int64_t *id)
 {
 	struct db_stmt *st;

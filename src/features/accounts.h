@@ -75,6 +75,12 @@ void account_login_name(const char *typed, char *out, size_t n);
 int account_set_password(struct db *db, const char *username, const char *password, int64_t now, int64_t *id);
 int account_disable(struct db *db, const char *username, int64_t now, int64_t *id);
 
+/*
+ * The active account a login name (user name, or a citizen's e-mail, phone or
+ * citizen ID number, normalised) stands for: 0 with *id, 1 when none.
+ */
+int account_resolve(struct db *db, const char *name, int64_t *id);
+
 /* Load an account with its unit's name; 1 when there is none. */
 int account_load(struct db *db, int64_t id, struct account *out);
 

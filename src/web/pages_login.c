@@ -243,7 +243,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 {
 	struct db *db = db_thread();
 	int64_t now = now_s(), id = 0;
-	char detail[160], name[256];
+	char detail[160], name[256], tkey[280];
 	int rc;
 
 	if (!username || !*username || !password || !*password) {
@@ -261,7 +261,22 @@ static int do_login(struct request *req, const char *username, const char *passw
 		*msg = _("The service is not available right now. Please try again shortly.");
 		return 503;
 	}
-	rc = login_throttled(db, username, req->client_ip, now);
+	/*
+	 * Failures count per account, whichever of its names was typed (a citizen
+	 * has three: ID number, e-mail, phone), and per name for names that match
+	 * nothing.
+	 */
+	{
+		int64_t who = 0;
+		rc = account_resolve(db, name, &who);
+		if (rc < 0)
+			goto unavailable;
+		if (!rc)
+			snprintf(tkey, sizeof(tkey), "#account:%lld", (long long)who);
+		else
+			snprintf(tkey, sizeof(tkey), "%s", name);
+	}
+	rc = login_throttled(db, tkey, req->client_ip, now);
 	if (rc < 0)
 		goto unavailable;
 	if (rc) {
@@ -279,7 +294,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 		 * the wrong box) */
 		rc = db_begin(db);
 		if (!rc)
-			rc = login_failed(db, username, req->client_ip, now);
+			rc = login_failed(db, tkey, req->client_ip, now);
 		if (!rc)
 			rc = audit_append(db, "anonymous", "session.login_failed", "", "{}");
 		if (!rc)
@@ -295,7 +310,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 	snprintf(detail, sizeof(detail), "{}");
 	rc = db_begin(db);
 	if (!rc)
-		rc = login_succeeded(db, username, now);
+		rc = login_succeeded(db, tkey, now);
 	if (!rc)
 		rc = start_session(req, db, id, csrf);
 	if (!rc) {

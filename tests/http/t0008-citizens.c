@@ -569,14 +569,49 @@ static void test_register_throttled(void **state)
 	}
 }
 
+/* A citizen has three login names; failures through any of them count against the one account. */
+static void test_throttle_counts_the_account(void **state)
+{
+	static const char reg[] =
+		"{\"full_name\":\"Mai Thị Ba\",\"citizen_id\":\"001190012399\",\"email\":\"ba.mai@example.vn\","
+		"\"phone\":\"0987654399\",\"password\":\"Ba-Ten-Dang-Nhap-3\"}";
+	const char *names[] = { "001190012399", "ba.mai@example.vn", "0987654399", "001190012399",
+				"ba.mai@example.vn" };
+	struct http_resp r;
+	char body[200];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(post_json("/api/v1/citizens", reg, &r), 201);
+	resp_free(&r);
+	for (int i = 0; i < 5; i++) {
+		snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"wrong-password\"}",
+			 names[i]);
+		resp_init(&r);
+		assert_int_equal(post_json("/api/v1/session", body, &r), 401);
+		resp_free(&r);
+	}
+	/* the sixth, by the phone with the right password: the account waits */
+	resp_init(&r);
+	assert_int_equal(post_json("/api/v1/session",
+				   "{\"username\":\"0987654399\",\"password\":\"Ba-Ten-Dang-Nhap-3\"}", &r),
+			 429);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pages_link),	   cmocka_unit_test(test_each_invalid_field),
-		cmocka_unit_test(test_all_errors_shown),   cmocka_unit_test(test_nothing_created),
-		cmocka_unit_test(test_form_without_token), cmocka_unit_test(test_register_in_browser),
-		cmocka_unit_test(test_duplicates),	   cmocka_unit_test(test_login_with_each_name),
-		cmocka_unit_test(test_register_json),	   cmocka_unit_test(test_register_throttled),
+		cmocka_unit_test(test_pages_link),
+		cmocka_unit_test(test_each_invalid_field),
+		cmocka_unit_test(test_all_errors_shown),
+		cmocka_unit_test(test_nothing_created),
+		cmocka_unit_test(test_form_without_token),
+		cmocka_unit_test(test_register_in_browser),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_login_with_each_name),
+		cmocka_unit_test(test_register_json),
+		cmocka_unit_test(test_register_throttled),
+		cmocka_unit_test(test_throttle_counts_the_account),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
