@@ -236,6 +236,19 @@ int account_login(struct db *db, const char *username, const char *password, int
 	return 0;
 }
 
+/* Copy s into out (size n), cut at a character boundary so the copy stays valid UTF-8. */
+static void copy_utf8(char *out, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= n) {
+		len = n - 1;
+		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--; /* s[len] is a continuation byte: back to the start of its character */
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
 int account_load(struct db *db, int64_t id, struct account *out)
 {
 	struct db_stmt *st;
@@ -251,16 +264,16 @@ int account_load(struct db *db, int64_t id, struct account *out)
 		return 1;
 	memset(out, 0, sizeof(*out));
 	out->id = db_col_int(st, 0);
-	snprintf(out->kind, sizeof(out->kind), "%s", db_col_text(st, 1));
-	snprintf(out->username, sizeof(out->username), "%s", db_col_text(st, 2));
-	snprintf(out->full_name, sizeof(out->full_name), "%s", db_col_text(st, 3));
-	snprintf(out->position, sizeof(out->position), "%s", db_col_text(st, 4));
+	copy_utf8(out->kind, sizeof(out->kind), db_col_text(st, 1));
+	copy_utf8(out->username, sizeof(out->username), db_col_text(st, 2));
+	copy_utf8(out->full_name, sizeof(out->full_name), db_col_text(st, 3));
+	copy_utf8(out->position, sizeof(out->position), db_col_text(st, 4));
 	out->unit_id = db_col_int(st, 5);
-	snprintf(out->unit_name, sizeof(out->unit_name), "%s", db_col_text(st, 6));
+	copy_utf8(out->unit_name, sizeof(out->unit_name), db_col_text(st, 6));
 	out->active = (int)db_col_int(st, 7);
-	snprintf(out->email, sizeof(out->email), "%s", db_col_text(st, 8));
-	snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 9));
-	snprintf(out->citizen_id, sizeof(out->citizen_id), "%s", db_col_text(st, 10));
+	copy_utf8(out->email, sizeof(out->email), db_col_text(st, 8));
+	copy_utf8(out->phone, sizeof(out->phone), db_col_text(st, 9));
+	copy_utf8(out->citizen_id, sizeof(out->citizen_id), db_col_text(st, 10));
 	while (rc == DB_ROW)
 		rc = db_step(st);
 	return rc < 0 ? rc : 0;

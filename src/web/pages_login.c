@@ -311,6 +311,9 @@ static int do_login(struct request *req, const char *username, const char *passw
 	rc = db_begin(db);
 	if (!rc)
 		rc = login_succeeded(db, tkey, now);
+	/* a login ends the session the browser had (a shared counter PC): one session per login */
+	if (!rc && req->app && ((const struct app_req *)req->app)->logged_in)
+		rc = session_end(db, ((const struct app_req *)req->app)->token, now);
 	if (!rc)
 		rc = start_session(req, db, id, csrf);
 	if (!rc) {

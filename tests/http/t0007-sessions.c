@@ -168,6 +168,34 @@ static void test_login_logout(void **state)
 	resp_free(&r);
 }
 
+/* Logging in ends the session the browser already had: a new token every time, the old one dead. */
+static void test_login_replaces_session(void **state)
+{
+	static const char login[] = "{\"username\":\"motcua\",\"password\":\"" DEMO_PASSWORD "\"}";
+	struct http_resp r;
+	char sid[128], sid2[128], cookie[300];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(form_login(&srv, "quantri", DEMO_PASSWORD, sid, sizeof(sid), &r), 303);
+	resp_free(&r);
+	snprintf(cookie, sizeof(cookie), "Cookie: sid=%s", sid);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", cookie, NULL },
+				  login, sizeof(login) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(set_cookie(&r, "sid", sid2, sizeof(sid2)));
+	assert_string_not_equal(sid, sid2);
+	resp_free(&r);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", "/api/v1/session", (const char *const[]){ cookie, NULL }, NULL,
+				  0, &r),
+			 0);
+	assert_int_equal(r.status, 401);
+	resp_free(&r);
+}
+
 /* A second, planted sid cookie beside the real one: neither is trusted. */
 static void test_duplicate_session_cookie(void **state)
 {
@@ -499,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_login_logout),
 		cmocka_unit_test(test_bad_password_and_form_token),
 		cmocka_unit_test(test_duplicate_session_cookie),
+		cmocka_unit_test(test_login_replaces_session),
 		cmocka_unit_test(test_api_session),
 		cmocka_unit_test(test_throttling),
 		cmocka_unit_test(test_throttling_per_address),
