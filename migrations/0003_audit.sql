@@ -14,6 +14,8 @@ CREATE TABLE audit_log (
 	seq INTEGER PRIMARY KEY CHECK (seq >= 1),
 	at TEXT NOT NULL,          -- UTC, ISO-8601 with microseconds: 2026-11-26T17:04:01.123456Z
 	actor TEXT NOT NULL,       -- 'user:12', 'system', 'cli'
+	unit TEXT NOT NULL DEFAULT '',   -- the actor's unit id, '' when none
+	client TEXT NOT NULL DEFAULT '', -- keyed hash of the client address, never the address
 	action TEXT NOT NULL,      -- 'unit.create', 'session.login_failed'
 	object TEXT NOT NULL,      -- 'unit:5', or '' when the action has none
 	detail TEXT NOT NULL,      -- a JSON object, '{}' when there is nothing more to say

@@ -22,7 +22,10 @@ static const char genesis[HASH_HEX + 1] = "0000000000000000000000000000000000000
 /* One field of the canonical encoding: its length (8 bytes, big endian), then its bytes. */
 static void hash_field(crypto_generichash_state *h, const char *s)
 {
-	uint64_t len = strlen(s);
+	uint64_t len;
+	if (!s)
+		s = "";
+	len = strlen(s);
 	unsigned char prefix[8];
 	for (int i = 0; i < 8; i++)
 		prefix[i] = (unsigned char)(len >> (56 - 8 * i));
@@ -44,6 +47,8 @@ void audit_entry_hash(const struct audit_entry *e, char out[65])
 	hash_field(&h, seq);
 	hash_field(&h, e->at);
 	hash_field(&h, e->actor);
+	hash_field(&h, e->unit);
+	hash_field(&h, e->client);
 	hash_field(&h, e->action);
 	hash_field(&h, e->object);
 	hash_field(&h, e->detail);
@@ -77,13 +82,26 @@ static const char *refuse(struct db *db, const char *actor, const char *action, 
 int audit_append(struct db *db, const char *actor, const char *action, const char *object,
 		 const char *detail_json)
 {
+	return audit_append_by(db, actor, 0, "", action, object, detail_json);
+}
+
+int audit_append_by(struct db *db, const char *actor, int64_t unit_id, const char *client, const char *action,
+		    const char *object, const char *detail_json)
+{
 	const char *detail = detail_json ? detail_json : "{}";
+	char unit[24] = "";
 	const char *why = refuse(db, actor, action, object, detail);
 	struct audit_entry e = { 0 };
 	struct db_stmt *st;
 	char at[40], prev[HASH_HEX + 1], hash[HASH_HEX + 1];
 	int rc;
 
+	if (!why && client && strlen(client) > 128)
+		why = "client hash too long";
+	if (!client)
+		client = "";
+	if (unit_id > 0)
+		snprintf(unit, sizeof(unit), "%" PRId64, unit_id);
 	if (why) {
 		char q[AUDIT_MAX_NAME * 4 + 8];
 		log_error("event=audit_refused reason=%s action=%s", why,
@@ -112,15 +130,18 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
 	time_iso8601_utc(at, sizeof(at), time_now_us());
 	e.at = at;
 	e.actor = actor;
+	e.unit = unit;
+	e.client = client;
 	e.action = action;
 	e.object = object;
 	e.detail = detail;
 	e.prev_hash = prev;
 	audit_entry_hash(&e, hash);
-	return db_exec(db,
-		       "INSERT INTO audit_log (seq, at, actor, action, object, detail, prev_hash, hash)"
-		       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		       "isssssss", e.seq, at, actor, action, object, detail, prev, hash);
+	return db_exec(
+		db,
+		"INSERT INTO audit_log (seq, at, actor, unit, client, action, object, detail, prev_hash, hash)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"isssssssss", e.seq, at, actor, unit, client, action, object, detail, prev, hash);
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -146,7 +167,7 @@ static int walk(struct db *db, struct db_stmt *st, int rc, int64_t *good, int64_
 
 	memcpy(last, genesis, sizeof(last));
 	for (; rc == DB_ROW; rc = db_step(st)) {
-		struct audit_entry e;
+		struct audit_entry e = { 0 };
 		e.seq = db_col_int(st, 0);
 		e.at = db_col_text(st, 1);
 		e.actor = db_col_text(st, 2);
@@ -154,6 +175,8 @@ static int walk(struct db *db, struct db_stmt *st, int rc, int64_t *good, int64_
 		e.object = db_col_text(st, 4);
 		e.detail = db_col_text(st, 5);
 		e.prev_hash = db_col_text(st, 6);
+		e.unit = db_col_text(st, 8);
+		e.client = db_col_text(st, 9);
 		if (e.seq != *good + 1) {
 			*bad = *good + 1;
 			*why = e.seq > *good + 1
@@ -213,7 +236,7 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_seq, char **why)
 	}
 	rc = db_query(
 		db, &st,
-		"SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit_log ORDER BY seq",
+		"SELECT seq, at, actor, action, object, detail, prev_hash, hash, unit, client FROM audit_log ORDER BY seq",
 		NULL);
 	if (rc >= 0)
 		rc = walk(db, st, rc, &good, &bad, &reason);

@@ -17,6 +17,8 @@ struct audit_entry {
 	int64_t seq;	       /* 1, 2, 3, … with no gap */
 	const char *at;	       /* UTC, "2026-11-26T17:04:01.123456Z" */
 	const char *actor;     /* "user:12", "system", "cli" */
+	const char *unit;      /* the actor's unit id in decimal, "" when none */
+	const char *client;    /* keyed hash of the client's address (hex), "" when none */
 	const char *action;    /* "unit.create", "session.login_failed" */
 	const char *object;    /* "unit:5", or "" */
 	const char *detail;    /* a JSON object, "{}" when there is nothing more */
@@ -29,8 +31,10 @@ struct audit_entry {
  * over the fields below, each written as its length in bytes (8 bytes, big
  * endian) followed by its bytes, in this order:
  *
- *   "motcua.audit.v1", seq in decimal ASCII, at, actor, action, object,
- *   detail, prev_hash
+ *   "motcua.audit.v1", seq in decimal ASCII, at, actor, unit, client,
+ *   action, object, detail, prev_hash
+ *
+ * (a NULL field counts as "")
  *
  * The lengths make the encoding unambiguous ("ab","c" ≠ "a","bc"); the
  * first field names the format, so that a later one can differ. Anyone can
@@ -58,6 +62,14 @@ void audit_entry_hash(const struct audit_entry *e, char out[65]);
  */
 int audit_append(struct db *db, const char *actor, const char *action, const char *object,
 		 const char *detail_json);
+
+/*
+ * The same with the actor's unit (0 = none) and the client's address as a
+ * keyed hash (hex, "" = none: never the raw address): what the web layer
+ * records for every request that changes something.
+ */
+int audit_append_by(struct db *db, const char *actor, int64_t unit_id, const char *client, const char *action,
+		    const char *object, const char *detail_json);
 
 /*
  * Walk the whole log in seq order, in one read snapshot (its own read

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,40 @@ static int parse_listen(const char *listen, char *host, size_t n, unsigned *port
 	return 0;
 }
 
+/*
+ * The key for hashing client addresses in the audit log: made once per
+ * database (random), kept in the settings, so every process hashes alike and
+ * an address cannot be found again by hashing all of them without it.
+ */
+static int client_key(struct db *db, unsigned char key[32])
+{
+	char *hex = settings_get(db, "client_hash_key");
+	size_t len = 0;
+	int rc = 0;
+	if (!hex) {
+		char fresh[65];
+		randombytes_buf(key, 32);
+		sodium_bin2hex(fresh, sizeof(fresh), key, 32);
+		rc = db_begin(db);
+		if (!rc)
+			rc = settings_set(db, "client_hash_key", fresh);
+		if (!rc)
+			rc = db_commit(db);
+		if (rc)
+			db_rollback(db);
+		sodium_memzero(fresh, sizeof(fresh));
+		/* read it back: another process starting at the same time may have stored its own first */
+		hex = settings_get(db, "client_hash_key");
+		if (!hex)
+			return -1;
+	}
+	if (sodium_hex2bin(key, 32, hex, strlen(hex), NULL, &len, NULL) || len != 32)
+		rc = -1;
+	sodium_memzero(hex, strlen(hex));
+	free(hex);
+	return rc ? -1 : 0;
+}
+
 static char *setting_or(struct db *db, const char *configured, const char *key)
 {
 	if (configured)
@@ -255,6 +290,12 @@ int app_serve(const struct app_config *cfg)
 	app.site.address = setting_or(db, cfg->site.address, "contact_address");
 	app.site.phone = setting_or(db, cfg->site.phone, "contact_phone");
 	app.site.email = setting_or(db, cfg->site.email, "contact_email");
+	if (client_key(db, app.client_key)) {
+		log_error("event=db msg=\"cannot read or store the client hash key\"");
+		db_close(db);
+		site_free(&app.site);
+		return 3;
+	}
 	db_close(db);
 	db = NULL;
 	render_init(&app);

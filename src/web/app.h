@@ -39,6 +39,7 @@ struct app {
 	struct server *srv;
 	int64_t started_us; /* wall clock, for uptime */
 	/* parts of every page's context, built once (render_init) and shared read-only */
+	unsigned char client_key[32]; /* keys the hash of client addresses in the audit log */
 	json_t *site_json;
 	json_t *assets_json; /* URLs of static files with their content tag */
 	json_t *nav[2][8];   /* per language, per current item (last = none) */
@@ -79,6 +80,14 @@ struct app_req {
 	char token[SESSION_TOKEN_LEN + 1];
 	char csrf[SESSION_TOKEN_LEN + 1];
 };
+
+/*
+ * Append to the audit log for this request (inside the caller's transaction):
+ * `actor` (NULL = the logged-in account, or "anonymous"), the account's unit,
+ * and the client's address as a keyed hash, never the address itself.
+ */
+int req_audit(struct request *req, struct db *db, const char *actor, const char *action, const char *object,
+	      const char *detail_json);
 
 /* The logged-in account, or NULL. */
 const struct account *req_user(const struct request *req);

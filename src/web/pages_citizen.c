@@ -152,7 +152,7 @@ static int reg_create(struct request *req, const struct reg_form *f, int with_se
 		rc = account_create_citizen(db, &r, id);
 	if (!rc) {
 		snprintf(actor, sizeof(actor), "account:%lld", (long long)*id);
-		rc = audit_append(db, actor, "account.register", actor, "{}");
+		rc = req_audit(req, db, actor, "account.register", actor, "{}");
 	}
 	if (!rc && with_session)
 		rc = start_session(req, db, *id, NULL);

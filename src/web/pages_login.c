@@ -17,6 +17,23 @@ static int64_t now_s(void)
 	return time_now_us() / 1000000;
 }
 
+int req_audit(struct request *req, struct db *db, const char *actor, const char *action, const char *object,
+	      const char *detail_json)
+{
+	const struct account *u = req_user(req);
+	unsigned char h[16];
+	char client[33], who[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)req->client_ip, strlen(req->client_ip),
+			   the_app->client_key, sizeof(the_app->client_key));
+	sodium_bin2hex(client, sizeof(client), h, sizeof(h));
+	if (!actor) {
+		if (u)
+			snprintf(who, sizeof(who), "account:%lld", (long long)u->id);
+		actor = u ? who : "anonymous";
+	}
+	return audit_append_by(db, actor, u ? u->unit_id : 0, client, action, object, detail_json);
+}
+
 const struct account *req_user(const struct request *req)
 {
 	const struct app_req *ar = req->app;
@@ -296,7 +313,8 @@ static int do_login(struct request *req, const char *username, const char *passw
 		if (!rc)
 			rc = login_failed(db, tkey, req->client_ip, now);
 		if (!rc)
-			rc = audit_append(db, "anonymous", "session.login_failed", "", "{}");
+			rc = req_audit(req, db, "anonymous", "session.login_failed",
+				       tkey[0] == '#' ? tkey + 1 : "", "{}");
 		if (!rc)
 			rc = db_commit(db);
 		if (rc) {
@@ -319,7 +337,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 	if (!rc) {
 		char actor[32];
 		snprintf(actor, sizeof(actor), "account:%lld", (long long)id);
-		rc = audit_append(db, actor, "session.login", actor, detail);
+		rc = req_audit(req, db, actor, "session.login", actor, detail);
 	}
 	if (!rc)
 		rc = db_commit(db);
@@ -377,7 +395,7 @@ static int end_session(struct request *req)
 	if (!rc)
 		rc = session_end(db, ar->token, now_s());
 	if (!rc)
-		rc = audit_append(db, actor, "session.logout", actor, "{}");
+		rc = req_audit(req, db, actor, "session.logout", actor, "{}");
 	if (!rc)
 		rc = db_commit(db);
 	if (rc)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "harness.h"
+#include "store/db.h"
 
 #define DEMO_PASSWORD "ThanhXuan-Demo-2026"
 
@@ -520,6 +521,46 @@ static void test_api_token(void **state)
 	assert_int_equal(run(cmd, out, sizeof(out)), 1);
 }
 
+/* The audit rows of logins: who (account), the client as a keyed hash (never the address), an intact chain.
+ */
+static void test_audit_rows(void **state)
+{
+	char *err = NULL;
+	struct db *db = db_open(srv.db, &err);
+	struct db_stmt *st;
+	int rc, failed = 0, ok = 0;
+	(void)state;
+	assert_non_null(db);
+	for (rc = db_query(db, &st,
+			   "SELECT action, object, client, actor FROM audit_log WHERE action LIKE 'session.%'",
+			   NULL);
+	     rc == DB_ROW; rc = db_step(st)) {
+		const char *action = db_col_text(st, 0), *object = db_col_text(st, 1),
+			   *client = db_col_text(st, 2);
+		assert_int_equal(strlen(client), 32);
+		assert_int_equal(strspn(client, "0123456789abcdef"), 32);
+		assert_null(strstr(client, "127.0.0.1"));
+		if (!strcmp(action, "session.login_failed")) {
+			/* a known name's failure names the account; the name typed is never stored */
+			if (!strncmp(object, "account:", 8))
+				failed++;
+			assert_string_equal(db_col_text(st, 3), "anonymous");
+		} else if (!strcmp(action, "session.login")) {
+			ok++;
+		}
+	}
+	assert_int_equal(rc, DB_DONE);
+	assert_true(failed >= 1);
+	assert_true(ok >= 1);
+	db_close(db);
+	{
+		char cmd[1200], out[256];
+		snprintf(cmd, sizeof(cmd), "'%s' audit verify --db '%s' 2>&1", MOTCUA_BIN, srv.db);
+		assert_int_equal(run(cmd, out, sizeof(out)), 0);
+		assert_non_null(strstr(out, "audit chain intact"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_throttling_per_address),
 		cmocka_unit_test(test_cli_user_add),
 		cmocka_unit_test(test_api_token),
+		cmocka_unit_test(test_audit_rows),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);

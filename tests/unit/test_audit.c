@@ -215,10 +215,19 @@ static void test_hash_known(void **state)
 
 	(void)state;
 	audit_entry_hash(&e, h1);
-	assert_string_equal(h1, "cfb8b6be21ec59ebd9681e314f04b279ee68aabab87dd2c2d0f7487e7bb9cd3b");
+	assert_string_equal(h1, "8b37c92c716459ee11f35256bba0e197e939ba84ef7b62e71dffb7aa98b7c072");
 	f.prev_hash = h1;
 	audit_entry_hash(&f, h2);
-	assert_string_equal(h2, "81cc57eb8343445caf5b706f7ad7564a03d5754b81953ddcf345010ef823b1d2");
+	assert_string_equal(h2, "3f8c4207c749b06ddfe2b178e3c95a12352798aa604f574dcfef7570323893de");
+	/* the unit and the client's hashed address are in the hash too */
+	{
+		struct audit_entry u = e;
+		char h3[65];
+		u.unit = "7";
+		u.client = "9f86d081884c7d65";
+		audit_entry_hash(&u, h3);
+		assert_string_equal(h3, "8f8ae680db87053123070f393e67d4f61b42551bcdb0a89db831f8952d10258a");
+	}
 
 	/* lengths keep field boundaries: moving a byte from one field to the next changes the hash */
 	a = e;
@@ -256,7 +265,7 @@ static void test_append_verify(void **state)
 			   " ORDER BY seq",
 			   NULL);
 	     rc == DB_ROW; rc = db_step(st)) {
-		struct audit_entry e;
+		struct audit_entry e = { 0 };
 		char h[65];
 		const char *at = db_col_text(st, 1);
 		n++;
@@ -397,7 +406,7 @@ static void test_tamper_update(void **state)
 	struct fixture *fx = *state;
 	struct db *db = fx->db;
 	struct db_stmt *st;
-	struct audit_entry e;
+	struct audit_entry e = { 0 };
 	char h[65], prev[65];
 
 	append_three(db);
