@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -76,6 +78,10 @@ struct server {
 	struct server_config cfg;
 	struct MHD_Daemon *d;
 	unsigned port;
+	int listen_fd;	  /* ours: we accept and hand connections to MHD */
+	int stop_pipe[2]; /* written once to stop the accept thread */
+	pthread_t acceptor;
+	int acceptor_running;
 	uint32_t id_prefix;
 	atomic_uint_fast64_t next_id;
 	atomic_uint_fast64_t in_flight;
@@ -941,16 +947,45 @@ static void raise_nofile(unsigned want)
 		log_warn("event=rlimit msg=\"cannot raise the open file limit\" errno=%d", errno);
 }
 
+/* Accept connections and give them to MHD's workers until server_stop writes to the pipe. */
+static void *accept_main(void *arg)
+{
+	struct server *srv = arg;
+	for (;;) {
+		struct pollfd p[2] = { { srv->listen_fd, POLLIN, 0 }, { srv->stop_pipe[0], POLLIN, 0 } };
+		struct sockaddr_storage addr;
+		socklen_t alen = sizeof(addr);
+		int fd;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents)
+			break;
+		fd = accept4(srv->listen_fd, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				usleep(10000); /* out of descriptors: let some close */
+			continue;
+		}
+		/* MHD applies the connection limits; it closes the socket when it refuses it */
+		MHD_add_connection(srv->d, fd, (struct sockaddr *)&addr, alen);
+	}
+	return NULL;
+}
+
 struct server *server_start(const struct server_config *cfg, char **err)
 {
 	struct server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	const union MHD_DaemonInfo *info;
 	uint32_t prefix = 0;
 	char msg[256];
 
 	srv->cfg = *cfg;
+	srv->listen_fd = -1;
+	srv->stop_pipe[0] = srv->stop_pipe[1] = -1;
 	pthread_mutex_init(&srv->workers_lock, NULL);
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, cfg->listen_host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
@@ -968,35 +1003,69 @@ struct server *server_start(const struct server_config *cfg, char **err)
 			 cfg->listen_host);
 		goto fail;
 	}
-	(void)sslen;
 	if (getrandom(&prefix, sizeof(prefix), 0) != sizeof(prefix))
 		prefix = (uint32_t)time_now_us();
 	srv->id_prefix = prefix;
 	raise_nofile(cfg->limits.conn_limit);
 
-	srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-					  MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				  (uint16_t)cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER,
-				  on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
-				  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_URI_LOG_CALLBACK,
-				  on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
-	if (!srv->d) {
-		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", cfg->listen_host, cfg->port,
-			 errno ? strerror(errno) : "libmicrohttpd refused to start");
+	/*
+	 * We listen and accept ourselves and hand each connection to MHD: at
+	 * shutdown we simply stop accepting. MHD_quiesce_daemon races with its
+	 * own worker threads in 0.9.75 ("Failed to remove listen FD from epoll
+	 * set", an abort) now and then.
+	 */
+	srv->listen_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv->listen_fd < 0) {
+		snprintf(msg, sizeof(msg), "cannot open a socket: %s", strerror(errno));
 		goto fail;
 	}
-	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info ? info->port : cfg->port;
+	{
+		int on = 1;
+		setsockopt(srv->listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (ss.ss_family == AF_INET6)
+			setsockopt(srv->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	}
+	if (bind(srv->listen_fd, (struct sockaddr *)&ss, sslen) || listen(srv->listen_fd, 1024)) {
+		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", cfg->listen_host, cfg->port,
+			 strerror(errno));
+		goto fail;
+	}
+	{
+		struct sockaddr_storage bound;
+		socklen_t blen = sizeof(bound);
+		if (!getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen))
+			srv->port = ntohs(bound.ss_family == AF_INET6
+						  ? ((struct sockaddr_in6 *)&bound)->sin6_port
+						  : ((struct sockaddr_in *)&bound)->sin_port);
+	}
+	srv->d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+		0, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+	if (!srv->d) {
+		snprintf(msg, sizeof(msg), "libmicrohttpd refused to start: %s",
+			 errno ? strerror(errno) : "?");
+		goto fail;
+	}
+	if (pipe2(srv->stop_pipe, O_CLOEXEC) || pthread_create(&srv->acceptor, NULL, accept_main, srv)) {
+		snprintf(msg, sizeof(msg), "cannot start the accept thread");
+		MHD_stop_daemon(srv->d);
+		goto fail;
+	}
+	srv->acceptor_running = 1;
 	return srv;
 fail:
 	if (err)
 		*err = xstrdup(msg);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
 	free(srv);
 	return NULL;
 }
@@ -1010,9 +1079,15 @@ int server_stop(struct server *srv, unsigned grace_ms)
 {
 	int64_t deadline = time_mono_us() + (int64_t)grace_ms * 1000;
 	int left;
-	MHD_socket fd = MHD_quiesce_daemon(srv->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* stop accepting: new connections are refused by the kernel from now on */
+	if (srv->acceptor_running) {
+		ssize_t w = write(srv->stop_pipe[1], "x", 1);
+		(void)w;
+		pthread_join(srv->acceptor, NULL);
+	}
+	close(srv->listen_fd);
+	close(srv->stop_pipe[0]);
+	close(srv->stop_pipe[1]);
 	while (atomic_load(&srv->in_flight) && time_mono_us() < deadline)
 		usleep(10000);
 	left = (int)atomic_load(&srv->in_flight);
