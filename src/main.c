@@ -439,6 +439,24 @@ static int cmd_demo(const struct app_config *cfg)
 	return EXIT_OK;
 }
 
+/* Open a database that must exist already (said why when not): never migrates, never creates. */
+static struct db *open_existing(const char *url)
+{
+	char *err = NULL;
+	struct db *db;
+	/* db_open would make an empty SQLite file of a wrong path */
+	if (!db_url_is_pg(url) && access(url, R_OK)) {
+		fprintf(stderr, "motcua: cannot read database '%s'\n", url);
+		return NULL;
+	}
+	db = db_open(url, &err);
+	if (!db) {
+		fprintf(stderr, "motcua: %s\n", err);
+		free(err);
+	}
+	return db;
+}
+
 static int cmd_backup(const struct app_config *cfg, const char *dest)
 {
 	char *err = NULL;
@@ -447,16 +465,9 @@ static int cmd_backup(const struct app_config *cfg, const char *dest)
 		fprintf(stderr, "motcua: '%s' exists; give a new file name\n", dest);
 		return EXIT_USAGE;
 	}
-	if (!db_url_is_pg(cfg->db) && access(cfg->db, R_OK)) {
-		fprintf(stderr, "motcua: cannot read database '%s'\n", cfg->db);
+	db = open_existing(cfg->db);
+	if (!db)
 		return EXIT_DB;
-	}
-	db = db_open(cfg->db, &err);
-	if (!db) {
-		fprintf(stderr, "motcua: %s\n", err);
-		free(err);
-		return EXIT_DB;
-	}
 	if (db_backup(db, dest, &err)) {
 		fprintf(stderr, "motcua: %s\n", err);
 		free(err);
@@ -726,17 +737,9 @@ static int cmd_audit(const struct app_config *cfg, int argc, char **argv)
 		fputs(audit_help, stderr);
 		return EXIT_USAGE;
 	}
-	/* db_open would make an empty SQLite file of a wrong path */
-	if (!db_url_is_pg(cfg->db) && access(cfg->db, R_OK)) {
-		fprintf(stderr, "motcua: cannot read database '%s'\n", cfg->db);
+	db = open_existing(cfg->db);
+	if (!db)
 		return EXIT_DB;
-	}
-	db = db_open(cfg->db, &why);
-	if (!db) {
-		fprintf(stderr, "motcua: %s\n", why);
-		free(why);
-		return EXIT_DB;
-	}
 	rc = audit_verify(db, &rows, &bad, &why);
 	db_close(db);
 	if (rc == AUDIT_BROKEN)

@@ -250,6 +250,33 @@ const char *resp_hdr(const struct http_resp *r, const char *name, char *out, siz
 	}
 }
 
+const char *resp_cookie(const struct http_resp *r, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	for (const char *p = r->headers.ptr; (p = strcasestr(p, "\r\nSet-Cookie: ")); p += 2) {
+		const char *v = p + 14;
+		if (!strncmp(v, name, nl) && v[nl] == '=') {
+			size_t len = strcspn(v + nl + 1, ";\r");
+			snprintf(out, n, "%.*s", (int)len, v + nl + 1);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+const char *resp_field(const struct http_resp *r, const char *name, char *out, size_t n)
+{
+	char pat[96];
+	const char *p;
+	snprintf(pat, sizeof(pat), "name=\"%s\" value=\"", name);
+	p = strstr(r->body.ptr, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
+	return out;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	buf_add(ud, p, size * n);

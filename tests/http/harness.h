@@ -55,6 +55,12 @@ struct http_resp {
 
 void resp_init(struct http_resp *r);
 void resp_free(struct http_resp *r);
+/* The value of cookie `name` set by the response (Set-Cookie) into out ("" when cleared); NULL when not set.
+ */
+const char *resp_cookie(const struct http_resp *r, const char *name, char *out, size_t n);
+/* The value="…" of the form input `name` in the page; NULL when there is none. */
+const char *resp_field(const struct http_resp *r, const char *name, char *out, size_t n);
+
 /* A response header's value (case-insensitive name) into out; NULL when absent. */
 const char *resp_hdr(const struct http_resp *r, const char *name, char *out, size_t n);
 

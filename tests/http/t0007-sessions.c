@@ -41,35 +41,6 @@ static int teardown(void **state)
 	return rc;
 }
 
-/* The value of cookie `name` in the response's Set-Cookie headers into out ("" when cleared). */
-static const char *set_cookie(const struct http_resp *r, const char *name, char *out, size_t n)
-{
-	size_t nl = strlen(name);
-	for (const char *p = r->headers.ptr; (p = strcasestr(p, "\r\nSet-Cookie: ")); p += 2) {
-		const char *v = p + 14;
-		if (!strncmp(v, name, nl) && v[nl] == '=') {
-			size_t len = strcspn(v + nl + 1, ";\r");
-			snprintf(out, n, "%.*s", (int)len, v + nl + 1);
-			return out;
-		}
-	}
-	return NULL;
-}
-
-/* The value="…" of the hidden input `name` in a page. */
-static const char *field(const struct http_resp *r, const char *name, char *out, size_t n)
-{
-	char pat[64];
-	const char *p;
-	snprintf(pat, sizeof(pat), "name=\"%s\" value=\"", name);
-	p = strstr(r->body.ptr, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
-	return out;
-}
-
 /* Log in through the form; the session cookie into sid. Returns the status of the POST. */
 static long form_login(struct test_server *s, const char *user, const char *password, char *sid, size_t n,
 		       struct http_resp *post)
@@ -79,8 +50,8 @@ static long form_login(struct test_server *s, const char *user, const char *pass
 	resp_init(&r);
 	assert_int_equal(http_get(s, "/dang-nhap?next=/quan-tri", &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_non_null(field(&r, "csrf", tok, sizeof(tok)));
-	assert_non_null(set_cookie(&r, "lcsrf", lc, sizeof(lc)));
+	assert_non_null(resp_field(&r, "csrf", tok, sizeof(tok)));
+	assert_non_null(resp_cookie(&r, "lcsrf", lc, sizeof(lc)));
 	resp_free(&r);
 	snprintf(cookie, sizeof(cookie), "Cookie: lcsrf=%s", lc);
 	snprintf(body, sizeof(body), "csrf=%s&next=%%2Fquan-tri&username=%s&password=%s", tok, user,
@@ -90,7 +61,7 @@ static long form_login(struct test_server *s, const char *user, const char *pass
 							 cookie, NULL },
 				  body, strlen(body), post),
 			 0);
-	if (sid && !set_cookie(post, "sid", sid, n))
+	if (sid && !resp_cookie(post, "sid", sid, n))
 		sid[0] = '\0';
 	return post->status;
 }
@@ -132,7 +103,7 @@ static void test_login_logout(void **state)
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body.ptr, "Nguyễn Quản Trị"));
 	assert_non_null(strstr(r.body.ptr, "Quận Thanh Xuân"));
-	assert_non_null(field(&r, "csrf", csrf, sizeof(csrf)));
+	assert_non_null(resp_field(&r, "csrf", csrf, sizeof(csrf)));
 	resp_free(&r);
 
 	/* logging out without the form's token changes nothing */
@@ -186,7 +157,7 @@ static void test_login_replaces_session(void **state)
 				  login, sizeof(login) - 1, &r),
 			 0);
 	assert_int_equal(r.status, 201);
-	assert_non_null(set_cookie(&r, "sid", sid2, sizeof(sid2)));
+	assert_non_null(resp_cookie(&r, "sid", sid2, sizeof(sid2)));
 	assert_string_not_equal(sid, sid2);
 	resp_free(&r);
 	resp_init(&r);
@@ -269,7 +240,7 @@ static void test_api_session(void **state)
 			 0);
 	assert_int_equal(r.status, 201);
 	assert_non_null(strstr(r.body.ptr, "\"username\":\"chuyenvien\""));
-	assert_non_null(set_cookie(&r, "sid", sid, sizeof(sid)));
+	assert_non_null(resp_cookie(&r, "sid", sid, sizeof(sid)));
 	p = strstr(r.body.ptr, "\"csrf\":\"");
 	assert_non_null(p);
 	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(p + 8, "\""), p + 8);

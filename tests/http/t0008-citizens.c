@@ -56,35 +56,6 @@ static int teardown(void **state)
 	return rc;
 }
 
-/* The value of cookie `name` in the response's Set-Cookie headers into out ("" when cleared). */
-static const char *set_cookie(const struct http_resp *r, const char *name, char *out, size_t n)
-{
-	size_t nl = strlen(name);
-	for (const char *p = r->headers.ptr; (p = strcasestr(p, "\r\nSet-Cookie: ")); p += 2) {
-		const char *v = p + 14;
-		if (!strncmp(v, name, nl) && v[nl] == '=') {
-			size_t len = strcspn(v + nl + 1, ";\r");
-			snprintf(out, n, "%.*s", (int)len, v + nl + 1);
-			return out;
-		}
-	}
-	return NULL;
-}
-
-/* The value="…" of the input `name` in a page. */
-static const char *field(const struct http_resp *r, const char *name, char *out, size_t n)
-{
-	char pat[64];
-	const char *p;
-	snprintf(pat, sizeof(pat), "name=\"%s\" value=\"", name);
-	p = strstr(r->body.ptr, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
-	return out;
-}
-
 /* Append "&name=value" (value percent-encoded) to a form body. */
 static void add(struct buf *b, const char *name, const char *value)
 {
@@ -113,8 +84,8 @@ static long post_register(const struct reg *g, int with_token, char *sid, size_t
 	resp_init(&r);
 	assert_int_equal(http_get(&srv, "/dang-ky", &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_non_null(field(&r, "csrf", tok, sizeof(tok)));
-	assert_non_null(set_cookie(&r, "lcsrf", lc, sizeof(lc)));
+	assert_non_null(resp_field(&r, "csrf", tok, sizeof(tok)));
+	assert_non_null(resp_cookie(&r, "lcsrf", lc, sizeof(lc)));
 	assert_non_null(strstr(r.headers.ptr, "; Path=/dang-ky; HttpOnly; SameSite=Strict"));
 	resp_free(&r);
 	snprintf(cookie, sizeof(cookie), "Cookie: lcsrf=%s", lc);
@@ -138,7 +109,7 @@ static long post_register(const struct reg *g, int with_token, char *sid, size_t
 			 body.ptr, body.len, post),
 		0);
 	buf_release(&body);
-	if (sid && !set_cookie(post, "sid", sid, n))
+	if (sid && !resp_cookie(post, "sid", sid, n))
 		sid[0] = '\0';
 	return post->status;
 }
@@ -152,8 +123,8 @@ static long form_login(const char *user, const char *password, char *sid, size_t
 	resp_init(&r);
 	assert_int_equal(http_get(&srv, "/dang-nhap", &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_non_null(field(&r, "csrf", tok, sizeof(tok)));
-	assert_non_null(set_cookie(&r, "lcsrf", lc, sizeof(lc)));
+	assert_non_null(resp_field(&r, "csrf", tok, sizeof(tok)));
+	assert_non_null(resp_cookie(&r, "lcsrf", lc, sizeof(lc)));
 	resp_free(&r);
 	snprintf(cookie, sizeof(cookie), "Cookie: lcsrf=%s", lc);
 	add(&body, "csrf", tok);
@@ -165,7 +136,7 @@ static long form_login(const char *user, const char *password, char *sid, size_t
 				  body.len, post),
 			 0);
 	buf_release(&body);
-	if (sid && !set_cookie(post, "sid", sid, n))
+	if (sid && !resp_cookie(post, "sid", sid, n))
 		sid[0] = '\0';
 	return post->status;
 }
@@ -384,7 +355,7 @@ static void test_register_in_browser(void **state)
 	assert_null(strstr(r.body.ptr, AN_CCCD));
 	assert_non_null(strstr(r.body.ptr, AN_EMAIL));
 	assert_non_null(strstr(r.body.ptr, "action=\"/dang-xuat\""));
-	assert_non_null(field(&r, "csrf", h, sizeof(h)));
+	assert_non_null(resp_field(&r, "csrf", h, sizeof(h)));
 	assert_non_null(resp_hdr(&r, "Cache-Control", h, sizeof(h)));
 	assert_string_equal(h, "no-store");
 	resp_free(&r);
