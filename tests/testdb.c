@@ -1,9 +1,12 @@
 /* testdb.c: fresh PostgreSQL databases for tests, through libpq (see testdb.h). */
 #include <libpq-fe.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include "testdb.h"
 
 int testdb_is_pg(void)
@@ -170,4 +173,37 @@ int testdb_pg_scalar(const char *url, const char *sql, long long *out)
 	PQclear(r);
 	PQfinish(c);
 	return rc;
+}
+
+int testdb_fresh(const char *name, char dir[64], char *path, size_t n, int *pg)
+{
+	snprintf(dir, 64, "/tmp/motcua-test-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return -1;
+	*pg = testdb_is_pg();
+	if (!*pg) {
+		snprintf(path, n, "%s/test.db", dir);
+		return 0;
+	}
+	if (testdb_pg_create(path, n)) {
+		rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+void testdb_remove(const char *dir, const char *path, int pg)
+{
+	DIR *d;
+	struct dirent *e;
+	if (pg)
+		testdb_pg_drop(path);
+	d = opendir(dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
 }

@@ -28,6 +28,15 @@ int testdb_pg_create(char *url, size_t n);
  */
 int testdb_pg_drop(const char *url);
 
+/*
+ * A place for a fresh database: a new temporary folder /tmp/motcua-test-NAME-XXXXXX
+ * in `dir` (64 bytes), and in `path` what db_open takes: a file in that folder,
+ * or on PostgreSQL the URL of a new database (*pg = 1). Returns 0 or -1.
+ */
+int testdb_fresh(const char *name, char dir[64], char *path, size_t n, int *pg);
+/* Remove what testdb_fresh made: the database (dropped on PostgreSQL) and the folder with its files. */
+void testdb_remove(const char *dir, const char *path, int pg);
+
 /* Run one SQL command with no parameters on the database `url`. Returns 0 or -1 (message on stderr). */
 int testdb_pg_exec(const char *url, const char *sql);
 

@@ -43,16 +43,7 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/motcua-test-store-XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	fx->pg = testdb_is_pg();
-	if (!fx->pg)
-		snprintf(fx->path, sizeof(fx->path), "%s/test.db", fx->dir);
-	else if (testdb_pg_create(fx->path, sizeof(fx->path))) {
-		rmdir(fx->dir);
+	if (testdb_fresh("store", fx->dir, fx->path, sizeof(fx->path), &fx->pg)) {
 		free(fx);
 		return -1;
 	}
@@ -60,9 +51,7 @@ static int setup(void **state)
 	if (!fx->db) {
 		fprintf(stderr, "# %s\n", err ? err : "db_open failed");
 		free(err);
-		if (fx->pg)
-			testdb_pg_drop(fx->path);
-		rmdir(fx->dir);
+		testdb_remove(fx->dir, fx->path, fx->pg);
 		free(fx);
 		return -1;
 	}
@@ -91,21 +80,10 @@ static int setup_migrated(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	DIR *d;
-	struct dirent *e;
 
 	db_close(fx->other);
 	db_close(fx->db);
-	if (fx->pg)
-		testdb_pg_drop(fx->path);
-	d = opendir(fx->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(fx->dir);
+	testdb_remove(fx->dir, fx->path, fx->pg);
 	free(fx);
 	return 0;
 }
