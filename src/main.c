@@ -11,6 +11,7 @@
 #include "core/timefmt.h"
 #include "core/xalloc.h"
 #include "features/accounts.h"
+#include "features/authz.h"
 #include "features/audit.h"
 #include "features/org.h"
 #include "features/settings.h"
@@ -19,6 +20,7 @@
 #include "http/parse.h"
 #include "rules/contact.h"
 #include "rules/password.h"
+#include "rules/permission.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "web/app.h"
@@ -76,12 +78,16 @@ static const char user_help[] =
 	"add) and is written to the audit log. A password is read from MOTCUA_PASSWORD, else from\n"
 	"standard input (--password-stdin, or asked for on a terminal); it must have 8 characters or\n"
 	"more and not be a common one.\n"
-	"Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor.\n";
+	"Roles: admin, leader, specialist, onestop_clerk, records_clerk, editor, collector; each is\n"
+	"granted at the account's unit (admin also reaching the units below; other grants are made\n"
+	"on the user's page under /quan-tri/nguoi-dung).\n";
 static const char token_help[] =
-	"usage: motcua token create USERNAME\n"
+	"usage: motcua token create USERNAME [--scope ACTION]...\n"
 	"       motcua token revoke ID\n"
 	"create: an API token for an integration acting as that account, printed once (only its hash\n"
-	"is kept); send it as \"Authorization: Bearer TOKEN\". revoke: it stops working at once.\n";
+	"is kept); send it as \"Authorization: Bearer TOKEN\". With --scope (an action of the\n"
+	"permission table, e.g. user.read, audit.read) it may do only the actions named, and only\n"
+	"where the account may. revoke: it stops working at once.\n";
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
@@ -306,12 +312,18 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_EMAIL: cfg->site.email = optarg; break;
 		case OPT_NAME: user_opts.name = optarg; break;
 		case OPT_PWSTDIN: user_opts.pw_stdin = 1; break;
-		case OPT_SCOPE:
-			/* NEEDSWORK: scopes are stored but no route checks them yet; refuse rather than
-			 * pretend */
-			fprintf(stderr,
-				"motcua: --scope is not supported yet: a token acts with its account's rights\n");
-			return EXIT_USAGE;
+		case OPT_SCOPE: {
+			/* an action of the permission table; the token may do only those (and only where
+			 * its account may) */
+			size_t have = strlen(user_opts.scopes);
+			if (!permission_known(optarg) || strchr(optarg, ' '))
+				return bad_value("--scope (an action such as user.read)", optarg);
+			if (have + strlen(optarg) + 2 > sizeof(user_opts.scopes))
+				return bad_value("--scope (too many)", optarg);
+			snprintf(user_opts.scopes + have, sizeof(user_opts.scopes) - have, "%s%s",
+				 have ? " " : "", optarg);
+			break;
+		}
 		case OPT_UNIT: user_opts.unit = optarg; break;
 		case OPT_POSITION: user_opts.position = optarg; break;
 		case OPT_ROLE:
@@ -377,30 +389,83 @@ static int cmd_migrate(const struct app_config *cfg)
 static const struct {
 	const char *username, *name, *position, *unit_code, *role;
 } demo_staff[] = {
-	{ "quantri", "Nguyễn Quản Trị", "Quản trị hệ thống", "000.00.15.H26", "admin" },
+	{ "quantri", "Nguyễn Quản Trị", "Quản trị hệ thống quận", "000.00.15.H26", "admin" },
 	{ "lanhdao", "Trần Văn Lãnh", "Phó Chủ tịch UBND quận", "000.00.15.H26", "leader" },
 	{ "vanthu", "Lê Thị Văn", "Văn thư", "001.15.00.H26", "records_clerk" },
 	{ "chuyenvien", "Phạm Văn Chuyên", "Chuyên viên Phòng Tư pháp", "002.15.00.H26", "specialist" },
 	{ "motcua", "Hoàng Thị Mai", "Công chức Bộ phận Một cửa", "100.15.00.H26", "onestop_clerk" },
+	{ "thuphi", "Bùi Thị Thu", "Công chức thu phí, lệ phí", "100.15.00.H26", "collector" },
+	{ "bientap", "Vũ Thị Thông", "Biên tập viên cổng thông tin", "005.15.00.H26", "editor" },
+	{ "quantri.nhanchinh", "Ngô Văn Quang", "Quản trị hệ thống phường Nhân Chính", "000.01.15.H26",
+	  "admin" },
+	{ "chutich.nhanchinh", "Đặng Văn Chính", "Chủ tịch UBND phường Nhân Chính", "000.01.15.H26",
+	  "leader" },
+	{ "tuphap.nhanchinh", "Lý Thị Pháp", "Công chức Tư pháp - Hộ tịch", "000.01.15.H26", "specialist" },
 	{ "motcua.nhanchinh", "Đỗ Văn Nhân", "Công chức Một cửa phường Nhân Chính", "100.01.15.H26",
 	  "onestop_clerk" },
-	{ "bientap", "Vũ Thị Thông", "Biên tập viên cổng thông tin", "005.15.00.H26", "editor" },
 };
+
+static int64_t demo_account(struct db *db, const char *username)
+{
+	int64_t id = 0;
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT id FROM accounts WHERE username = ?", "s", username);
+	if (rc == DB_ROW)
+		id = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : id;
+}
+
+/*
+ * The ward chairman delegates signing certifications to the ward's Tư pháp -
+ * Hộ tịch official (TUQ.), for six months from the day the demo is made.
+ */
+static int demo_delegation(struct db *db)
+{
+	int64_t from = demo_account(db, "chutich.nhanchinh"), to = demo_account(db, "tuphap.nhanchinh");
+	int64_t ward = org_unit_by_code(db, "000.01.15.H26"), now = time_now_us() / 1000000, id;
+	struct delegation d = { 0 };
+	struct db_stmt *st;
+	char date[16];
+	int rc;
+	if (from <= 0 || to <= 0 || ward <= 0)
+		return DB_ERROR;
+	rc = db_query(db, &st, "SELECT 1 FROM delegations WHERE from_account = ?", "i", from);
+	if (rc == DB_ROW) {
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		return rc < 0 ? rc : 0;
+	}
+	if (rc < 0)
+		return rc;
+	{
+		struct civil c;
+		time_to_civil(now, VN_UTC_OFFSET, &c);
+		snprintf(date, sizeof(date), "%04d-%02d-%02d", c.year, c.month, c.day);
+	}
+	d.from_account = from;
+	d.to_account = to;
+	d.power = "certification.sign";
+	d.unit_id = ward;
+	d.valid_from = now - now % 60;
+	d.valid_to = d.valid_from + (int64_t)182 * 24 * 3600;
+	d.decision_no = "15/QĐ-UBND";
+	d.decision_date = date;
+	rc = delegation_add(db, &d, "Ủy quyền ký chứng thực bản sao từ bản chính (demo)", "cli", now, &id);
+	return rc ? rc : audit_append(db, "cli", "delegation.create", "demo", "{}");
+}
 
 static int demo_people(struct db *db)
 {
 	int rc = org_demo(db);
 	for (size_t i = 0; !rc && i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++) {
 		const char *roles[] = { demo_staff[i].role, NULL };
-		struct db_stmt *st;
 		int64_t unit, id;
-		int exists = db_query(db, &st, "SELECT 1 FROM accounts WHERE username = ?", "s",
-				      demo_staff[i].username);
+		int64_t exists = demo_account(db, demo_staff[i].username);
 		if (exists < 0)
-			return exists;
-		while (exists == DB_ROW && db_step(st) == DB_ROW)
-			;
-		if (exists == DB_ROW)
+			return (int)exists;
+		if (exists)
 			continue;
 		unit = org_unit_by_code(db, demo_staff[i].unit_code);
 		if (unit <= 0)
@@ -410,7 +475,7 @@ static int demo_people(struct db *db)
 		if (!rc)
 			rc = audit_append(db, "cli", "account.create", "demo", "{}");
 	}
-	return rc;
+	return rc ? rc : demo_delegation(db);
 }
 
 static int cmd_demo(const struct app_config *cfg)

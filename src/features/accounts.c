@@ -4,9 +4,12 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/timefmt.h"
+#include "core/xalloc.h"
 #include "features/accounts.h"
+#include "features/authz.h"
 #include "rules/contact.h"
 #include "store/counter.h"
 #include "core/banned.h"
@@ -46,9 +49,14 @@ int account_create_staff(struct db *db, const char *username, const char *full_n
 		     "INSERT INTO accounts (id, kind, username, full_name, position, unit_id, password_hash, "
 		     "created_at) VALUES (?, 'staff', ?, ?, ?, ?, ?, ?)",
 		     "isssiss", *id, username, full_name, position ? position : "", unit_id, hash, now);
-	for (int i = 0; !rc && roles && roles[i]; i++)
-		rc = db_exec(db, "INSERT INTO account_roles (account_id, role) VALUES (?, ?)", "is", *id,
-			     roles[i]);
+	/* each role at the account's unit; an admin's reaches the units below */
+	for (int i = 0; !rc && roles && roles[i]; i++) {
+		int64_t grant;
+		rc = grant_add(db, *id, roles[i], unit_id, !strcmp(roles[i], "admin"), "cli",
+			       time_now_us() / 1000000, &grant);
+		if (rc == 1)
+			rc = 0; /* the same role twice */
+	}
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -287,6 +295,7 @@ const char *const account_roles[] = {
 	"onestop_clerk", /* công chức một cửa: intake and return at the counter */
 	"records_clerk", /* văn thư: registers documents, issues numbers */
 	"editor",	 /* biên tập viên: portal news */
+	"collector",	 /* thu phí, lệ phí: issues e-receipts */
 	NULL,
 };
 
@@ -301,8 +310,9 @@ int account_role_valid(const char *role)
 int account_has_role(struct db *db, int64_t id, const char *role)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st, "SELECT 1 FROM account_roles WHERE account_id = ? AND role = ?", "is", id,
-			  role);
+	int rc = db_query(
+		db, &st, "SELECT 1 FROM role_grants WHERE account_id = ? AND role = ? AND revoked_at IS NULL",
+		"is", id, role);
 	int has = rc == DB_ROW;
 	while (rc == DB_ROW)
 		rc = db_step(st);
@@ -387,4 +397,254 @@ int login_succeeded(struct db *db, const char *username, int64_t now)
 	(void)now;
 	throttle_key(ku, "user", username);
 	return db_exec(db, "DELETE FROM login_failures WHERE key = ?", "s", ku);
+}
+
+/* ---- staff administration ---- */
+
+int account_set_password_id(struct db *db, int64_t id, const char *password, int64_t now)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc;
+	if (hash_password(password, hash))
+		return DB_ERROR;
+	rc = db_exec(db, "UPDATE accounts SET password_hash = ? WHERE id = ?", "si", hash, id);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc)
+		return rc;
+	if (!db_changes(db))
+		return 1;
+	return end_sessions(db, id, now);
+}
+
+int account_check_password(struct db *db, int64_t id, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES] = "";
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT password_hash FROM accounts WHERE id = ? AND active = 1", "i", id);
+	int found = rc == DB_ROW;
+	if (found)
+		snprintf(hash, sizeof(hash), "%s", db_col_text(st, 0));
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	if (!found) {
+		pthread_once(&dummy_once, make_dummy_hash);
+		if (!dummy_hash[0])
+			return DB_ERROR;
+		int same_cost = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+		(void)same_cost;
+		return 1;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) ? 1 : 0;
+}
+
+int account_update_staff(struct db *db, int64_t id, const struct staff_details *d)
+{
+	int rc = db_exec(db,
+			 "UPDATE accounts SET full_name = ?, position = ?, email = ?, phone = ?, unit_id = ? "
+			 "WHERE id = ? AND kind = 'staff'",
+			 "ssssii", d->full_name, d->position ? d->position : "", null_if_empty(d->email),
+			 null_if_empty(d->phone), d->unit_id, id);
+	if (rc)
+		return rc;
+	return db_changes(db) ? 0 : 1;
+}
+
+int account_enable(struct db *db, int64_t id)
+{
+	int rc = db_exec(db, "UPDATE accounts SET active = 1 WHERE id = ?", "i", id);
+	if (rc)
+		return rc;
+	return db_changes(db) ? 0 : 1;
+}
+
+int account_name_taken(struct db *db, const char *name, int64_t except)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st,
+			  "SELECT 1 FROM accounts WHERE id <> ? AND (username = ? OR email = ? OR phone = ? "
+			  "OR citizen_id = ?)",
+			  "issss", except, name, name, name, name);
+	int taken = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : taken;
+}
+
+static int in_sorted(const int64_t *v, size_t n, int64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return 1;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Vietnamese upper case into the arena; the text as it is when it cannot be folded. */
+static const char *folded(struct arena *a, const char *s)
+{
+	size_t n = strlen(s) * 2 + 8; /* a lower-case letter never takes more than twice its bytes */
+	char *out = arena_alloc(a, n);
+	if (signing_upper(s, out, n))
+		return s;
+	return out;
+}
+
+static int by_username(const void *a, const void *b)
+{
+	const struct staff_row *x = a, *y = b;
+	int c = strcmp(x->username, y->username);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+int account_staff_list(struct db *db, struct arena *a, const struct staff_filter *f, struct staff_row **rows,
+		       size_t *n, size_t *total)
+{
+	struct staff_row *all;
+	const char *q = f->q && *f->q ? folded(a, f->q) : NULL;
+	size_t cap = 64, count = 0;
+	struct db_stmt *st;
+	int rc;
+
+	*rows = NULL;
+	*n = *total = 0;
+	all = arena_alloc(a, cap * sizeof(*all));
+	rc = db_query(
+		db, &st,
+		"SELECT a.id, COALESCE(a.username, ''), a.full_name, a.position, a.unit_id, u.name, a.active "
+		"FROM accounts a JOIN units u ON u.id = a.unit_id WHERE a.kind = 'staff' ORDER BY a.id",
+		"");
+	while (rc == DB_ROW) {
+		struct staff_row r;
+		r.id = db_col_int(st, 0);
+		r.unit_id = db_col_int(st, 4);
+		r.active = (int)db_col_int(st, 6);
+		if (!in_sorted(f->units, f->nunits, r.unit_id) || (f->active >= 0 && r.active != f->active) ||
+		    (f->within && !unit_tree_within(f->tree, r.unit_id, f->within))) {
+			rc = db_step(st);
+			continue;
+		}
+		r.username = arena_strdup(a, db_col_text(st, 1));
+		r.full_name = arena_strdup(a, db_col_text(st, 2));
+		if (q && !strstr(folded(a, r.username), q) && !strstr(folded(a, r.full_name), q)) {
+			rc = db_step(st);
+			continue;
+		}
+		r.position = arena_strdup(a, db_col_text(st, 3));
+		r.unit_name = arena_strdup(a, db_col_text(st, 5));
+		if (count == cap) {
+			struct staff_row *more = arena_alloc(a, st_mult(cap, 2 * sizeof(*more)));
+			memcpy(more, all, cap * sizeof(*more));
+			all = more;
+			cap *= 2;
+		}
+		all[count++] = r;
+		rc = db_step(st);
+	}
+	if (rc < 0)
+		return rc;
+	qsort(all, count, sizeof(*all), by_username);
+	*total = count;
+	if (f->offset < count) {
+		*rows = all + f->offset;
+		*n = count - f->offset < f->limit ? count - f->offset : f->limit;
+	}
+	return 0;
+}
+
+int account_grants(struct db *db, struct arena *a, int64_t account_id, struct grant_row **rows, size_t *n)
+{
+	struct grant_row *out;
+	size_t cap = 16;
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	out = arena_alloc(a, cap * sizeof(*out));
+	rc = db_query(
+		db, &st,
+		"SELECT g.id, g.account_id, g.role, g.unit_id, g.reaches_descendants, g.granted_by, "
+		"g.granted_at, COALESCE(g.revoked_by, ''), COALESCE(g.revoked_at, 0), "
+		"COALESCE(a.username, ''), a.full_name, COALESCE(a.unit_id, 0), u.name "
+		"FROM role_grants g JOIN accounts a ON a.id = g.account_id JOIN units u ON u.id = g.unit_id "
+		"WHERE a.kind = 'staff' AND (? = 0 OR g.account_id = ?) ORDER BY g.id",
+		"ii", account_id, account_id);
+	while (rc == DB_ROW) {
+		struct grant_row *r;
+		if (*n == cap) {
+			struct grant_row *more = arena_alloc(a, st_mult(cap, 2 * sizeof(*more)));
+			memcpy(more, out, cap * sizeof(*more));
+			out = more;
+			cap *= 2;
+		}
+		r = &out[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->g.id = db_col_int(st, 0);
+		r->g.account_id = db_col_int(st, 1);
+		copy_utf8(r->g.role, sizeof(r->g.role), db_col_text(st, 2));
+		r->g.unit_id = db_col_int(st, 3);
+		r->g.reaches_descendants = (int)db_col_int(st, 4);
+		copy_utf8(r->g.granted_by, sizeof(r->g.granted_by), db_col_text(st, 5));
+		r->g.granted_at = db_col_int(st, 6);
+		copy_utf8(r->g.revoked_by, sizeof(r->g.revoked_by), db_col_text(st, 7));
+		r->g.revoked_at = db_col_int(st, 8);
+		r->holder_username = arena_strdup(a, db_col_text(st, 9));
+		r->holder_name = arena_strdup(a, db_col_text(st, 10));
+		r->holder_unit = db_col_int(st, 11);
+		r->unit_name = arena_strdup(a, db_col_text(st, 12));
+		rc = db_step(st);
+	}
+	*rows = out;
+	return rc < 0 ? rc : 0;
+}
+
+int login_attempt_begin(struct db *db, const char *username, const char *addr, int64_t now,
+			char attempt[LOGIN_ATTEMPT_LEN + 1])
+{
+	unsigned char raw[LOGIN_ATTEMPT_LEN / 2];
+	char ku[65], ka[65];
+	int64_t lock;
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(attempt, LOGIN_ATTEMPT_LEN + 1, raw, sizeof(raw));
+	throttle_key(ku, "user", username);
+	throttle_key(ka, "addr", addr);
+	rc = db_begin(db);
+	/* the row lock orders the check-and-count of every process (SQLite's write lock already does) */
+	if (!rc)
+		rc = counter_next(db, "lock", "login", "", &lock);
+	if (!rc) {
+		rc = login_throttled(db, username, addr, now);
+		if (rc == 1) {
+			rc = db_commit(db);
+			return rc ? rc : 1;
+		}
+	}
+	if (!rc)
+		rc = db_exec(db, "INSERT INTO login_failures (key, at, attempt) VALUES (?, ?, ?)", "sis", ku,
+			     now, attempt);
+	if (!rc)
+		rc = db_exec(db, "INSERT INTO login_failures (key, at, attempt) VALUES (?, ?, ?)", "sis", ka,
+			     now, attempt);
+	if (!rc)
+		rc = db_exec(db, "DELETE FROM login_failures WHERE at < ?", "i", now - LOGIN_WINDOW);
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int login_attempt_succeeded(struct db *db, const char *attempt, const char *username, int64_t now)
+{
+	int rc = db_exec(db, "DELETE FROM login_failures WHERE attempt = ?", "s", attempt);
+	return rc ? rc : login_succeeded(db, username, now);
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/arena.h"
+#include "features/authz.h"
 #include "store/db.h"
 
 struct account {
@@ -113,5 +115,109 @@ int login_throttled(struct db *db, const char *username, const char *addr, int64
 int login_failed(struct db *db, const char *username, const char *addr, int64_t now);
 /* A success clears the user name's failures. */
 int login_succeeded(struct db *db, const char *username, int64_t now);
+
+/*
+ * The same rules for a login about to check a password, safe against many
+ * attempts at once: in one transaction of its own, serialised with every
+ * other process's (a lock row in counters), check the counts and, when the
+ * attempt may go on, count it as a failure in advance, under a random id
+ * written to `attempt`. So the sixth of six attempts sent together waits
+ * like the sixth sent one after another. Returns 0 to go on, 1 when it must
+ * wait, negative on error. A wrong password then needs nothing more; a
+ * right one calls login_attempt_succeeded, in the transaction that starts
+ * the session: the attempt's rows and the name's failures go.
+ */
+#define LOGIN_ATTEMPT_LEN 32
+int login_attempt_begin(struct db *db, const char *username, const char *addr, int64_t now,
+			char attempt[LOGIN_ATTEMPT_LEN + 1]);
+int login_attempt_succeeded(struct db *db, const char *attempt, const char *username, int64_t now);
+
+/* ---- staff administration (issue 4 §2-§3) ---- */
+
+/*
+ * Set a new password (Argon2id) for the account `id`, staff or citizen, and
+ * end all its sessions, inside the caller's transaction: 0, or 1 when there
+ * is no such account.
+ */
+int account_set_password_id(struct db *db, int64_t id, const char *password, int64_t now);
+
+/*
+ * Whether `password` is the password of the active account `id`: 0 yes, 1
+ * no (also for no such active account, after the same work), negative on a
+ * database error.
+ */
+int account_check_password(struct db *db, int64_t id, const char *password);
+
+/* A staff account's details an administrator changes, already checked and normalised. */
+struct staff_details {
+	const char *full_name; /* contact_name_check() */
+	const char *position;  /* "" for none */
+	const char *email;     /* contact_email_check(), "" for none */
+	const char *phone;     /* contact_phone_check(), "" for none */
+	int64_t unit_id;
+};
+
+/*
+ * Write the details of the staff account `id`, inside the caller's
+ * transaction: 0, or 1 when there is no such staff account.
+ */
+int account_update_staff(struct db *db, int64_t id, const struct staff_details *d);
+
+/* Make the account active again (account_disable undoes it): 0, or 1 when there is none. */
+int account_enable(struct db *db, int64_t id);
+
+/*
+ * Whether `name` already stands for an account other than `except` (0 =
+ * none) as its user name, e-mail, phone or citizen ID number: account_login
+ * tries all four, so one name must never reach two accounts. 1 taken, 0
+ * free, negative on error.
+ */
+int account_name_taken(struct db *db, const char *name, int64_t except);
+
+/* A staff account in a list; strings in the caller's arena. */
+struct staff_row {
+	int64_t id;
+	const char *username;
+	const char *full_name;
+	const char *position;
+	int64_t unit_id;
+	const char *unit_name;
+	int active;
+};
+
+/* Which staff accounts account_staff_list gives. */
+struct staff_filter {
+	const int64_t *units; /* only accounts of these units (ids sorted ascending) */
+	size_t nunits;
+	int64_t within;		      /* 0, or only accounts of this unit and the units below it... */
+	const struct unit_tree *tree; /* ...in this tree */
+	const char *q;		      /* NULL or "", or a part of the user name or full name, in any case */
+	int active;		      /* -1 either, 0 inactive only, 1 active only */
+	size_t offset, limit;	      /* the rows [offset, offset + limit) of the list */
+};
+
+/*
+ * The staff accounts that pass the filter, sorted by user name: the page
+ * asked for into *rows (arena), *n of them, and *total that pass in all.
+ * Case is folded the Vietnamese way (signing_upper), the same on every
+ * database. 0 or a negative enum db_rc.
+ */
+int account_staff_list(struct db *db, struct arena *a, const struct staff_filter *f, struct staff_row **rows,
+		       size_t *n, size_t *total);
+
+/* A role grant with the names a page shows; strings in the caller's arena. */
+struct grant_row {
+	struct role_grant g;
+	const char *holder_username;
+	const char *holder_name;
+	int64_t holder_unit;   /* the holder's own unit */
+	const char *unit_name; /* the unit the role is held at */
+};
+
+/*
+ * The grants of account `account_id` (0: of every staff account), in force
+ * and revoked, oldest first, into *rows (arena). 0 or a negative enum db_rc.
+ */
+int account_grants(struct db *db, struct arena *a, int64_t account_id, struct grant_row **rows, size_t *n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <jansson.h>
 #include <sodium.h>
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "core/xalloc.h"
@@ -256,4 +257,108 @@ out:
 	else
 		free(reason);
 	return rc;
+}
+
+/* Nonzero when s is NULL or "". */
+static int unset(const char *s)
+{
+	return !s || !*s;
+}
+
+/* The LIKE pattern for "starts with p": ASCII lowercased, \ % _ escaped with \ (ESCAPE '\'). */
+static char *like_prefix(const char *p)
+{
+	struct buf b = BUF_INIT;
+	for (; *p; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		if (c == '\\' || c == '%' || c == '_')
+			buf_addch(&b, '\\');
+		buf_addch(&b, c);
+	}
+	buf_addch(&b, '%');
+	return buf_detach(&b, NULL);
+}
+
+int audit_list(struct db *db, const struct audit_query *q, audit_entry_fn fn, void *ctx)
+{
+	struct buf sql = BUF_INIT;
+	struct db_stmt *st;
+	char *like = NULL;
+	size_t slots = 0;
+	int i = 1, rc = 0;
+
+	if (!q->all_units && !q->nunits)
+		return 0;
+	/* as many placeholders as the next power of two, the last unit repeated: few statement texts */
+	if (!q->all_units)
+		for (slots = 1; slots < q->nunits; slots *= 2)
+			;
+	buf_adds(&sql,
+		 "SELECT seq, at, actor, unit, client, action, object, detail, prev_hash FROM audit_log "
+		 "WHERE 1 = 1");
+	if (!unset(q->actor))
+		buf_adds(&sql, " AND actor = ?");
+	if (!unset(q->action_prefix))
+		buf_adds(&sql, " AND action LIKE ? ESCAPE '\\'");
+	if (!unset(q->object))
+		buf_adds(&sql, " AND object = ?");
+	if (!unset(q->at_from))
+		buf_adds(&sql, " AND at >= ?");
+	if (!unset(q->at_until))
+		buf_adds(&sql, " AND at < ?");
+	if (slots) {
+		buf_adds(&sql, " AND unit IN (?");
+		for (size_t k = 1; k < slots; k++)
+			buf_adds(&sql, ", ?");
+		buf_adds(&sql, ")");
+	}
+	buf_adds(&sql, " ORDER BY seq DESC LIMIT ? OFFSET ?");
+	st = buf_err(&sql) ? NULL : db_prepare(db, sql.ptr);
+	buf_release(&sql);
+	if (!st)
+		return DB_ERROR;
+	if (!unset(q->actor))
+		rc = db_bind_text(st, i++, q->actor, strlen(q->actor));
+	if (!rc && !unset(q->action_prefix)) {
+		like = like_prefix(q->action_prefix);
+		rc = db_bind_text(st, i++, like, strlen(like));
+		free(like);
+	}
+	if (!rc && !unset(q->object))
+		rc = db_bind_text(st, i++, q->object, strlen(q->object));
+	if (!rc && !unset(q->at_from))
+		rc = db_bind_text(st, i++, q->at_from, strlen(q->at_from));
+	if (!rc && !unset(q->at_until))
+		rc = db_bind_text(st, i++, q->at_until, strlen(q->at_until));
+	for (size_t k = 0; k < slots && !rc; k++) {
+		/* the log keeps the unit as decimal text */
+		char unit[24];
+		int len =
+			snprintf(unit, sizeof(unit), "%" PRId64, q->units[k < q->nunits ? k : q->nunits - 1]);
+		rc = db_bind_text(st, i++, unit, (size_t)len);
+	}
+	if (!rc)
+		rc = db_bind_int(st, i++, q->limit > 0 ? q->limit : 1);
+	if (!rc)
+		rc = db_bind_int(st, i++, q->offset > 0 ? q->offset : 0);
+	if (rc)
+		return rc;
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		struct audit_entry e = { 0 };
+		int stop;
+		e.seq = db_col_int(st, 0);
+		e.at = db_col_text(st, 1);
+		e.actor = db_col_text(st, 2);
+		e.unit = db_col_text(st, 3);
+		e.client = db_col_text(st, 4);
+		e.action = db_col_text(st, 5);
+		e.object = db_col_text(st, 6);
+		e.detail = db_col_text(st, 7);
+		e.prev_hash = db_col_text(st, 8);
+		if ((stop = fn(&e, ctx))) {
+			db_release_statements(db); /* stopped on a row: end the statement's read */
+			return stop;
+		}
+	}
+	return rc < 0 ? rc : 0;
 }

@@ -94,4 +94,28 @@ int audit_append_by(struct db *db, const char *actor, int64_t unit_id, const cha
  */
 int audit_verify(struct db *db, int64_t *rows, int64_t *bad_seq, char **why);
 
+/* Which entries audit_list returns, newest first. Empty or NULL strings select everything. */
+struct audit_query {
+	const char *actor;	   /* exactly this actor: "account:12", "cli" */
+	const char *action_prefix; /* actions starting with it: "unit." (ASCII letters compared lowercased) */
+	const char *object;	   /* exactly this object: "delegation:5" */
+	const char *at_from;  /* at >= at_from, an `at` of the same form: "2026-11-25T17:00:00.000000Z" */
+	const char *at_until; /* at < at_until */
+	int all_units;	      /* every entry, whatever its unit; otherwise only… */
+	const int64_t *units; /* …those whose unit is one of these (none: no entry) */
+	size_t nunits;
+	int64_t offset; /* entries skipped, then at most `limit` (1 or more) */
+	int limit;
+};
+
+/*
+ * Call fn for each entry the query selects, newest first, with the entry's
+ * strings valid during the call only (fn must not use the connection). A
+ * non-zero return from fn stops the walk and is returned. Otherwise 0, or a
+ * negative enum db_rc. Reading only: there is no function to change or
+ * remove an entry.
+ */
+typedef int (*audit_entry_fn)(const struct audit_entry *e, void *ctx);
+int audit_list(struct db *db, const struct audit_query *q, audit_entry_fn fn, void *ctx);
+
 #endif

@@ -58,6 +58,7 @@ struct cached_response {
 	size_t len;
 	int status;
 	const char *ctype;
+	int tls; /* with Strict-Transport-Security */
 	const char *hdr[CACHE_HEADERS][2];
 	int nhdr;
 	char id[20];
@@ -548,6 +549,9 @@ static void add_std_headers(struct request *req, struct MHD_Response *r)
 	MHD_add_response_header(r, "Content-Security-Policy", csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	/* over TLS (or a trusted proxy that terminated it): browsers keep to HTTPS for a year */
+	if (req->is_tls)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	for (struct header *h = req->headers; h; h = h->next)
 		MHD_add_response_header(r, h->name, h->value);
 }
@@ -563,7 +567,7 @@ static struct cached_response *cached_find(struct request *req)
 		const struct header *h = req->headers;
 		int k = 0;
 		if (c->body != req->static_body || c->len != req->static_len || c->status != req->status ||
-		    c->ctype != req->content_type_out)
+		    c->ctype != req->content_type_out || c->tls != req->is_tls)
 			continue;
 		for (; h && k < c->nhdr; h = h->next, k++)
 			if (!h->stable || h->name != c->hdr[k][0] || h->value != c->hdr[k][1])
@@ -591,6 +595,7 @@ static int cached_keep(struct request *req, struct MHD_Response *r)
 	c->len = req->static_len;
 	c->status = req->status;
 	c->ctype = req->content_type_out;
+	c->tls = req->is_tls;
 	c->nhdr = 0;
 	for (const struct header *h = req->headers; h; h = h->next, c->nhdr++) {
 		c->hdr[c->nhdr][0] = h->name;

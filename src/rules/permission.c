@@ -77,6 +77,20 @@ const char *permission_role_name(int role)
 	return role_names[role];
 }
 
+static const char *const role_labels[ROLE_COUNT] = {
+	[ROLE_ADMIN] = N_("System administrator"),  [ROLE_LEADER] = N_("Leader"),
+	[ROLE_SPECIALIST] = N_("Specialist"),	    [ROLE_ONESTOP_CLERK] = N_("One-stop clerk"),
+	[ROLE_RECORDS_CLERK] = N_("Records clerk"), [ROLE_EDITOR] = N_("Portal editor"),
+	[ROLE_COLLECTOR] = N_("Fee collector"),	    [ROLE_CITIZEN] = N_("Citizen"),
+};
+
+const char *permission_role_label(int role)
+{
+	if (role <= 0 || role >= ROLE_COUNT)
+		return NULL;
+	return role_labels[role];
+}
+
 int permission_role_from_name(const char *name)
 {
 	if (!name)
@@ -85,6 +99,11 @@ int permission_role_from_name(const char *name)
 		if (!strcmp(name, role_names[r]))
 			return r;
 	return 0;
+}
+
+const char *permission_action(size_t i)
+{
+	return i < NACTIONS ? actions[i].name : NULL;
 }
 
 static const struct action_def *find_action(const char *action)

@@ -32,6 +32,8 @@ enum role {
 
 /* "admin" for ROLE_ADMIN…; NULL for a number that is no role. */
 const char *permission_role_name(int role);
+/* The role's name for people as an English message id ("System administrator"), NULL for no role. */
+const char *permission_role_label(int role);
 /* The role called `name`, or 0 when there is none (exact, case-sensitive). */
 int permission_role_from_name(const char *name);
 
@@ -178,6 +180,8 @@ int delegation_active(const struct delegation *d, int64_t now);
 int delegation_validate(const struct delegation *d, const struct actor *delegator, int64_t now,
 			const char **reason_msgid);
 
+/* The i-th action of the table (0, 1, …), NULL past the last: to list them. */
+const char *permission_action(size_t i);
 /* Whether `action` is in the table (1 or 0), and whether it is delegable (1 or 0). */
 int permission_known(const char *action);
 int permission_delegable(const char *action);

@@ -48,6 +48,53 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/dang-ky", page_register_post, 0 },
 	{ HTTP_GET, "/tai-khoan", page_citizen_home, ROUTE_LOGIN },
 	{ HTTP_POST, "/api/v1/citizens", api_citizens_create, ROUTE_JSON },
+	/* one's own password (pages_users.c) */
+	{ HTTP_GET, "/tai-khoan/mat-khau", page_password_form, ROUTE_LOGIN },
+	{ HTTP_POST, "/tai-khoan/mat-khau", page_password_post, ROUTE_LOGIN | ROUTE_CSRF },
+	/* units (pages_units.c): literal paths before {id} */
+	{ HTTP_GET, "/quan-tri/don-vi", page_units, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/don-vi", page_unit_create, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri/don-vi/them", page_unit_new, ROUTE_LOGIN },
+	{ HTTP_GET, "/quan-tri/don-vi/{id}", page_unit_edit, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/don-vi/{id}", page_unit_update, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/don-vi/{id}/xoa", page_unit_delete, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/api/v1/units", api_units_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/units", api_units_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/units/{id}", api_unit_get, ROUTE_LOGIN },
+	{ HTTP_PATCH, "/api/v1/units/{id}", api_unit_update, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_DELETE, "/api/v1/units/{id}", api_unit_delete, ROUTE_LOGIN | ROUTE_CSRF },
+	/* users and their roles (pages_users.c) */
+	{ HTTP_GET, "/quan-tri/nguoi-dung", page_users, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/nguoi-dung", page_user_create, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri/nguoi-dung/them", page_user_new, ROUTE_LOGIN },
+	{ HTTP_GET, "/quan-tri/nguoi-dung/{id}", page_user_edit, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/nguoi-dung/{id}", page_user_update, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/nguoi-dung/{id}/mat-khau", page_user_reset_password,
+	  ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/nguoi-dung/{id}/vai-tro", page_role_grant, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/vai-tro/{id}/thu-hoi", page_role_revoke, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/api/v1/users", api_users_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/users", api_users_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/users/{id}", api_user_get, ROUTE_LOGIN },
+	{ HTTP_PATCH, "/api/v1/users/{id}", api_user_update, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/roles", api_roles_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/roles", api_roles_grant, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_DELETE, "/api/v1/roles/{id}", api_role_revoke, ROUTE_LOGIN | ROUTE_CSRF },
+	/* delegations (pages_delegations.c) */
+	{ HTTP_GET, "/quan-tri/uy-quyen", page_delegations, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/uy-quyen", page_delegation_create, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri/uy-quyen/them", page_delegation_new, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/uy-quyen/{id}/thu-hoi", page_delegation_revoke, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/api/v1/delegations", api_delegations_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/delegations", api_delegations_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/delegations/{id}", api_delegation_get, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/delegations/{id}/revoke", api_delegation_revoke,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	/* may I? (access.c) */
+	{ HTTP_GET, "/api/v1/permissions", api_permissions, ROUTE_LOGIN },
+	/* the audit log (pages_audit.c) */
+	{ HTTP_GET, "/quan-tri/nhat-ky", page_audit, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/audit", api_audit_list, ROUTE_LOGIN },
 };
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
 

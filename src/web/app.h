@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include "features/accounts.h"
+#include "features/authz.h"
 #include "features/sessions.h"
 #include "http/http.h"
 #include "web/template.h"
@@ -79,6 +80,11 @@ struct app_req {
 	struct account user;
 	char token[SESSION_TOKEN_LEN + 1];
 	char csrf[SESSION_TOKEN_LEN + 1];
+	char scopes[256]; /* an API token's scopes ("" = the account's own rights) */
+	/* loaded on first use by the permission helpers (access.c) */
+	int actor_loaded, tree_loaded;
+	struct actor actor;
+	struct unit_tree tree;
 };
 
 /*
@@ -88,6 +94,40 @@ struct app_req {
  */
 int req_audit(struct request *req, struct db *db, const char *actor, const char *action, const char *object,
 	      const char *detail_json);
+/* The same under another unit (0 = none): a login's rows go under the unit of the account logging in. */
+int req_audit_unit(struct request *req, struct db *db, const char *actor, int64_t unit_id, const char *action,
+		   const char *object, const char *detail_json);
+
+/*
+ * Permissions (access.c): every handler asks before it reads or changes
+ * anything that belongs to a unit or a citizen. The actor's roles and
+ * delegations are read from the database once per request, so a grant or a
+ * revocation counts from the next request on. An API token with scopes may
+ * do only the actions it names.
+ *
+ * req_can: may the logged-in account do `action` on something of `unit_id`
+ * (0 = no unit) belonging to the citizen account `owner` (0 = none)? 1 yes,
+ * 0 no (also when nobody is logged in), negative on a database error. *via
+ * (may be NULL) as for can(): the delegation used, for "TUQ.".
+ * req_require: the same, answering 403 (or 503) itself when the answer is
+ * not yes; 0 when allowed, 1 when it has answered.
+ * req_scope: the units where the account may do `action`, sorted by id, in
+ * the request's arena; 0, or 1 when it has answered 503.
+ * req_units: the unit tree (loaded once per request), NULL after answering
+ * 503.
+ * req_staff_only: answers 403 to a citizen (or anyone not staff) and
+ * returns 1; 0 for staff.
+ */
+int req_can(struct request *req, const char *action, int64_t unit_id, int64_t owner,
+	    const struct delegation **via);
+int req_require(struct request *req, const char *action, int64_t unit_id, int64_t owner);
+int req_scope(struct request *req, const char *action, int64_t **units, size_t *n);
+const struct unit_tree *req_units(struct request *req);
+int req_staff_only(struct request *req);
+/* "account:12" for the logged-in account (the audit log's actor), in the request's arena. */
+const char *req_actor_name(struct request *req);
+/* Seconds since the epoch, the clock every permission check of the request uses. */
+int64_t req_now(const struct request *req);
 
 /* The logged-in account, or NULL. */
 const struct account *req_user(const struct request *req);
@@ -135,6 +175,50 @@ int page_register_form(struct request *req);
 int page_register_post(struct request *req);
 int page_citizen_home(struct request *req);
 int api_citizens_create(struct request *req);
+/* access.c */
+int api_permissions(struct request *req);
+/* pages_users.c */
+int page_password_form(struct request *req);
+int page_password_post(struct request *req);
+int page_users(struct request *req);
+int page_user_new(struct request *req);
+int page_user_create(struct request *req);
+int page_user_edit(struct request *req);
+int page_user_update(struct request *req);
+int page_user_reset_password(struct request *req);
+int page_role_grant(struct request *req);
+int page_role_revoke(struct request *req);
+int api_users_list(struct request *req);
+int api_users_create(struct request *req);
+int api_user_get(struct request *req);
+int api_user_update(struct request *req);
+int api_roles_list(struct request *req);
+int api_roles_grant(struct request *req);
+int api_role_revoke(struct request *req);
+/* pages_units.c */
+int page_units(struct request *req);
+int page_unit_new(struct request *req);
+int page_unit_create(struct request *req);
+int page_unit_edit(struct request *req);
+int page_unit_update(struct request *req);
+int page_unit_delete(struct request *req);
+int api_units_list(struct request *req);
+int api_units_create(struct request *req);
+int api_unit_get(struct request *req);
+int api_unit_update(struct request *req);
+int api_unit_delete(struct request *req);
+/* pages_delegations.c */
+int page_delegations(struct request *req);
+int page_delegation_new(struct request *req);
+int page_delegation_create(struct request *req);
+int page_delegation_revoke(struct request *req);
+int api_delegations_list(struct request *req);
+int api_delegations_create(struct request *req);
+int api_delegation_get(struct request *req);
+int api_delegation_revoke(struct request *req);
+/* pages_audit.c */
+int page_audit(struct request *req);
+int api_audit_list(struct request *req);
 
 /* The route table (app.c). */
 extern const struct route app_routes[];

@@ -21,6 +21,13 @@ int req_audit(struct request *req, struct db *db, const char *actor, const char 
 	      const char *detail_json)
 {
 	const struct account *u = req_user(req);
+	return req_audit_unit(req, db, actor, u ? u->unit_id : 0, action, object, detail_json);
+}
+
+int req_audit_unit(struct request *req, struct db *db, const char *actor, int64_t unit_id, const char *action,
+		   const char *object, const char *detail_json)
+{
+	const struct account *u = req_user(req);
 	unsigned char h[16];
 	char client[33], who[32];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)req->client_ip, strlen(req->client_ip),
@@ -31,7 +38,7 @@ int req_audit(struct request *req, struct db *db, const char *actor, const char 
 			snprintf(who, sizeof(who), "account:%lld", (long long)u->id);
 		actor = u ? who : "anonymous";
 	}
-	return audit_append_by(db, actor, u ? u->unit_id : 0, client, action, object, detail_json);
+	return audit_append_by(db, actor, unit_id, client, action, object, detail_json);
 }
 
 const struct account *req_user(const struct request *req)
@@ -99,7 +106,7 @@ int app_before(struct request *req)
 			db_unavailable(req);
 			return 1;
 		}
-		rc = token_lookup(db, bearer_token(req), &id, NULL, 0);
+		rc = token_lookup(db, bearer_token(req), &id, ar->scopes, sizeof(ar->scopes));
 		if (!rc)
 			rc = account_load(db, id, &ar->user);
 		if (rc < 0) {
@@ -260,7 +267,9 @@ static int do_login(struct request *req, const char *username, const char *passw
 {
 	struct db *db = db_thread();
 	int64_t now = now_s(), id = 0;
-	char detail[160], name[256], tkey[280];
+	char detail[160], name[256], tkey[280], attempt[LOGIN_ATTEMPT_LEN + 1];
+	int64_t who = 0, who_unit = 0;
+	struct account tried;
 	int rc;
 
 	if (!username || !*username || !password || !*password) {
@@ -283,17 +292,22 @@ static int do_login(struct request *req, const char *username, const char *passw
 	 * has three: ID number, e-mail, phone), and per name for names that match
 	 * nothing.
 	 */
-	{
-		int64_t who = 0;
-		rc = account_resolve(db, name, &who);
+	rc = account_resolve(db, name, &who);
+	if (rc < 0)
+		goto unavailable;
+	if (!rc) {
+		snprintf(tkey, sizeof(tkey), "#account:%lld", (long long)who);
+		/* the audit rows of its logins go under its unit, for its unit's admins to see */
+		rc = account_load(db, who, &tried);
 		if (rc < 0)
 			goto unavailable;
 		if (!rc)
-			snprintf(tkey, sizeof(tkey), "#account:%lld", (long long)who);
-		else
-			snprintf(tkey, sizeof(tkey), "%s", name);
+			who_unit = tried.unit_id;
+	} else {
+		snprintf(tkey, sizeof(tkey), "%s", name);
 	}
-	rc = login_throttled(db, tkey, req->client_ip, now);
+	/* counted before the password is checked, so attempts sent at once wait like the others */
+	rc = login_attempt_begin(db, tkey, req->client_ip, now, attempt);
 	if (rc < 0)
 		goto unavailable;
 	if (rc) {
@@ -311,10 +325,8 @@ static int do_login(struct request *req, const char *username, const char *passw
 		 * the wrong box) */
 		rc = db_begin(db);
 		if (!rc)
-			rc = login_failed(db, tkey, req->client_ip, now);
-		if (!rc)
-			rc = req_audit(req, db, "anonymous", "session.login_failed",
-				       tkey[0] == '#' ? tkey + 1 : "", "{}");
+			rc = req_audit_unit(req, db, "anonymous", who_unit, "session.login_failed",
+					    tkey[0] == '#' ? tkey + 1 : "", "{}");
 		if (!rc)
 			rc = db_commit(db);
 		if (rc) {
@@ -328,7 +340,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 	snprintf(detail, sizeof(detail), "{}");
 	rc = db_begin(db);
 	if (!rc)
-		rc = login_succeeded(db, tkey, now);
+		rc = login_attempt_succeeded(db, attempt, tkey, now);
 	/* a login ends the session the browser had (a shared counter PC): one session per login */
 	if (!rc && req->app && ((const struct app_req *)req->app)->logged_in)
 		rc = session_end(db, ((const struct app_req *)req->app)->token, now);
@@ -337,7 +349,7 @@ static int do_login(struct request *req, const char *username, const char *passw
 	if (!rc) {
 		char actor[32];
 		snprintf(actor, sizeof(actor), "account:%lld", (long long)id);
-		rc = req_audit(req, db, actor, "session.login", actor, detail);
+		rc = req_audit_unit(req, db, actor, who == id ? who_unit : 0, "session.login", actor, detail);
 	}
 	if (!rc)
 		rc = db_commit(db);
@@ -421,16 +433,97 @@ static json_t *user_json(const struct account *a)
 			 a->unit_name);
 }
 
+static const char *unit_name(struct db *db, struct arena *a, int64_t id)
+{
+	struct db_stmt *st;
+	const char *name = "";
+	int rc = db_query(db, &st, "SELECT name FROM units WHERE id = ?", "i", id);
+	if (rc == DB_ROW)
+		name = arena_strdup(a, db_col_text(st, 0));
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return name;
+}
+
+/* The workspace's administration links, each shown only to those who may use it. */
+static const struct {
+	const char *href, *title, *text, *action;
+} admin_links[] = {
+	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
+	  "unit.manage" },
+	{ "/quan-tri/nguoi-dung", N_("Users"), N_("Staff accounts, roles and passwords"), "user.read" },
+	{ "/quan-tri/uy-quyen", N_("Delegations"), N_("Powers delegated in writing (TUQ.)"), NULL },
+	{ "/quan-tri/nhat-ky", N_("Audit log"), N_("Who did what, when; check the chain"), "audit.read" },
+	{ "/tai-khoan/mat-khau", N_("Change password"), N_("Your own password"), NULL },
+};
+
 int page_staff_home(struct request *req)
 {
 	const struct account *u = req_user(req);
-	json_t *ctx;
-	if (!strcmp(u->kind, "citizen")) {
-		resp_error(req, 403, "forbidden", _("This page is for officials of the local government."));
+	struct db *db = db_thread();
+	const struct actor *actor;
+	json_t *ctx, *roles, *dels, *links;
+
+	if (req_staff_only(req))
+		return 0;
+	if (!db) {
+		db_unavailable(req);
 		return 0;
 	}
 	ctx = page_context(req, _("Workspace"));
+	roles = json_array();
+	dels = json_array();
+	links = json_array();
+	/* the actor as the permission check sees him (loaded once for the request) */
+	if (req_can(req, "user.read", 0, 0, NULL) < 0 || !((struct app_req *)req->app)->actor_loaded) {
+		json_decref(ctx);
+		json_decref(roles);
+		json_decref(dels);
+		json_decref(links);
+		db_unavailable(req);
+		return 0;
+	}
+	actor = &((struct app_req *)req->app)->actor;
+	for (size_t i = 0; i < actor->ngrants; i++) {
+		const struct grant *g = &actor->grants[i];
+		json_array_append_new(roles,
+				      json_pack("{s:s,s:s,s:b}", "name", _(permission_role_label(g->role)),
+						"unit", unit_name(db, &req->arena, g->unit_id), "descendants",
+						g->reaches_descendants));
+	}
+	for (size_t i = 0; i < actor->ndelegations; i++) {
+		const struct delegation *d = &actor->delegations[i];
+		char until[32], date[16], time[8];
+		time_fmt_date_vn(date, sizeof(date), d->valid_to);
+		time_fmt_time_vn(time, sizeof(time), d->valid_to);
+		snprintf(until, sizeof(until), "%s %s", time, date);
+		json_array_append_new(dels,
+				      json_pack("{s:s,s:s,s:s,s:s}", "power", _(permission_label(d->power)),
+						"unit", unit_name(db, &req->arena, d->unit_id), "decision_no",
+						d->decision_no, "until", until));
+	}
+	for (size_t i = 0; i < sizeof(admin_links) / sizeof(admin_links[0]); i++) {
+		int64_t *units;
+		size_t n = 0;
+		if (admin_links[i].action && req_scope(req, admin_links[i].action, &units, &n)) {
+			json_decref(ctx);
+			json_decref(roles);
+			json_decref(dels);
+			json_decref(links);
+			return 0;
+		}
+		if (admin_links[i].action && !n)
+			continue;
+		json_array_append_new(links,
+				      json_pack("{s:s,s:s,s:s}", "href", admin_links[i].href, "title",
+						_(admin_links[i].title), "text", _(admin_links[i].text)));
+	}
 	json_object_set_new(ctx, "user", user_json(u));
+	json_object_set_new(ctx, "has_roles", json_boolean(json_array_size(roles) > 0));
+	json_object_set_new(ctx, "has_delegations", json_boolean(json_array_size(dels) > 0));
+	json_object_set_new(ctx, "roles", roles);
+	json_object_set_new(ctx, "delegations", dels);
+	json_object_set_new(ctx, "links", links);
 	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
 	resp_header(req, "Cache-Control", "no-store");
 	page_render(req, 200, "staff_home", ctx);

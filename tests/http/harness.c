@@ -406,3 +406,62 @@ int raw_req(const struct test_server *s, const char *data, size_t len, struct bu
 		status = (int)strtol(out->ptr + 9, NULL, 10);
 	return status;
 }
+
+int ts_demo(const struct test_server *s)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' >/dev/null 2>&1", MOTCUA_BIN, s->db);
+	return system(cmd) ? -1 : 0;
+}
+
+/* The string value of "key":"…" in a flat JSON text (no escapes expected) into out; NULL when absent. */
+static const char *json_str(const char *json, const char *key, char *out, size_t n)
+{
+	char pat[64];
+	const char *p, *end;
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(json, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	end = strchr(p, '"');
+	if (!end || (size_t)(end - p) >= n)
+		return NULL;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return out;
+}
+
+long ts_login(const struct test_server *s, const char *user, const char *password, struct ts_user *u)
+{
+	struct http_resp r;
+	char body[512];
+	long status;
+	memset(u, 0, sizeof(*u));
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", user, password);
+	resp_init(&r);
+	if (http_req(s, "POST", "/api/v1/session",
+		     (const char *const[]){ "Content-Type: application/json", NULL }, body, strlen(body),
+		     &r)) {
+		resp_free(&r);
+		return -1;
+	}
+	status = r.status;
+	if (status == 201 && r.body.ptr && resp_cookie(&r, "sid", u->sid, sizeof(u->sid)) &&
+	    json_str(r.body.ptr, "csrf", u->csrf, sizeof(u->csrf))) {
+		snprintf(u->cookie, sizeof(u->cookie), "Cookie: sid=%s", u->sid);
+		snprintf(u->token, sizeof(u->token), "X-CSRF-Token: %s", u->csrf);
+	}
+	resp_free(&r);
+	return status;
+}
+
+int ts_as(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
+	  const char *body, struct http_resp *r)
+{
+	const char *type = !body	    ? NULL
+			   : body[0] == '{' ? "Content-Type: application/json"
+					    : "Content-Type: application/x-www-form-urlencoded";
+	const char *headers[4] = { u->cookie, u->token, type, NULL };
+	return http_req(s, method, path, headers, body, body ? strlen(body) : 0, r);
+}

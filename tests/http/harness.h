@@ -88,6 +88,32 @@ void read_until_close(int fd, struct buf *out, int timeout_ms);
  */
 int ts_wait_exit(struct test_server *s, int timeout_ms);
 
+/*
+ * An account's browser or integration, for tests of pages and the API that
+ * need a login: the session cookie and its CSRF token.
+ */
+struct ts_user {
+	char sid[128];
+	char csrf[128];
+	char cookie[160]; /* "Cookie: sid=…" */
+	char token[160];  /* "X-CSRF-Token: …" */
+};
+
+/* Run `motcua demo` on the server's database (between ts_init and ts_launch). 0 or -1. */
+int ts_demo(const struct test_server *s);
+/*
+ * Log in through POST /api/v1/session; fills u. Returns the HTTP status
+ * (201 when logged in).
+ */
+long ts_login(const struct test_server *s, const char *user, const char *password, struct ts_user *u);
+/*
+ * A request as the logged-in user: his cookie, his CSRF token, and for a
+ * body a Content-Type (JSON when it starts with '{', else a form). 0 when a
+ * response came.
+ */
+int ts_as(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
+	  const char *body, struct http_resp *r);
+
 /* A free loopback TCP port. */
 unsigned free_port(void);
 

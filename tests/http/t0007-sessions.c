@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,50 @@ static void test_throttling(void **state)
 	resp_free(&r);
 }
 
+/* A wrong password sent by one of twelve threads at once, each from its own address. */
+struct burst {
+	int n;
+	long status;
+};
+
+static void *burst_one(void *arg)
+{
+	struct burst *b = arg;
+	const char bad[] = "{\"username\":\"thuphi\",\"password\":\"wrong-password\"}";
+	char from[64];
+	struct http_resp r;
+	snprintf(from, sizeof(from), "X-Forwarded-For: 203.0.113.%d", 10 + b->n);
+	resp_init(&r);
+	if (!http_req(&srv, "POST", "/api/v1/session",
+		      (const char *const[]){ "Content-Type: application/json", from, NULL }, bad,
+		      sizeof(bad) - 1, &r))
+		b->status = r.status;
+	resp_free(&r);
+	return NULL;
+}
+
+/* Attempts sent at once are throttled like attempts sent one after another: five get an answer, the rest
+ * wait. */
+static void test_throttling_burst(void **state)
+{
+	pthread_t t[12];
+	struct burst b[12];
+	int wrong = 0, waits = 0;
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		b[i].n = i;
+		b[i].status = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, burst_one, &b[i]), 0);
+	}
+	for (int i = 0; i < 12; i++) {
+		pthread_join(t[i], NULL);
+		wrong += b[i].status == 401;
+		waits += b[i].status == 429;
+	}
+	assert_int_equal(wrong, 5);
+	assert_int_equal(waits, 7);
+}
+
 /* Per client address: five failures on different accounts from one address stop that address only. */
 static void test_throttling_per_address(void **state)
 {
@@ -442,10 +487,11 @@ static void test_api_token(void **state)
 	long id;
 	struct http_resp r;
 	(void)state;
-	/* scopes are not enforced yet, so they are refused rather than stored for show */
+	/* a scope must be an action of the permission table */
 	snprintf(cmd, sizeof(cmd), "'%s' token create chuyenvien --scope dossier.read --db '%s' 2>&1",
 		 MOTCUA_BIN, srv.db);
 	assert_int_equal(run(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "--scope"));
 	snprintf(cmd, sizeof(cmd), "'%s' token create chuyenvien --db '%s' 2>&1", MOTCUA_BIN, srv.db);
 	assert_int_equal(run(cmd, out, sizeof(out)), 0);
 	assert_int_equal(sscanf(out, "token %ld", &id), 1);
@@ -490,6 +536,116 @@ static void test_api_token(void **state)
 	assert_int_equal(r.status, 401);
 	resp_free(&r);
 	assert_int_equal(run(cmd, out, sizeof(out)), 1);
+}
+
+/* "GET /api/v1/permissions?action=…&unit=…" with `auth`: the "allowed" answer (1/0), -1 on another status. */
+static int allowed(const char *auth, const char *action, int64_t unit)
+{
+	struct http_resp r;
+	char path[200];
+	int rc = -1;
+	snprintf(path, sizeof(path), "/api/v1/permissions?action=%s&unit=%lld", action, (long long)unit);
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ auth, NULL }, NULL, 0, &r), 0);
+	if (r.status == 200)
+		rc = strstr(r.body.ptr, "\"allowed\":true") ? 1 : 0;
+	resp_free(&r);
+	return rc;
+}
+
+/* A token with scopes may do only those actions, and only where its account may. */
+static void test_token_scopes(void **state)
+{
+	char cmd[1400], out[1024], auth[200];
+	const char *tok;
+	int64_t ward = 0, other = 0;
+	struct ts_user chair;
+	(void)state;
+	{
+		char *err = NULL;
+		struct db *db = db_open(srv.db, &err);
+		struct db_stmt *st;
+		assert_non_null(db);
+		assert_int_equal(db_query(db, &st, "SELECT id FROM units WHERE agency_code = ?", "s",
+					  "000.01.15.H26"),
+				 DB_ROW);
+		ward = db_col_int(st, 0);
+		db_release_statements(db);
+		assert_int_equal(db_query(db, &st, "SELECT id FROM units WHERE agency_code = ?", "s",
+					  "000.02.15.H26"),
+				 DB_ROW);
+		other = db_col_int(st, 0);
+		db_release_statements(db);
+		db_close(db);
+	}
+	/* the ward chairman himself may read and make delegations at his ward */
+	assert_int_equal(ts_login(&srv, "chutich.nhanchinh", DEMO_PASSWORD, &chair), 201);
+	assert_int_equal(allowed(chair.cookie, "delegation.read", ward), 1);
+	assert_int_equal(allowed(chair.cookie, "delegation.create", ward), 1);
+	assert_int_equal(allowed(chair.cookie, "delegation.create", other), 0);
+
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' token create chutich.nhanchinh --scope delegation.read --db '%s' 2>&1", MOTCUA_BIN,
+		 srv.db);
+	assert_int_equal(run(cmd, out, sizeof(out)), 0);
+	tok = strstr(out, "mct_");
+	assert_non_null(tok);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %.*s", (int)strcspn(tok, "\n"), tok);
+	assert_int_equal(allowed(auth, "delegation.read", ward), 1);
+	/* outside the token's scopes, though the account may */
+	assert_int_equal(allowed(auth, "delegation.create", ward), 0);
+	/* inside them, but not where the account may not */
+	assert_int_equal(allowed(auth, "delegation.read", other), 0);
+	/* an unknown action is a bad request, not a "no" */
+	assert_int_equal(allowed(auth, "everything", ward), -1);
+}
+
+/* Over TLS (the trusted proxy says so): a Secure cookie and Strict-Transport-Security; neither over plain
+ * HTTP. */
+static void test_tls_headers(void **state)
+{
+	const char body[] = "{\"username\":\"chuyenvien\",\"password\":\"" DEMO_PASSWORD "\"}";
+	struct http_resp r;
+	char h[300];
+	(void)state;
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json",
+							 "X-Forwarded-Proto: https", NULL },
+				  body, sizeof(body) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(resp_hdr(&r, "Set-Cookie", h, sizeof(h)));
+	assert_non_null(strstr(h, "; Secure"));
+	assert_non_null(strstr(h, "HttpOnly"));
+	assert_non_null(resp_hdr(&r, "Strict-Transport-Security", h, sizeof(h)));
+	assert_string_equal(h, "max-age=31536000");
+	resp_free(&r);
+	/* the same static file, over TLS and not: each with its own headers */
+	for (int i = 0; i < 4; i++) {
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "GET", "/robots.txt",
+					  (const char *const[]){
+						  i % 2 ? "X-Forwarded-Proto: https" : "X-No: 1", NULL },
+					  NULL, 0, &r),
+				 0);
+		assert_int_equal(r.status, 200);
+		if (i % 2)
+			assert_non_null(resp_hdr(&r, "Strict-Transport-Security", h, sizeof(h)));
+		else
+			assert_null(resp_hdr(&r, "Strict-Transport-Security", h, sizeof(h)));
+		resp_free(&r);
+	}
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/session",
+				  (const char *const[]){ "Content-Type: application/json", NULL }, body,
+				  sizeof(body) - 1, &r),
+			 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(resp_hdr(&r, "Set-Cookie", h, sizeof(h)));
+	assert_null(strstr(h, "Secure"));
+	assert_null(resp_hdr(&r, "Strict-Transport-Security", h, sizeof(h)));
+	resp_free(&r);
 }
 
 /* The audit rows of logins: who (account), the client as a keyed hash (never the address), an intact chain.
@@ -542,9 +698,12 @@ int main(void)
 		cmocka_unit_test(test_login_replaces_session),
 		cmocka_unit_test(test_api_session),
 		cmocka_unit_test(test_throttling),
+		cmocka_unit_test(test_throttling_burst),
 		cmocka_unit_test(test_throttling_per_address),
 		cmocka_unit_test(test_cli_user_add),
 		cmocka_unit_test(test_api_token),
+		cmocka_unit_test(test_token_scopes),
+		cmocka_unit_test(test_tls_headers),
 		cmocka_unit_test(test_audit_rows),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);

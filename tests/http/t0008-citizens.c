@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "store/db.h"
 
 #define FORM_TYPE "Content-Type: application/x-www-form-urlencoded"
 #define JSON_TYPE "Content-Type: application/json"
@@ -569,6 +570,46 @@ static void test_throttle_counts_the_account(void **state)
 	resp_free(&r);
 }
 
+/*
+ * After all of the above (registrations, logins with each name, failures):
+ * neither the audit log nor the server's log holds a citizen ID number or a
+ * password.
+ */
+static void test_no_secrets_kept(void **state)
+{
+	const char *secrets[] = { AN_CCCD, AN_PASSWORD, NULL };
+	struct buf all = BUF_INIT;
+	char *err = NULL, chunk[4096];
+	struct db *db = db_open(srv.db, &err);
+	struct db_stmt *st;
+	size_t got;
+	FILE *f;
+	int rc, rows = 0;
+	(void)state;
+	assert_non_null(db);
+	for (rc = db_query(db, &st, "SELECT actor, unit, client, action, object, detail FROM audit_log",
+			   NULL);
+	     rc == DB_ROW; rc = db_step(st), rows++)
+		for (int i = 0; i < 6; i++) {
+			buf_adds(&all, db_col_text(st, i) ? db_col_text(st, i) : "");
+			buf_adds(&all, "\n");
+		}
+	assert_int_equal(rc, DB_DONE);
+	db_close(db);
+	assert_true(rows > 5);
+	f = fopen(srv.log, "r");
+	assert_non_null(f);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&all, chunk, got);
+	fclose(f);
+	assert_non_null(strstr(all.ptr, "account.register")); /* the audit log was read */
+	assert_non_null(strstr(all.ptr, "path=/dang-ky"));    /* and the server log */
+	for (int i = 0; secrets[i]; i++)
+		if (strstr(all.ptr, secrets[i]))
+			fail_msg("'%s' is in the audit log or the server log", secrets[i]);
+	buf_release(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_register_json),
 		cmocka_unit_test(test_register_throttled),
 		cmocka_unit_test(test_throttle_counts_the_account),
+		cmocka_unit_test(test_no_secrets_kept),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,191 @@
+/* access.c: the permission check as handlers call it: the request's actor, the unit tree, can(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/i18n.h"
+#include "core/timefmt.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+int64_t req_now(const struct request *req)
+{
+	(void)req;
+	return time_now_us() / 1000000;
+}
+
+static void unavailable(struct request *req)
+{
+	resp_error(req, 503, "db_unavailable",
+		   _("The service is not available right now. Please try again shortly."));
+}
+
+const struct unit_tree *req_units(struct request *req)
+{
+	struct app_req *ar = req->app;
+	struct db *db;
+	if (!ar)
+		ar = req->app = arena_calloc(&req->arena, 1, sizeof(*ar));
+	if (ar->tree_loaded)
+		return &ar->tree;
+	db = db_thread();
+	if (!db || unit_tree_load(db, &req->arena, &ar->tree)) {
+		unavailable(req);
+		return NULL;
+	}
+	ar->tree_loaded = 1;
+	return &ar->tree;
+}
+
+/* The logged-in account's grants and delegations, loaded once; NULL on a database error. */
+static const struct actor *req_actor(struct request *req)
+{
+	struct app_req *ar = req->app;
+	struct db *db;
+	if (!ar || !ar->logged_in)
+		return NULL;
+	if (ar->actor_loaded)
+		return &ar->actor;
+	db = db_thread();
+	if (!db || authz_actor_load(db, &req->arena, ar->user.id, req_now(req), &ar->actor))
+		return NULL;
+	ar->actor_loaded = 1;
+	return &ar->actor;
+}
+
+/* Whether an API token's scopes let it do `action` ("" = everything its account may). */
+static int scope_allows(const struct app_req *ar, const char *action)
+{
+	size_t n = strlen(action);
+	const char *p = ar->scopes;
+	if (!ar->bearer || !*p)
+		return 1;
+	while (*p) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !memcmp(p, action, n))
+			return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+int req_can(struct request *req, const char *action, int64_t unit_id, int64_t owner,
+	    const struct delegation **via)
+{
+	const struct app_req *ar = req->app;
+	const struct unit_tree *t;
+	const struct actor *actor;
+	int64_t path[UNIT_MAX_DEPTH];
+	struct object o = { path, 0, owner };
+
+	if (via)
+		*via = NULL;
+	if (!ar || !ar->logged_in || !scope_allows(ar, action))
+		return 0;
+	if (!(actor = req_actor(req)))
+		return -1;
+	if (unit_id) {
+		if (!(t = req_units(req)))
+			return -1;
+		o.depth = unit_tree_path(t, unit_id, path, UNIT_MAX_DEPTH);
+		if (!o.depth)
+			return 0; /* no such unit: nothing to allow */
+	}
+	return can(actor, action, &o, req_now(req), via);
+}
+
+int req_require(struct request *req, const char *action, int64_t unit_id, int64_t owner)
+{
+	int rc = req_can(req, action, unit_id, owner, NULL);
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		if (!req->status)
+			unavailable(req);
+		return 1;
+	}
+	resp_error(req, 403, "forbidden", _("You do not have permission to do this."));
+	return 1;
+}
+
+int req_scope(struct request *req, const char *action, int64_t **units, size_t *n)
+{
+	const struct app_req *ar = req->app;
+	const struct unit_tree *t;
+	const struct actor *actor;
+
+	*units = NULL;
+	*n = 0;
+	if (!ar || !ar->logged_in || !scope_allows(ar, action))
+		return 0;
+	if (!(actor = req_actor(req)) || !(t = req_units(req))) {
+		if (!req->status)
+			unavailable(req);
+		return 1;
+	}
+	*n = authz_scope(actor, t, action, req_now(req), &req->arena, units);
+	return 0;
+}
+
+int req_staff_only(struct request *req)
+{
+	const struct account *u = req_user(req);
+	if (u && !strcmp(u->kind, "staff"))
+		return 0;
+	resp_error(req, 403, "forbidden", _("This page is for officials of the local government."));
+	return 1;
+}
+
+const char *req_actor_name(struct request *req)
+{
+	const struct account *u = req_user(req);
+	return u ? arena_printf(&req->arena, "account:%lld", (long long)u->id) : "anonymous";
+}
+
+/*
+ * GET /api/v1/permissions?action=ACTION&unit=ID: whether the logged-in account
+ * may do ACTION at the unit now, and through which delegation; screens use it
+ * to show only the buttons that will work.
+ */
+int api_permissions(struct request *req)
+{
+	const char *action = req_query(req, "action"), *unit = req_query(req, "unit");
+	const struct delegation *via = NULL;
+	int64_t unit_id = 0;
+	json_t *out;
+	int rc;
+
+	if (!action || !permission_known(action)) {
+		resp_error(req, 400, "bad_action", _("Name an action of the permission table."));
+		return 0;
+	}
+	if (unit && *unit) {
+		char *end;
+		long long v = strtoll(unit, &end, 10);
+		if (*end || v <= 0) {
+			resp_error(req, 400, "bad_unit", _("The unit must be a unit number."));
+			return 0;
+		}
+		unit_id = v;
+	}
+	rc = req_can(req, action, unit_id, 0, &via);
+	if (rc < 0) {
+		if (!req->status)
+			unavailable(req);
+		return 0;
+	}
+	out = json_pack("{s:s,s:b,s:o}", "action", action, "allowed", rc == 1, "via_delegation",
+			via ? json_integer(via->id) : json_null());
+	if (unit_id)
+		json_object_set_new(out, "unit_id", json_integer(unit_id));
+	if (via)
+		json_object_set_new(out, "delegation",
+				    json_pack("{s:s,s:s,s:I}", "decision_no", via->decision_no,
+					      "decision_date", via->decision_date, "valid_to",
+					      (json_int_t)via->valid_to));
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 200, out);
+	return 0;
+}
