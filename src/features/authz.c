@@ -81,10 +81,25 @@ int unit_tree_within(const struct unit_tree *t, int64_t unit, int64_t ancestor)
 	return 0;
 }
 
+/* 1 when the unit and every unit above it are active (an inactive unit takes no new work). */
+static int unit_path_active(const struct unit_tree *t, int64_t unit)
+{
+	size_t guard = 0;
+	while (unit && guard++ < UNIT_MAX_DEPTH * 2) {
+		long i = unit_tree_find(t, unit);
+		if (i < 0 || !t->active[i])
+			return 0;
+		unit = t->parent[i];
+	}
+	return !unit;
+}
+
 /* ---- actors ---- */
 
 /* The staff roles held now by an account, into the arena. */
-static int load_grants(struct db *db, struct arena *a, int64_t account_id, struct grant **out, size_t *n)
+/* The grants in force, without those held at an inactive unit (or under one) when a tree is given. */
+static int load_grants(struct db *db, struct arena *a, int64_t account_id, const struct unit_tree *t,
+		       struct grant **out, size_t *n)
 {
 	struct db_stmt *st;
 	size_t cap = 8;
@@ -98,7 +113,7 @@ static int load_grants(struct db *db, struct arena *a, int64_t account_id, struc
 		      "i", account_id);
 	while (rc == DB_ROW) {
 		int role = permission_role_from_name(db_col_text(st, 0));
-		if (role && role != ROLE_CITIZEN) {
+		if (role && role != ROLE_CITIZEN && (!t || unit_path_active(t, db_col_int(st, 1)))) {
 			if (*n == cap) {
 				struct grant *g = arena_alloc(a, st_mult(cap * 2, sizeof(*g)));
 				memcpy(g, *out, cap * sizeof(*g));
@@ -115,12 +130,15 @@ static int load_grants(struct db *db, struct arena *a, int64_t account_id, struc
 	return rc < 0 ? rc : 0;
 }
 
-/* Whether the delegator still holds the power at the unit himself (an active account, a grant in force). */
-static int delegator_holds(struct db *db, struct arena *a, const struct delegation *d, int64_t now)
+/*
+ * Whether the delegator still holds the power at the unit himself (an active
+ * account, a grant in force at an active unit).
+ */
+static int delegator_holds(struct db *db, struct arena *a, const struct unit_tree *tree,
+			   const struct delegation *d, int64_t now)
 {
 	struct actor holder = { 0 };
 	struct grant *grants;
-	struct unit_tree tree;
 	int64_t path[UNIT_MAX_DEPTH];
 	struct object o = { path, 0, 0 };
 	struct db_stmt *st;
@@ -133,11 +151,9 @@ static int delegator_holds(struct db *db, struct arena *a, const struct delegati
 		return rc;
 	if (!active)
 		return 0;
-	if ((rc = load_grants(db, a, d->from_account, &grants, &n)))
+	if ((rc = load_grants(db, a, d->from_account, tree, &grants, &n)))
 		return rc;
-	if ((rc = unit_tree_load(db, a, &tree)))
-		return rc;
-	o.depth = unit_tree_path(&tree, d->unit_id, path, UNIT_MAX_DEPTH);
+	o.depth = unit_tree_path(tree, d->unit_id, path, UNIT_MAX_DEPTH);
 	holder.account_id = d->from_account;
 	holder.grants = grants;
 	holder.ngrants = n;
@@ -168,13 +184,34 @@ static void delegation_from_row(struct arena *a, struct db_stmt *st, struct dele
 	"id, from_account, to_account, power, unit_id, valid_from, valid_to, revoked_at, decision_no, " \
 	"decision_date"
 
+/* The rows of a delegation query (rc from db_query) into an arena array. */
+static int read_delegations(struct arena *a, struct db_stmt *st, int rc, struct delegation **out, size_t *n)
+{
+	size_t cap = 4;
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof(**out));
+	while (rc == DB_ROW) {
+		if (*n == cap) {
+			struct delegation *more = arena_alloc(a, st_mult(cap * 2, sizeof(*more)));
+			memcpy(more, *out, cap * sizeof(*more));
+			*out = more;
+			cap *= 2;
+		}
+		delegation_from_row(a, st, &(*out)[(*n)++]);
+		rc = db_step(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int authz_actor_load(struct db *db, struct arena *a, int64_t account_id, int64_t now, struct actor *out)
 {
 	struct db_stmt *st;
 	struct delegation *dels;
-	size_t ndels = 0, cap = 4;
+	size_t ndels = 0;
 	struct grant *grants;
+	struct unit_tree tree;
 	size_t ngrants;
+	int64_t home = 0;
 	int citizen = 0;
 	int rc;
 
@@ -196,32 +233,37 @@ int authz_actor_load(struct db *db, struct arena *a, int64_t account_id, int64_t
 		out->ngrants = 1;
 		return 0;
 	}
-	if ((rc = load_grants(db, a, account_id, &grants, &ngrants)))
+	if ((rc = unit_tree_load(db, a, &tree)))
+		return rc;
+	if ((rc = load_grants(db, a, account_id, &tree, &grants, &ngrants)))
 		return rc;
 	out->grants = grants;
 	out->ngrants = ngrants;
+	/* the delegate's own unit: a delegation is for an official of the unit it names */
+	rc = db_query(db, &st, "SELECT unit_id FROM accounts WHERE id = ?", "i", account_id);
+	if (rc == DB_ROW && !db_col_is_null(st, 0))
+		home = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	if (rc < 0)
+		return rc;
 
-	dels = arena_alloc(a, cap * sizeof(*dels));
 	rc = db_query(db, &st,
 		      "SELECT " DELEGATION_COLUMNS
 		      " FROM delegations WHERE to_account = ? AND revoked_at IS NULL "
 		      "AND valid_to > ? AND valid_from <= ? ORDER BY id",
 		      "iii", account_id, now, now);
-	while (rc == DB_ROW) {
-		if (ndels == cap) {
-			struct delegation *d = arena_alloc(a, st_mult(cap * 2, sizeof(*d)));
-			memcpy(d, dels, cap * sizeof(*d));
-			dels = d;
-			cap *= 2;
-		}
-		delegation_from_row(a, st, &dels[ndels++]);
-		rc = db_step(st);
-	}
-	if (rc < 0)
+	if ((rc = read_delegations(a, st, rc, &dels, &ndels)))
 		return rc;
-	/* only those whose delegator still holds the power (checked after the rows are read) */
+	/*
+	 * only those at an active unit that the delegate still works in, whose
+	 * delegator still holds the power (checked after the rows are read)
+	 */
 	for (size_t i = 0; i < ndels;) {
-		int holds = delegator_holds(db, a, &dels[i], now);
+		int holds = unit_path_active(&tree, dels[i].unit_id) &&
+			    unit_tree_within(&tree, home, dels[i].unit_id);
+		if (holds)
+			holds = delegator_holds(db, a, &tree, &dels[i], now);
 		if (holds < 0)
 			return holds;
 		if (holds) {
@@ -257,11 +299,16 @@ int grant_add(struct db *db, int64_t account_id, const char *role, int64_t unit_
 	      const char *by, int64_t now, int64_t *id)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st,
-			  "SELECT id FROM role_grants WHERE account_id = ? AND role = ? AND unit_id = ? "
-			  "AND revoked_at IS NULL",
-			  "isi", account_id, role, unit_id);
-	int exists = rc == DB_ROW;
+	int64_t lock;
+	int exists, rc;
+	/* the row lock orders concurrent grants on PostgreSQL too: one grant in force per role and unit */
+	if ((rc = counter_next(db, "lock", "role_grants", "", &lock)))
+		return rc;
+	rc = db_query(db, &st,
+		      "SELECT id FROM role_grants WHERE account_id = ? AND role = ? AND unit_id = ? "
+		      "AND revoked_at IS NULL",
+		      "isi", account_id, role, unit_id);
+	exists = rc == DB_ROW;
 	while (rc == DB_ROW)
 		rc = db_step(st);
 	if (rc < 0)
@@ -481,7 +528,13 @@ int delegation_info_load(struct db *db, struct arena *a, int64_t id, struct dele
 
 int delegation_upheld(struct db *db, struct arena *a, const struct delegation *d, int64_t now)
 {
-	return delegator_holds(db, a, d, now);
+	struct unit_tree tree;
+	int rc = unit_tree_load(db, a, &tree);
+	if (rc)
+		return rc;
+	if (!unit_path_active(&tree, d->unit_id))
+		return 0;
+	return delegator_holds(db, a, &tree, d, now);
 }
 
 int delegation_find_overlap(struct db *db, const struct delegation *d, int64_t *id)
@@ -496,4 +549,52 @@ int delegation_find_overlap(struct db *db, const struct delegation *d, int64_t *
 	while (rc == DB_ROW)
 		rc = db_step(st);
 	return rc < 0 ? rc : !found;
+}
+
+int authz_revoke_lapsed(struct db *db, struct arena *a, int64_t account_id, const char *by,
+			const char *reason, int64_t now, int64_t **ids, size_t *n)
+{
+	struct unit_tree tree;
+	struct delegation *d;
+	struct db_stmt *st;
+	size_t count = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = unit_tree_load(db, a, &tree)))
+		return rc;
+	/* unrevoked and not yet ended, made by the account or to it */
+	rc = db_query(db, &st,
+		      "SELECT " DELEGATION_COLUMNS
+		      " FROM delegations WHERE (from_account = ? OR to_account = ?) "
+		      "AND revoked_at IS NULL AND valid_to > ? ORDER BY id",
+		      "iii", account_id, account_id, now);
+	if ((rc = read_delegations(a, st, rc, &d, &count)))
+		return rc;
+	*ids = arena_alloc(a, st_mult(count ? count : 1, sizeof(**ids)));
+	for (size_t i = 0; i < count; i++) {
+		int64_t home = 0;
+		int keep;
+		rc = db_query(db, &st, "SELECT unit_id FROM accounts WHERE id = ? AND active = 1", "i",
+			      d[i].to_account);
+		if (rc == DB_ROW && !db_col_is_null(st, 0))
+			home = db_col_int(st, 0);
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc < 0)
+			return rc;
+		/* the delegate still works in the unit, and the delegator still holds the power there */
+		keep = home && unit_tree_within(&tree, home, d[i].unit_id);
+		if (keep && (keep = delegator_holds(db, a, &tree, &d[i], now)) < 0)
+			return keep;
+		if (keep)
+			continue;
+		rc = delegation_revoke_row(db, d[i].id, by, reason, now);
+		if (rc < 0)
+			return rc;
+		if (!rc)
+			(*ids)[(*n)++] = d[i].id;
+	}
+	return 0;
 }

@@ -87,6 +87,18 @@ int delegation_add(struct db *db, const struct delegation *d, const char *note, 
 		   int64_t *id);
 /* Revoke from `now` on, with a reason: 0, or 1 when there is no such delegation still unrevoked. */
 int delegation_revoke_row(struct db *db, int64_t id, const char *by, const char *reason, int64_t now);
+/*
+ * After a change to an account (a grant revoked, a move, the account
+ * disabled), inside the caller's transaction: revoke, with `reason`, the
+ * delegations made by it or to it that can no longer stand — the delegator
+ * no longer holds the power at the unit, or the delegate no longer works in
+ * the unit or is disabled — so that they do not come back with a new grant
+ * (Decree 30/2020 art. 13: a delegation ends with the power it passes on).
+ * *ids (arena) gets the ids revoked, for the caller's audit rows.
+ */
+int authz_revoke_lapsed(struct db *db, struct arena *a, int64_t account_id, const char *by,
+			const char *reason, int64_t now, int64_t **ids, size_t *n);
+
 /* One delegation with its strings in the arena: 0, or 1 when there is none. */
 int delegation_load(struct db *db, struct arena *a, int64_t id, struct delegation *out);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "features/tokens.h"
+#include "core/xalloc.h"
 #include "store/counter.h"
 #include "core/banned.h"
 
@@ -68,4 +69,54 @@ int token_revoke(struct db *db, int64_t id, int64_t now)
 	if (rc)
 		return rc;
 	return db_changes(db) ? 0 : 1;
+}
+
+static void info_read(struct db_stmt *st, struct arena *a, struct token_info *t)
+{
+	t->id = db_col_int(st, 0);
+	t->account_id = db_col_int(st, 1);
+	t->scopes = arena_strdup(a, db_col_text(st, 2) ? db_col_text(st, 2) : "");
+	t->created_at = db_col_int(st, 3);
+	t->revoked_at = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
+}
+
+int token_list(struct db *db, struct arena *a, int64_t account_id, size_t limit, struct token_info **out,
+	       size_t *n)
+{
+	size_t cap = 8;
+	struct db_stmt *st;
+	int rc;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof(**out));
+	rc = db_query(db, &st,
+		      "SELECT id, account_id, scopes, created_at, revoked_at FROM api_tokens "
+		      "WHERE account_id = ? ORDER BY id DESC LIMIT ?",
+		      "ii", account_id, (int64_t)limit);
+	for (; rc == DB_ROW; rc = db_step(st)) {
+		if (*n == cap) {
+			struct token_info *more = arena_alloc(a, st_mult(cap, 2 * sizeof(*more)));
+			memcpy(more, *out, cap * sizeof(*more));
+			*out = more;
+			cap *= 2;
+		}
+		info_read(st, a, &(*out)[(*n)++]);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int token_load(struct db *db, struct arena *a, int64_t id, struct token_info *out)
+{
+	struct db_stmt *st;
+	int rc = db_query(
+		db, &st, "SELECT id, account_id, scopes, created_at, revoked_at FROM api_tokens WHERE id = ?",
+		"i", id);
+	int found = rc == DB_ROW;
+	if (found)
+		info_read(st, a, out);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return found ? 0 : 1;
 }

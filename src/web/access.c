@@ -13,12 +13,6 @@ int64_t req_now(const struct request *req)
 	return time_now_us() / 1000000;
 }
 
-static void unavailable(struct request *req)
-{
-	resp_error(req, 503, "db_unavailable",
-		   _("The service is not available right now. Please try again shortly."));
-}
-
 const struct unit_tree *req_units(struct request *req)
 {
 	struct app_req *ar = req->app;
@@ -29,7 +23,7 @@ const struct unit_tree *req_units(struct request *req)
 		return &ar->tree;
 	db = db_thread();
 	if (!db || unit_tree_load(db, &req->arena, &ar->tree)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return NULL;
 	}
 	ar->tree_loaded = 1;
@@ -71,6 +65,12 @@ static int scope_allows(const struct app_req *ar, const char *action)
 	return 0;
 }
 
+int req_scope_allows(const struct request *req, const char *action)
+{
+	const struct app_req *ar = req->app;
+	return ar && scope_allows(ar, action);
+}
+
 int req_can(struct request *req, const char *action, int64_t unit_id, int64_t owner,
 	    const struct delegation **via)
 {
@@ -103,7 +103,7 @@ int req_require(struct request *req, const char *action, int64_t unit_id, int64_
 		return 0;
 	if (rc < 0) {
 		if (!req->status)
-			unavailable(req);
+			resp_unavailable(req);
 		return 1;
 	}
 	resp_error(req, 403, "forbidden", _("You do not have permission to do this."));
@@ -122,11 +122,38 @@ int req_scope(struct request *req, const char *action, int64_t **units, size_t *
 		return 0;
 	if (!(actor = req_actor(req)) || !(t = req_units(req))) {
 		if (!req->status)
-			unavailable(req);
+			resp_unavailable(req);
 		return 1;
 	}
 	*n = authz_scope(actor, t, action, req_now(req), &req->arena, units);
 	return 0;
+}
+
+int req_can_subtree(struct request *req, const char *action, int64_t unit_id)
+{
+	const struct unit_tree *t = req_units(req);
+	int64_t *scope;
+	size_t n;
+	if (!t || req_scope(req, action, &scope, &n))
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t lo = 0, hi = n;
+		int found = 0;
+		if (!unit_tree_within(t, t->id[i], unit_id))
+			continue;
+		while (lo < hi && !found) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (scope[mid] == t->id[i])
+				found = 1;
+			else if (scope[mid] < t->id[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!found)
+			return 0;
+	}
+	return unit_tree_find(t, unit_id) >= 0;
 }
 
 int req_staff_only(struct request *req)
@@ -173,7 +200,7 @@ int api_permissions(struct request *req)
 	rc = req_can(req, action, unit_id, 0, &via);
 	if (rc < 0) {
 		if (!req->status)
-			unavailable(req);
+			resp_unavailable(req);
 		return 0;
 	}
 	out = json_pack("{s:s,s:b,s:o}", "action", action, "allowed", rc == 1, "via_delegation",

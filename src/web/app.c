@@ -80,6 +80,12 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/api/v1/roles", api_roles_list, ROUTE_LOGIN },
 	{ HTTP_POST, "/api/v1/roles", api_roles_grant, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
 	{ HTTP_DELETE, "/api/v1/roles/{id}", api_role_revoke, ROUTE_LOGIN | ROUTE_CSRF },
+	/* API tokens for integrations (pages_tokens.c) */
+	{ HTTP_POST, "/quan-tri/nguoi-dung/{id}/ma-api", page_token_create, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/ma-api/{id}/thu-hoi", page_token_revoke, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/api/v1/tokens", api_tokens_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/tokens", api_tokens_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_DELETE, "/api/v1/tokens/{id}", api_token_revoke, ROUTE_LOGIN | ROUTE_CSRF },
 	/* delegations (pages_delegations.c) */
 	{ HTTP_GET, "/quan-tri/uy-quyen", page_delegations, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/uy-quyen", page_delegation_create, ROUTE_LOGIN | ROUTE_CSRF },

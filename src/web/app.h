@@ -124,10 +124,35 @@ int req_require(struct request *req, const char *action, int64_t unit_id, int64_
 int req_scope(struct request *req, const char *action, int64_t **units, size_t *n);
 const struct unit_tree *req_units(struct request *req);
 int req_staff_only(struct request *req);
+/* 1 unless the request comes with an API token whose scopes leave `action` out (its own records too). */
+int req_scope_allows(const struct request *req, const char *action);
+/*
+ * 1 when the account may do `action` at `unit_id` and at every unit below it
+ * (what a grant reaching descendants would pass on), 0 when not, -1 after
+ * answering 503.
+ */
+int req_can_subtree(struct request *req, const char *action, int64_t unit_id);
 /* "account:12" for the logged-in account (the audit log's actor), in the request's arena. */
 const char *req_actor_name(struct request *req);
 /* Seconds since the epoch, the clock every permission check of the request uses. */
 int64_t req_now(const struct request *req);
+
+/*
+ * Input (input.c). input_trim: an arena copy of s without surrounding white
+ * space, "" for NULL; never cut (the body limit bounds it and each field's
+ * check refuses what is too long; a cut could end inside a character).
+ * input_id: a positive decimal id as written in a path, form or query
+ * (digits only, at most 15), or 0. req_param_id: the route's {id} so.
+ * ids_contain: 1 when x is in the sorted v[0..n). resp_unavailable: 503,
+ * the database does not answer.
+ */
+const char *input_trim(struct request *req, const char *s);
+int64_t input_id(const char *s);
+int64_t req_param_id(const struct request *req);
+int ids_contain(const int64_t *v, size_t n, int64_t x);
+void resp_unavailable(struct request *req);
+/* That message, translated. */
+const char *msg_unavailable(void);
 
 /* The logged-in account, or NULL. */
 const struct account *req_user(const struct request *req);
@@ -207,6 +232,32 @@ int api_units_create(struct request *req);
 int api_unit_get(struct request *req);
 int api_unit_update(struct request *req);
 int api_unit_delete(struct request *req);
+/*
+ * The staff account {id} of the user pages, checked: the logged-in user may
+ * do `action` (user.read, user.manage) at its unit, and for user.manage at
+ * every unit where it holds a role. 0 with *out; 1 when answered (403 to
+ * citizens and to those who may not, 404 for no such staff account, 503).
+ * (pages_users.c)
+ */
+int staff_target_load(struct request *req, struct db *db, int64_t id, const char *action,
+		      struct account *out);
+/*
+ * Add "tokens" to the context of the page of the staff account `t` (which
+ * the logged-in user may read): its API tokens, newest first, without their
+ * values; with user.manage at its unit, the revoke buttons and the create
+ * form with the permissions he may put on a token; and, in the response to
+ * that form (page_token_create), the new token, shown this once, or the
+ * form's errors. Also sets the page's "notice" after a revocation
+ * (?msg=token_revoked) and its "error" after a refused form. Returns 0, or
+ * 1 when it has answered 503. (pages_tokens.c)
+ */
+int tokens_page_context(struct request *req, struct db *db, const struct account *t, json_t *ctx);
+/* pages_tokens.c */
+int page_token_create(struct request *req);
+int page_token_revoke(struct request *req);
+int api_tokens_list(struct request *req);
+int api_tokens_create(struct request *req);
+int api_token_revoke(struct request *req);
 /* pages_delegations.c */
 int page_delegations(struct request *req);
 int page_delegation_new(struct request *req);

@@ -51,40 +51,6 @@ static const char *action_label(const char *action)
 	return NULL;
 }
 
-static void unavailable(struct request *req)
-{
-	resp_error(req, 503, "db_unavailable",
-		   _("The service is not available right now. Please try again shortly."));
-}
-
-/* A positive decimal number, or 0. */
-static int64_t parse_id(const char *s)
-{
-	int64_t v = 0;
-	if (!s || !*s || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-/* An arena copy of s without surrounding spaces; "" for NULL. */
-static const char *trimmed(struct request *req, const char *s)
-{
-	size_t len;
-	if (!s)
-		return "";
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strnlen(s, FILTER_MAX + 1);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return arena_strndup(&req->arena, s, len);
-}
-
 /* Exactly n digits at s into *v. */
 static int take_digits(const char *s, int n, int *v)
 {
@@ -159,11 +125,11 @@ static int filter_read(struct request *req, struct db *db, struct audit_filter *
 
 	memset(f, 0, sizeof(*f));
 	f->errors = json_object();
-	f->actor = trimmed(req, req_query(req, "actor"));
-	f->action = trimmed(req, req_query(req, "action"));
-	f->object = trimmed(req, req_query(req, "object"));
-	f->from = trimmed(req, req_query(req, "from"));
-	f->to = trimmed(req, req_query(req, "to"));
+	f->actor = input_trim(req, req_query(req, "actor"));
+	f->action = input_trim(req, req_query(req, "action"));
+	f->object = input_trim(req, req_query(req, "object"));
+	f->from = input_trim(req, req_query(req, "from"));
+	f->to = input_trim(req, req_query(req, "to"));
 	if (strlen(f->actor) > AUDIT_MAX_NAME)
 		filter_error(f, "actor", N_("This name is too long."));
 	if (strlen(f->action) > AUDIT_MAX_NAME)
@@ -252,7 +218,7 @@ static int audit_read(struct request *req, struct db *db, struct audit_filter *f
 	if (rc == -1)
 		return -1;
 	if (rc < 0) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	/* an administrator of a root unit reads everything, entries without a unit too */
@@ -272,7 +238,7 @@ static int audit_read(struct request *req, struct db *db, struct audit_filter *f
 	c.rows = json_array();
 	if (audit_list(db, &q, collect, &c)) {
 		json_decref(c.rows);
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	*out = c.rows;
@@ -291,7 +257,7 @@ static int add_names(struct request *req, struct db *db, json_t *rows)
 	{
 		const char *actor = json_string_value(json_object_get(row, "actor"));
 		const char *unit = json_string_value(json_object_get(row, "unit"));
-		int64_t id = strncmp(actor, "account:", 8) ? 0 : parse_id(actor + 8);
+		int64_t id = strncmp(actor, "account:", 8) ? 0 : input_id(actor + 8);
 		json_t *known;
 		if (id) {
 			if (!(known = json_object_get(seen, actor))) {
@@ -316,7 +282,7 @@ static int add_names(struct request *req, struct db *db, json_t *rows)
 			if (!(known = json_object_get(seen, key))) {
 				struct db_stmt *st;
 				rc = db_query(db, &st, "SELECT name FROM units WHERE id = ?", "i",
-					      parse_id(unit));
+					      input_id(unit));
 				known = rc == DB_ROW ? json_string(db_col_text(st, 0)) : json_null();
 				json_object_set_new(seen, key, known);
 				while (rc == DB_ROW)
@@ -334,10 +300,32 @@ static int add_names(struct request *req, struct db *db, json_t *rows)
 	return rc;
 }
 
+/*
+ * Whether the account may walk the whole chain, a pass over every entry:
+ * an auditor at the top of the tree (a root unit, or a unit right under
+ * one: the district of a city, the province of the two-level model), not a
+ * ward's.
+ */
+static int reads_whole_log(struct request *req)
+{
+	const struct unit_tree *tree = req_units(req);
+	int64_t *units;
+	size_t n;
+	if (!tree || req_scope(req, "audit.read", &units, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		long k = unit_tree_find(tree, units[i]);
+		long up = k >= 0 && tree->parent[k] ? unit_tree_find(tree, tree->parent[k]) : -1;
+		if (k >= 0 && (tree->parent[k] == 0 || (up >= 0 && tree->parent[up] == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 int page_audit(struct request *req)
 {
 	struct db *db = db_thread();
-	int64_t page = parse_id(req_query(req, "page"));
+	int64_t page = input_id(req_query(req, "page"));
 	const char *verify = req_query(req, "verify");
 	struct audit_filter f;
 	struct buf link = BUF_INIT;
@@ -348,7 +336,7 @@ int page_audit(struct request *req)
 
 	if (!db) {
 		if (!req_staff_only(req))
-			unavailable(req);
+			resp_unavailable(req);
 		return 0;
 	}
 	if (page < 1 || page > 1000000)
@@ -361,7 +349,7 @@ int page_audit(struct request *req)
 	if (rows && add_names(req, db, rows)) {
 		json_decref(rows);
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	ctx = page_context(req, _("Audit log"));
@@ -421,6 +409,10 @@ int page_audit(struct request *req)
 		json_object_set_new(ctx, "rows", rows);
 		json_object_set_new(ctx, "has_rows", json_boolean(json_array_size(rows) > 0));
 	}
+	if (rc == 0 && reads_whole_log(req))
+		json_object_set_new(ctx, "can_verify", json_true());
+	else
+		verify = NULL;
 	if (verify && !strcmp(verify, "1") && rc == 0) {
 		int64_t good = 0, bad = 0;
 		char *why = NULL;
@@ -442,7 +434,7 @@ int page_audit(struct request *req)
 		} else {
 			free(why);
 			json_decref(ctx);
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
 		free(why);
@@ -463,11 +455,11 @@ int api_audit_list(struct request *req)
 	json_t *row;
 	int rc, more;
 
-	if (p && (page = parse_id(p)) < 1) {
+	if (p && (page = input_id(p)) < 1) {
 		resp_error(req, 400, "bad_page", _("The page must be a number from 1."));
 		return 0;
 	}
-	if (pp && ((per_page = parse_id(pp)) < 1 || per_page > API_MAX_PER_PAGE)) {
+	if (pp && ((per_page = input_id(pp)) < 1 || per_page > API_MAX_PER_PAGE)) {
 		resp_error(req, 400, "bad_per_page", _("per_page must be a number from 1 to 200."));
 		return 0;
 	}
@@ -476,7 +468,7 @@ int api_audit_list(struct request *req)
 		return 0;
 	}
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	rc = audit_read(req, db, &f, (page - 1) * per_page, (int)per_page + 1, &rows);
@@ -492,7 +484,7 @@ int api_audit_list(struct request *req)
 		return 0;
 	if (add_names(req, db, rows)) {
 		json_decref(rows);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	more = json_array_size(rows) > (size_t)per_page;
@@ -502,7 +494,7 @@ int api_audit_list(struct request *req)
 	{
 		/* the unit as a number (null for none), like the other resources */
 		const char *unit = json_string_value(json_object_get(row, "unit"));
-		json_object_set_new(row, "unit", *unit ? json_integer(parse_id(unit)) : json_null());
+		json_object_set_new(row, "unit", *unit ? json_integer(input_id(unit)) : json_null());
 	}
 	out = json_pack("{s:o,s:I,s:I,s:b}", "entries", rows, "page", (json_int_t)page, "per_page",
 			(json_int_t)per_page, "has_more", more);

@@ -29,33 +29,9 @@ struct reg_form {
 	json_t *errors; /* field name → translated message; empty when all is well */
 };
 
-static const char *msg_unavailable(void)
-{
-	return _("The service is not available right now. Please try again shortly.");
-}
-
 static const char *msg_exists(void)
 {
 	return _("An account with this citizen ID number, email or phone already exists.");
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* An arena copy of s without surrounding white space; "" for NULL, a cut copy past FIELD_MAX. */
-static const char *trimmed(struct request *req, const char *s)
-{
-	size_t len;
-	if (!s)
-		return "";
-	while (is_space(*s))
-		s++;
-	len = strnlen(s, FIELD_MAX + 1);
-	while (len && is_space(s[len - 1]))
-		len--;
-	return arena_strndup(&req->arena, s, len);
 }
 
 static void field_error(struct reg_form *f, const char *field, const char *msgid)
@@ -216,10 +192,10 @@ int page_register_post(struct request *req)
 	int status;
 
 	memset(&f, 0, sizeof(f));
-	f.full_name = trimmed(req, req_form(req, "full_name"));
-	f.citizen_id = trimmed(req, req_form(req, "citizen_id"));
-	f.email = trimmed(req, req_form(req, "email"));
-	f.phone = trimmed(req, req_form(req, "phone"));
+	f.full_name = input_trim(req, req_form(req, "full_name"));
+	f.citizen_id = input_trim(req, req_form(req, "citizen_id"));
+	f.email = input_trim(req, req_form(req, "email"));
+	f.phone = input_trim(req, req_form(req, "phone"));
 	/* passwords as typed: spaces are part of them */
 	f.password = req_form(req, "password") ? req_form(req, "password") : "";
 	f.password_repeat = req_form(req, "password_repeat") ? req_form(req, "password_repeat") : "";
@@ -269,10 +245,10 @@ int api_citizens_create(struct request *req)
 		return 0;
 	}
 	memset(&f, 0, sizeof(f));
-	f.full_name = trimmed(req, name);
-	f.citizen_id = trimmed(req, cccd);
-	f.email = trimmed(req, email);
-	f.phone = trimmed(req, phone);
+	f.full_name = input_trim(req, name);
+	f.citizen_id = input_trim(req, cccd);
+	f.email = input_trim(req, email);
+	f.phone = input_trim(req, phone);
 	f.password = password ? password : "";
 	f.password_repeat = repeat; /* optional here: a program does not mistype */
 	if (reg_validate(&f)) {
@@ -316,6 +292,9 @@ int page_citizen_home(struct request *req)
 		resp_redirect(req, account_home(u));
 		return 0;
 	}
+	/* his own records: the permission check says so like everywhere else */
+	if (req_require(req, "citizen.self", 0, u->id))
+		return 0;
 	ctx = page_context(req, _("My account"));
 	json_object_set_new(ctx, "user",
 			    json_pack("{s:s,s:s,s:s,s:s}", "full_name", u->full_name, "citizen_id",

@@ -7,6 +7,7 @@
 #include "core/timefmt.h"
 #include "features/authz.h"
 #include "store/db.h"
+#include "store/counter.h"
 #include "web/app.h"
 #include "core/banned.h"
 
@@ -16,39 +17,6 @@
 #define DECISION_NO_MAX	 50 /* characters: "123/2026/QĐ-UBND" has 16 */
 #define PAGE_SIZE	 50
 #define API_MAX_PER_PAGE 200
-
-static const char *msg_unavailable(void)
-{
-	return _("The service is not available right now. Please try again shortly.");
-}
-
-static void unavailable(struct request *req)
-{
-	resp_error(req, 503, "db_unavailable", msg_unavailable());
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * An arena copy of s without surrounding white space; "" for NULL. Never
- * cut: the body limit bounds it, and each field's check refuses what is
- * too long (a cut could end inside a character and pass).
- */
-static const char *trimmed(struct request *req, const char *s)
-{
-	size_t len;
-	if (!s)
-		return "";
-	while (is_space(*s))
-		s++;
-	len = strlen(s);
-	while (len && is_space(s[len - 1]))
-		len--;
-	return arena_strndup(&req->arena, s, len);
-}
 
 /* Characters (code points) of valid UTF-8 text. */
 static size_t utf8_chars(const char *s)
@@ -65,20 +33,6 @@ static int has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return 1;
 	return 0;
-}
-
-/* A positive decimal id, or 0. */
-static int64_t parse_id(const char *s)
-{
-	int64_t v = 0;
-	if (!s || !*s || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
 }
 
 /* ---- dates and times ---- */
@@ -225,7 +179,7 @@ static struct app_req *app_state(struct request *req)
 static const char *actor_display(struct request *req, struct db *db, const char *actor)
 {
 	struct account a;
-	int64_t id = strncmp(actor, "account:", 8) ? 0 : parse_id(actor + 8);
+	int64_t id = strncmp(actor, "account:", 8) ? 0 : input_id(actor + 8);
 	if (!strcmp(actor, "cli"))
 		return _("command line (motcua)");
 	if (id && !account_load(db, id, &a))
@@ -331,7 +285,8 @@ static const char *status_label(const struct deleg_state *s)
 static int may_see(struct request *req, const struct delegation *d)
 {
 	const struct account *u = req_user(req);
-	if (u->id == d->from_account || u->id == d->to_account)
+	/* one's own, unless an API token's scopes leave delegations out */
+	if ((u->id == d->from_account || u->id == d->to_account) && req_scope_allows(req, "delegation.read"))
 		return 1;
 	return req_can(req, "delegation.read", d->unit_id, 0, NULL);
 }
@@ -346,7 +301,7 @@ static int hidden(struct request *req, const struct delegation *d)
 /* May the logged-in account revoke it: delegation.revoke at its unit, or he made it. */
 static int may_revoke(struct request *req, const struct delegation *d)
 {
-	if (req_user(req)->id == d->from_account)
+	if (req_user(req)->id == d->from_account && req_scope_allows(req, "delegation.revoke"))
 		return 1;
 	return req_can(req, "delegation.revoke", d->unit_id, 0, NULL);
 }
@@ -364,7 +319,8 @@ static int visible(struct request *req, struct db *db, int status, int64_t offse
 	size_t nunits;
 	if (req_scope(req, "delegation.read", &units, &nunits))
 		return 1;
-	q.account_id = req_user(req)->id;
+	/* one's own too, unless an API token's scopes leave delegations out */
+	q.account_id = req_scope_allows(req, "delegation.read") ? req_user(req)->id : 0;
 	q.units = units;
 	q.nunits = nunits;
 	q.status = status;
@@ -372,7 +328,7 @@ static int visible(struct request *req, struct db *db, int status, int64_t offse
 	q.offset = offset;
 	q.limit = limit;
 	if (delegation_list(db, &req->arena, &q, out, n)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	return 0;
@@ -440,7 +396,7 @@ static int decision_no_ok(const char *s)
 /* The official named by id ("12") or user name ("tuphap.nhanchinh"): 0, 1 when none, negative on error. */
 static int find_official(struct db *db, const char *s, struct account *out)
 {
-	int64_t id = parse_id(s);
+	int64_t id = input_id(s);
 	if (!id) {
 		struct db_stmt *st;
 		int rc = db_query(db, &st, "SELECT id FROM accounts WHERE username = ?", "s", s);
@@ -552,7 +508,7 @@ static int deleg_validate(struct request *req, struct db *db, struct deleg_form 
 
 	if (!*f->unit_id)
 		field_error(f, "unit_id", N_("Choose the unit where the power is delegated."));
-	else if (!(unit = parse_id(f->unit_id)) || (ui = unit_tree_find(tree, unit)) < 0)
+	else if (!(unit = input_id(f->unit_id)) || (ui = unit_tree_find(tree, unit)) < 0)
 		field_error(f, "unit_id", N_("There is no such unit."));
 	else if (!tree->active[ui])
 		field_error(f, "unit_id", N_("This unit is no longer active."));
@@ -597,6 +553,14 @@ static int deleg_validate(struct request *req, struct db *db, struct deleg_form 
 	}
 	check_times(f, now);
 	check_decision(f, now);
+	/* a delegation starts with its written decision, not before it */
+	if (f->date[0] && *f->valid_from && !json_object_get(f->errors, "valid_from")) {
+		int y = 0, m = 0, d = 0;
+		if (sscanf(f->date, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
+		    f->d.valid_from < days_from_civil(y, m, d) * 86400 - VN_UTC_OFFSET)
+			field_error(f, "valid_from",
+				    N_("A delegation cannot start before the date of its decision."));
+	}
 	f->d.decision_no = f->decision_no;
 	f->d.decision_date = f->date;
 	if (utf8_chars(f->note) > NOTE_MAX_CHARS)
@@ -658,8 +622,12 @@ static int deleg_create(struct request *req, struct deleg_form *f, struct outcom
 		return -1;
 	rc = db_begin(db);
 	if (!rc) {
-		/* in the transaction, so that two posts of the same form cannot both pass */
-		rc = delegation_find_overlap(db, &f->d, &overlap);
+		int64_t lock;
+		/* in the transaction, under a lock row (PostgreSQL too), so that two posts cannot both pass
+		 */
+		rc = counter_next(db, "lock", "delegations", "", &lock);
+		if (!rc)
+			rc = delegation_find_overlap(db, &f->d, &overlap);
 		if (rc == 0) {
 			db_rollback(db);
 			json_object_set_new(
@@ -880,7 +848,7 @@ unavailable:
 	json_decref(c->powers);
 	json_decref(c->units);
 	json_decref(c->officials);
-	unavailable(req);
+	resp_unavailable(req);
 	return 1;
 }
 
@@ -914,7 +882,7 @@ int page_delegation_new(struct request *req)
 	if (req_staff_only(req))
 		return 0;
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	render_new(req, db, 200, NULL);
@@ -924,14 +892,14 @@ int page_delegation_new(struct request *req)
 static void form_from_request(struct request *req, struct deleg_form *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->power = trimmed(req, req_form(req, "power"));
-	f->unit_id = trimmed(req, req_form(req, "unit_id"));
-	f->to_account = trimmed(req, req_form(req, "to_account"));
-	f->valid_from = trimmed(req, req_form(req, "valid_from"));
-	f->valid_to = trimmed(req, req_form(req, "valid_to"));
-	f->decision_no = trimmed(req, req_form(req, "decision_no"));
-	f->decision_date = trimmed(req, req_form(req, "decision_date"));
-	f->note = trimmed(req, req_form(req, "note"));
+	f->power = input_trim(req, req_form(req, "power"));
+	f->unit_id = input_trim(req, req_form(req, "unit_id"));
+	f->to_account = input_trim(req, req_form(req, "to_account"));
+	f->valid_from = input_trim(req, req_form(req, "valid_from"));
+	f->valid_to = input_trim(req, req_form(req, "valid_to"));
+	f->decision_no = input_trim(req, req_form(req, "decision_no"));
+	f->decision_date = input_trim(req, req_form(req, "decision_date"));
+	f->note = input_trim(req, req_form(req, "note"));
 }
 
 int page_delegation_create(struct request *req)
@@ -1002,13 +970,13 @@ static void render_list(struct request *req, int status, int64_t revoke_id, cons
 	struct db *db = db_thread();
 	const char *sname = req_query(req, "status"), *ok = req_query(req, "ok");
 	int st = status_from_name(sname);
-	int64_t page = parse_id(req_query(req, "page")), *scope;
+	int64_t page = input_id(req_query(req, "page")), *scope;
 	struct delegation_info *list;
 	size_t n, nscope;
 	json_t *ctx, *rows, *filters;
 
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return;
 	}
 	if (st < 0)
@@ -1024,7 +992,7 @@ static void render_list(struct request *req, int status, int64_t revoke_id, cons
 		json_t *row = row_json(req, db, &list[i], &err);
 		if (err) {
 			json_decref(rows);
-			unavailable(req);
+			resp_unavailable(req);
 			return;
 		}
 		if (list[i].d.id == revoke_id) {
@@ -1078,8 +1046,8 @@ int page_delegations(struct request *req)
 
 int page_delegation_revoke(struct request *req)
 {
-	int64_t id = parse_id(req_param(req, "id"));
-	const char *reason = trimmed(req, req_form(req, "reason"));
+	int64_t id = input_id(req_param(req, "id"));
+	const char *reason = input_trim(req, req_form(req, "reason"));
 	struct outcome o;
 
 	if (req_staff_only(req))
@@ -1149,12 +1117,12 @@ static int api_paging(struct request *req, int64_t *page, int *per_page)
 	const char *p = req_query(req, "page"), *pp = req_query(req, "per_page");
 	*page = 1;
 	*per_page = PAGE_SIZE;
-	if (p && (*page = parse_id(p)) < 1) {
+	if (p && (*page = input_id(p)) < 1) {
 		resp_error(req, 400, "bad_page", _("The page must be a number from 1."));
 		return 1;
 	}
 	if (pp) {
-		int64_t v = parse_id(pp);
+		int64_t v = input_id(pp);
 		if (v < 1 || v > API_MAX_PER_PAGE) {
 			resp_error(req, 400, "bad_per_page", _("per_page must be a number from 1 to 200."));
 			return 1;
@@ -1188,7 +1156,7 @@ int api_delegations_list(struct request *req)
 	if (api_paging(req, &page, &per_page))
 		return 0;
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (visible(req, db, st, (page - 1) * per_page, per_page + 1, &list, &n))
@@ -1198,7 +1166,7 @@ int api_delegations_list(struct request *req)
 		json_t *o = api_json(req, db, &list[i]);
 		if (!o) {
 			json_decref(arr);
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
 		/* "active" means working: not those whose delegator has lost the power */
@@ -1225,7 +1193,7 @@ static int json_field(struct request *req, const char *name, const char **out)
 	if (!v || json_is_null(v))
 		return 0;
 	if (json_is_string(v)) {
-		*out = trimmed(req, json_string_value(v));
+		*out = input_trim(req, json_string_value(v));
 		return 0;
 	}
 	if (json_is_integer(v)) {
@@ -1281,7 +1249,7 @@ int api_delegations_create(struct request *req)
 	json_decref(f.errors);
 	db = db_thread();
 	if (!db || delegation_info_load(db, &req->arena, id, &x) || !(out = api_json(req, db, &x))) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_header(req, "Location", arena_printf(&req->arena, "/api/v1/delegations/%lld", (long long)id));
@@ -1293,7 +1261,7 @@ int api_delegations_create(struct request *req)
 int api_delegation_get(struct request *req)
 {
 	struct db *db = db_thread();
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	struct delegation_info x;
 	json_t *out;
 	int rc;
@@ -1301,14 +1269,14 @@ int api_delegation_get(struct request *req)
 	if (req_staff_only(req))
 		return 0;
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	rc = id ? delegation_info_load(db, &req->arena, id, &x) : 1;
 	if (!rc)
 		rc = hidden(req, &x.d);
 	if (rc < 0) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (rc) {
@@ -1316,7 +1284,7 @@ int api_delegation_get(struct request *req)
 		return 0;
 	}
 	if (!(out = api_json(req, db, &x))) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_header(req, "Cache-Control", "no-store");
@@ -1326,7 +1294,7 @@ int api_delegation_get(struct request *req)
 
 int api_delegation_revoke(struct request *req)
 {
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	json_t *r = json_is_object(req->json) ? json_object_get(req->json, "reason") : NULL;
 	struct delegation_info x;
 	struct outcome o;
@@ -1339,7 +1307,7 @@ int api_delegation_revoke(struct request *req)
 		resp_error(req, 400, "bad_request", _("Send a JSON object with the reason as a string."));
 		return 0;
 	}
-	if (deleg_revoke(req, id, trimmed(req, r ? json_string_value(r) : NULL), &o)) {
+	if (deleg_revoke(req, id, input_trim(req, r ? json_string_value(r) : NULL), &o)) {
 		if (o.status == 422)
 			resp_json(req, 422,
 				  json_pack("{s:{s:s,s:s,s:{s:s}}}", "error", "code", "invalid", "message",
@@ -1350,7 +1318,7 @@ int api_delegation_revoke(struct request *req)
 	}
 	db = db_thread();
 	if (!db || delegation_info_load(db, &req->arena, id, &x) || !(out = api_json(req, db, &x))) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_header(req, "Cache-Control", "no-store");

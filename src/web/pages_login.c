@@ -59,12 +59,6 @@ static int same_token(const char *a, const char *b)
 	return n && n == strlen(b) && !sodium_memcmp(a, b, n);
 }
 
-static void db_unavailable(struct request *req)
-{
-	resp_error(req, 503, "db_unavailable",
-		   _("The service is not available right now. Please try again shortly."));
-}
-
 /* The token of an "Authorization: Bearer …" header, or NULL. */
 static const char *bearer_token(const struct request *req)
 {
@@ -103,14 +97,14 @@ int app_before(struct request *req)
 		int64_t id = 0;
 		int rc;
 		if (!db) {
-			db_unavailable(req);
+			resp_unavailable(req);
 			return 1;
 		}
 		rc = token_lookup(db, bearer_token(req), &id, ar->scopes, sizeof(ar->scopes));
 		if (!rc)
 			rc = account_load(db, id, &ar->user);
 		if (rc < 0) {
-			db_unavailable(req);
+			resp_unavailable(req);
 			return 1;
 		}
 		if (rc) {
@@ -127,14 +121,14 @@ int app_before(struct request *req)
 		int64_t id = 0;
 		int rc;
 		if (!db) {
-			db_unavailable(req);
+			resp_unavailable(req);
 			return 1;
 		}
 		rc = session_lookup(db, sid, now_s(), &id, ar->csrf);
 		if (!rc)
 			rc = account_load(db, id, &ar->user);
 		if (rc < 0) {
-			db_unavailable(req);
+			resp_unavailable(req);
 			return 1;
 		}
 		if (!rc && ar->user.active) {
@@ -418,7 +412,7 @@ static int end_session(struct request *req)
 int page_logout(struct request *req)
 {
 	if (end_session(req)) {
-		db_unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	set_session_cookie(req, "", 0);
@@ -467,7 +461,7 @@ int page_staff_home(struct request *req)
 	if (req_staff_only(req))
 		return 0;
 	if (!db) {
-		db_unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	ctx = page_context(req, _("Workspace"));
@@ -480,7 +474,7 @@ int page_staff_home(struct request *req)
 		json_decref(roles);
 		json_decref(dels);
 		json_decref(links);
-		db_unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	actor = &((struct app_req *)req->app)->actor;
@@ -557,7 +551,7 @@ int api_session_create(struct request *req)
 	}
 	db = db_thread();
 	if (!db || account_load(db, id, &acc)) {
-		db_unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_json(req, 201, json_pack("{s:o,s:s}", "user", user_json(&acc), "csrf", csrf));
@@ -580,7 +574,7 @@ int api_session_delete(struct request *req)
 		return 0;
 	}
 	if (end_session(req)) {
-		db_unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	set_session_cookie(req, "", 0);

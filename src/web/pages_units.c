@@ -15,16 +15,6 @@
 /* Indentation steps the style sheet knows (.depth-0 … .depth-10); deeper rows use the last. */
 #define DEPTH_CLASSES 10
 
-static const char *msg_unavailable(void)
-{
-	return _("The service is not available right now. Please try again shortly.");
-}
-
-static void unavailable(struct request *req)
-{
-	resp_error(req, 503, "db_unavailable", msg_unavailable());
-}
-
 static void not_found(struct request *req)
 {
 	resp_error(req, 404, "not_found", _("There is no such unit."));
@@ -34,55 +24,6 @@ static const char *msg_in_use(void)
 {
 	return _("This unit has records (units under it, accounts, roles or delegations) and cannot be "
 		 "deleted. Deactivate it instead.");
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* An arena copy of s without surrounding white space; "" for NULL, a cut copy past FIELD_MAX. */
-static const char *trimmed(struct request *req, const char *s)
-{
-	size_t len;
-	if (!s)
-		return "";
-	while (is_space(*s))
-		s++;
-	len = strnlen(s, FIELD_MAX + 1);
-	while (len && is_space(s[len - 1]))
-		len--;
-	return arena_strndup(&req->arena, s, len);
-}
-
-/* A unit id as written in a path or a form: decimal digits, no sign; 0 when it is not one. */
-static int64_t parse_id(const char *s)
-{
-	int64_t v = 0;
-	if (!s || !*s || strlen(s) > 18)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		v = v * 10 + (*p - '0');
-	}
-	return v;
-}
-
-/* 1 when id is in the sorted array ids[0..n). */
-static int in_scope(const int64_t *ids, size_t n, int64_t id)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ids[mid] == id)
-			return 1;
-		if (ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 /* How deep `unit` lies in the tree (a root is 1), 0 when it is not in it. */
@@ -220,7 +161,7 @@ static const char *upper_code(struct request *req, const char *s)
 
 /*
  * Create a unit (id 0) or change unit `id` as `in` says, in one transaction:
- * unit.manage at the unit (when it exists) and at its new parent, the
+ * unit.manage at the unit's parent (itself for a root) and at its new parent, the
  * fields, the tree (no cycle, not too deep, no active unit under an
  * inactive one, no deactivation over active units), a free agency code;
  * then the write and its audit row. Returns 201 (created) or 200 with *out
@@ -249,7 +190,7 @@ static int unit_save(struct request *req, int64_t id, struct unit_input *in, str
 		}
 	}
 	if (!db || db_begin(db)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	/* the tree first: everything read after it stays as read until the write */
@@ -262,7 +203,13 @@ static int unit_save(struct request *req, int64_t id, struct unit_input *in, str
 			not_found(req);
 			goto out;
 		}
-		if (rc || req_require(req, "unit.manage", id, 0))
+		/*
+		 * a unit is changed from above, as it was created: a ward's admin
+		 * manages the units under his ward, not the ward itself (its name,
+		 * code, kind and status are the district's to set); a root unit by
+		 * whoever manages it
+		 */
+		if (rc || req_require(req, "unit.manage", before.parent_id ? before.parent_id : id, 0))
 			goto out;
 		u = before;
 	} else {
@@ -395,7 +342,7 @@ out:
 	if (rc) {
 		log_error("event=db msg=\"unit %s failed\" rc=%d id=%s", id ? "update" : "create", rc,
 			  req->id);
-		unavailable(req);
+		resp_unavailable(req);
 		status = 0;
 	}
 	return status;
@@ -414,7 +361,7 @@ static int unit_remove(struct request *req, int64_t id)
 	int status = 0, rc;
 
 	if (!db || db_begin(db)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if ((rc = org_tree_lock(db)))
@@ -452,7 +399,7 @@ out:
 	if (rc) {
 		/* 1 from org_unit_delete cannot happen under the tree's lock: an error like the others */
 		log_error("event=db msg=\"unit delete failed\" rc=%d id=%s", rc, req->id);
-		unavailable(req);
+		resp_unavailable(req);
 		status = 0;
 	}
 	return status;
@@ -558,7 +505,7 @@ static int list_shown(const struct unit *u, size_t level, void *ctx)
 {
 	const struct list_filter *f = ctx;
 	(void)level;
-	return in_scope(f->scope, f->nscope, u->id) && (f->active < 0 || f->active == u->active);
+	return ids_contain(f->scope, f->nscope, u->id) && (f->active < 0 || f->active == u->active);
 }
 
 int page_units(struct request *req)
@@ -586,7 +533,7 @@ int page_units(struct request *req)
 		f.active = 0;
 	db = db_thread();
 	if (!db || org_unit_list(db, &req->arena, &units, &n)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	nrows = tree_rows(&req->arena, units, n, list_shown, &f, &rows);
@@ -631,7 +578,7 @@ static int parent_shown(const struct unit *u, size_t level, void *ctx)
 	const struct parent_filter *f = ctx;
 	if (u->id == f->current)
 		return 1;
-	return u->active && level < UNIT_MAX_DEPTH && in_scope(f->scope, f->nscope, u->id) &&
+	return u->active && level < UNIT_MAX_DEPTH && ids_contain(f->scope, f->nscope, u->id) &&
 	       !(f->unit && unit_tree_within(f->tree, u->id, f->unit));
 }
 
@@ -657,7 +604,7 @@ static void render_form(struct request *req, int status, int64_t id, const struc
 	pf.scope = scope;
 	if (!db || !(pf.tree = req_units(req)) || org_unit_list(db, &req->arena, &units, &n)) {
 		if (!req->status)
-			unavailable(req);
+			resp_unavailable(req);
 		return;
 	}
 	parents = json_array();
@@ -700,7 +647,7 @@ static void render_form(struct request *req, int status, int64_t id, const struc
 			json_decref(form);
 			json_decref(ctx);
 			json_decref(children);
-			unavailable(req);
+			resp_unavailable(req);
 			return;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -719,6 +666,15 @@ static void render_form(struct request *req, int status, int64_t id, const struc
 				  "accounts", (json_int_t)use.accounts, "active_accounts",
 				  (json_int_t)use.active_accounts, "add_child",
 				  arena_printf(&req->arena, UNITS_PATH "/them?parent=%lld", (long long)id)));
+	}
+	/* a unit is changed from above (see unit_save): its own admin sees it, read only */
+	if (id && v->parent_id && req_can(req, "unit.manage", v->parent_id, 0, NULL) != 1) {
+		json_object_set_new(ctx, "readonly", json_true());
+		json_object_set_new(
+			ctx, "readonly_note",
+			json_string(_("This unit is managed from the unit above it: you can add and "
+				      "manage the units under it, but only the administrator above can "
+				      "change this unit itself.")));
 	}
 	json_object_set_new(ctx, "form", form);
 	if (errors && json_object_size(errors))
@@ -747,19 +703,19 @@ static void form_input(struct request *req, struct unit_input *in)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (req_form(req, fields[i].name))
 			in->given |= fields[i].field;
-	in->u.kind = trimmed(req, req_form(req, "kind"));
-	in->u.agency_code = upper_code(req, trimmed(req, req_form(req, "agency_code")));
-	in->u.name = trimmed(req, req_form(req, "name"));
-	in->u.short_name = trimmed(req, req_form(req, "short_name"));
-	in->u.tax_code = trimmed(req, req_form(req, "tax_code"));
-	in->u.address = trimmed(req, req_form(req, "address"));
+	in->u.kind = input_trim(req, req_form(req, "kind"));
+	in->u.agency_code = upper_code(req, input_trim(req, req_form(req, "agency_code")));
+	in->u.name = input_trim(req, req_form(req, "name"));
+	in->u.short_name = input_trim(req, req_form(req, "short_name"));
+	in->u.tax_code = input_trim(req, req_form(req, "tax_code"));
+	in->u.address = input_trim(req, req_form(req, "address"));
 	{
-		const char *p = trimmed(req, req_form(req, "parent_id"));
-		in->parent_id = parse_id(p);
+		const char *p = input_trim(req, req_form(req, "parent_id"));
+		in->parent_id = input_id(p);
 		in->parent_bad = *p && !in->parent_id;
 	}
 	{
-		const char *a = trimmed(req, req_form(req, "active"));
+		const char *a = input_trim(req, req_form(req, "active"));
 		in->u.active = !strcmp(a, "1");
 		in->active_bad = strcmp(a, "1") && strcmp(a, "0");
 	}
@@ -805,7 +761,7 @@ int page_unit_new(struct request *req)
 	v.kind = v.agency_code = v.name = v.short_name = v.tax_code = v.address = "";
 	v.active = 1;
 	if (parent && *parent) {
-		v.parent_id = parse_id(parent);
+		v.parent_id = input_id(parent);
 		if (req_require(req, "unit.manage", v.parent_id, 0))
 			return 0;
 	}
@@ -850,13 +806,13 @@ static int path_unit(struct request *req, int64_t *id, struct unit *u)
 {
 	struct db *db = db_thread();
 	int rc;
-	*id = parse_id(req_param(req, "id"));
+	*id = input_id(req_param(req, "id"));
 	if (!*id) {
 		not_found(req);
 		return 1;
 	}
 	if (!db || (rc = org_unit_load(db, &req->arena, *id, u)) < 0) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	if (rc) {
@@ -886,7 +842,7 @@ int page_unit_update(struct request *req)
 {
 	struct unit_input in;
 	struct unit u;
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	int status;
 
 	if (req_staff_only(req))
@@ -911,7 +867,7 @@ int page_unit_update(struct request *req)
 int page_unit_delete(struct request *req)
 {
 	struct unit u;
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	int status;
 
 	if (req_staff_only(req))
@@ -965,7 +921,7 @@ static int json_input(struct request *req, struct unit_input *in)
 		if (!v)
 			continue;
 		if (json_is_string(v))
-			s = trimmed(req, json_string_value(v));
+			s = input_trim(req, json_string_value(v));
 		else if (!json_is_null(v)) {
 			bad_request(req);
 			return 1;
@@ -1025,7 +981,7 @@ int api_units_list(struct request *req)
 	if (req_staff_only(req))
 		return 0;
 	if (parent) {
-		parent_id = parse_id(parent);
+		parent_id = input_id(parent);
 		if (!parent_id) {
 			resp_error(req, 400, "bad_parent", _("The parent must be a unit number."));
 			return 0;
@@ -1043,7 +999,7 @@ int api_units_list(struct request *req)
 	}
 	db = db_thread();
 	if (!db || org_unit_list(db, &req->arena, &units, &n)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	list = json_array();
@@ -1093,7 +1049,7 @@ int api_unit_update(struct request *req)
 {
 	struct unit_input in;
 	struct unit u;
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	int status;
 
 	if (req_staff_only(req))
@@ -1117,7 +1073,7 @@ int api_unit_update(struct request *req)
 
 int api_unit_delete(struct request *req)
 {
-	int64_t id = parse_id(req_param(req, "id"));
+	int64_t id = input_id(req_param(req, "id"));
 	int status;
 
 	if (req_staff_only(req))

@@ -9,6 +9,7 @@
 #include "rules/contact.h"
 #include "rules/password.h"
 #include "store/db.h"
+#include "features/authz.h"
 #include "web/app.h"
 #include "core/banned.h"
 
@@ -28,17 +29,6 @@
 
 /* ---- small helpers ---- */
 
-static const char *msg_unavailable(void)
-{
-	return _("The service is not available right now. Please try again shortly.");
-}
-
-static void unavailable(struct request *req)
-{
-	if (!req->status)
-		resp_error(req, 503, "db_unavailable", msg_unavailable());
-}
-
 static const char *msg_contact_taken(void)
 {
 	return _("The email address or phone number is already used by another account.");
@@ -52,68 +42,6 @@ static void forbidden(struct request *req)
 static void user_not_found(struct request *req)
 {
 	resp_error(req, 404, "not_found", _("There is no such user."));
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* An arena copy of s without surrounding white space; "" for NULL, a cut copy past FIELD_MAX. */
-static const char *trimmed(struct request *req, const char *s)
-{
-	size_t len;
-	if (!s)
-		return "";
-	while (is_space(*s))
-		s++;
-	len = strnlen(s, FIELD_MAX + 1);
-	if (len > FIELD_MAX) /* cut on a character boundary: the copy stays UTF-8 */
-		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	while (len && is_space(s[len - 1]))
-		len--;
-	return arena_strndup(&req->arena, s, len);
-}
-
-/* A positive decimal id (no sign, no spaces): 0 with *out, -1 otherwise. */
-static int parse_id(const char *s, int64_t *out)
-{
-	int64_t v = 0;
-	size_t n = 0;
-	if (!s || !*s)
-		return -1;
-	for (; s[n]; n++) {
-		if (s[n] < '0' || s[n] > '9' || n >= 15)
-			return -1;
-		v = v * 10 + (s[n] - '0');
-	}
-	if (v <= 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* The {id} of the route as an id; 0 when it is not one. */
-static int64_t param_id(struct request *req)
-{
-	int64_t id = 0;
-	return parse_id(req_param(req, "id"), &id) ? 0 : id;
-}
-
-static int in_sorted(const int64_t *v, size_t n, int64_t x)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] == x)
-			return 1;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 static void set_opt(json_t *o, const char *key, const char *v)
@@ -177,6 +105,106 @@ static const char *account_object(struct request *req, int64_t id)
 	return arena_printf(&req->arena, "account:%lld", (long long)id);
 }
 
+/*
+ * Revoke, with audit rows, the delegations made by or to `account` that can
+ * no longer stand after a change to it (features/authz.h).
+ */
+static int revoke_lapsed(struct request *req, struct db *db, int64_t account, const char *reason)
+{
+	int64_t *ids;
+	size_t n;
+	int rc = authz_revoke_lapsed(db, &req->arena, account, req_actor_name(req), reason, req_now(req),
+				     &ids, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = audit(req, db, "delegation.revoke",
+			   arena_printf(&req->arena, "delegation:%lld", (long long)ids[i]),
+			   json_pack("{s:s,s:b}", "reason", reason, "automatic", 1));
+	return rc;
+}
+
+/*
+ * A move from `from` to `to`: the roles held at the unit left (and the units
+ * under it) that the new unit does not cover end, with audit rows; roles
+ * elsewhere (a ward official who also works at a district department) stay.
+ */
+static int revoke_left_behind(struct request *req, struct db *db, int64_t account, int64_t from, int64_t to)
+{
+	const struct unit_tree *tree = req_units(req);
+	struct db_stmt *st;
+	int64_t ids[64], units[64];
+	char roles[64][24];
+	size_t n = 0;
+	int rc;
+	if (!tree)
+		return DB_ERROR;
+	rc = db_query(db, &st,
+		      "SELECT id, unit_id, role FROM role_grants WHERE account_id = ? AND revoked_at IS NULL",
+		      "i", account);
+	while (rc == DB_ROW) {
+		int64_t unit = db_col_int(st, 1);
+		if (n < 64 && unit_tree_within(tree, unit, from) && !unit_tree_within(tree, unit, to)) {
+			ids[n] = db_col_int(st, 0);
+			units[n] = unit;
+			snprintf(roles[n], sizeof(roles[n]), "%s", db_col_text(st, 2));
+			n++;
+		}
+		rc = db_step(st);
+	}
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		rc = grant_revoke(db, ids[i], req_actor_name(req), req_now(req));
+		if (rc < 0)
+			return rc;
+		rc = audit(req, db, "role.revoke", arena_printf(&req->arena, "grant:%lld", (long long)ids[i]),
+			   json_pack("{s:I,s:s,s:I,s:s}", "account_id", (json_int_t)account, "role", roles[i],
+				     "unit_id", (json_int_t)units[i], "reason", "moved"));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Changing an account (its password, contacts, status, unit) is for who
+ * manages every unit where it holds a role: a ward's admin does not take
+ * over an official who also holds a role at the district. 0 when allowed,
+ * 1 when answered (403, 503).
+ */
+static int manages_all_its_units(struct request *req, struct db *db, const struct account *t)
+{
+	struct db_stmt *st;
+	int64_t units[64];
+	size_t n = 0;
+	int rc = db_query(db, &st,
+			  "SELECT unit_id FROM role_grants WHERE account_id = ? AND revoked_at IS NULL", "i",
+			  t->id);
+	while (rc == DB_ROW) {
+		if (n < 64)
+			units[n++] = db_col_int(st, 0);
+		rc = db_step(st);
+	}
+	if (rc < 0) {
+		resp_unavailable(req);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int yes = req_can(req, "user.manage", units[i], 0, NULL);
+		if (yes < 0) {
+			if (!req->status)
+				resp_unavailable(req);
+			return 1;
+		}
+		if (!yes) {
+			resp_error(req, 403, "forbidden",
+				   _("This official also holds a role at a unit you do not manage: only an "
+				     "administrator of all his units can change his account."));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- units as the pages name them ---- */
 
 struct unit_info {
@@ -226,7 +254,7 @@ static json_t *unit_options(const struct unit_names *u, const int64_t *scope, si
 	for (size_t i = 0; i < u->n; i++) {
 		const struct unit_info *x = &u->v[i];
 		json_t *o;
-		if (x->id != keep && (!x->active || !in_sorted(scope, n, x->id)))
+		if (x->id != keep && (!x->active || !ids_contain(scope, n, x->id)))
 			continue;
 		o = json_pack("{s:I,s:s}", "id", (json_int_t)x->id, "name", x->name);
 		if (x->id == selected)
@@ -253,7 +281,7 @@ static json_t *role_options(const char *selected)
 static const char *actor_label(struct request *req, struct db *db, const char *by)
 {
 	int64_t id;
-	if (!strncmp(by, "account:", 8) && !parse_id(by + 8, &id)) {
+	if (!strncmp(by, "account:", 8) && (id = input_id(by + 8))) {
 		struct account a;
 		if (!account_load(db, id, &a))
 			return arena_strdup(&req->arena, a.full_name);
@@ -326,19 +354,18 @@ static void api_invalid(struct request *req, int status, const char *code, json_
  * answered: 403 to citizens and to those who may not, 404 for no such staff
  * account (a citizen's included), 503.
  */
-static int load_target(struct request *req, struct db *db, int64_t id, const char *action,
-		       struct account *out)
+int staff_target_load(struct request *req, struct db *db, int64_t id, const char *action, struct account *out)
 {
 	int rc;
 	if (req_staff_only(req))
 		return 1;
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	rc = id ? account_load(db, id, out) : 1;
 	if (rc < 0) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 1;
 	}
 	if (rc || strcmp(out->kind, "staff") || !out->unit_id) {
@@ -349,6 +376,8 @@ static int load_target(struct request *req, struct db *db, int64_t id, const cha
 	if (req_require(req, "user.read", out->unit_id, 0))
 		return 1;
 	if (strcmp(action, "user.read") && req_require(req, action, out->unit_id, 0))
+		return 1;
+	if (!strcmp(action, "user.manage") && manages_all_its_units(req, db, out))
 		return 1;
 	return 0;
 }
@@ -469,7 +498,7 @@ static int user_check(struct request *req, struct db *db, struct user_form *f, c
 	if (f->set & UF_UNIT) {
 		long i = -1;
 		int64_t id = 0;
-		if (!parse_id(f->unit, &id))
+		if ((id = input_id(f->unit)))
 			i = unit_tree_find(tree, id);
 		if (!*f->unit)
 			field_error(f->errors, "unit_id", N_("Choose a unit."));
@@ -535,8 +564,12 @@ static int user_create(struct request *req, struct db *db, struct user_form *f, 
 		rc = audit(req, db, "account.create", account_object(req, *id), detail);
 	}
 	if (!rc && *f->role) {
-		/* an administrator's role reaches the units below, as the CLI grants it */
-		int reaches = !strcmp(f->role, "admin");
+		/*
+		 * an administrator's role reaches the units below, as the CLI grants
+		 * it, when the one who makes him holds them all himself
+		 */
+		int reaches = !strcmp(f->role, "admin") &&
+			      req_can_subtree(req, "role.grant", f->unit_id) == 1;
 		rc = grant_add(db, *id, f->role, f->unit_id, reaches, by, now, &grant);
 		if (!rc)
 			rc = audit(req, db, "role.grant",
@@ -612,6 +645,13 @@ static int user_apply(struct request *req, struct db *db, const struct account *
 	/* deactivating ends every session of the account */
 	if (!rc && (f->set & UF_ACTIVE) && !f->active != !t->active)
 		rc = f->active ? account_enable(db, t->id) : account_disable(db, t->username, now, &id);
+	/* the roles of the unit he left, and the delegations that no longer stand */
+	if (!rc && d.unit_id != t->unit_id)
+		rc = revoke_left_behind(req, db, t->id, t->unit_id, d.unit_id);
+	if (!rc && (d.unit_id != t->unit_id || ((f->set & UF_ACTIVE) && !f->active && t->active)))
+		rc = revoke_lapsed(req, db, t->id,
+				   d.unit_id != t->unit_id ? _("The official moved to another unit.")
+							   : _("The account was deactivated."));
 	if (!rc && json_array_size(changed))
 		rc = audit(req, db, "account.update", account_object(req, t->id), json_incref(detail));
 	if (!rc && (f->set & UF_PASSWORD)) {
@@ -667,7 +707,7 @@ static int grant_do(struct request *req, struct db *db, const struct account *t,
 
 	if (!tree)
 		return 503;
-	if (!parse_id(unit, &unit_id))
+	if ((unit_id = input_id(unit)))
 		i = unit_tree_find(tree, unit_id);
 	if (!*role)
 		field_error(errors, "role", N_("Choose a role."));
@@ -682,6 +722,24 @@ static int grant_do(struct request *req, struct db *db, const struct account *t,
 	/* a unit outside one's reach is refused whatever else is wrong */
 	if (i >= 0 && req_require(req, "role.grant", unit_id, 0))
 		return 403;
+	/* no one grants himself a role: another administrator does */
+	if (t->id == req_user(req)->id) {
+		resp_error(req, 403, "forbidden",
+			   _("You cannot grant yourself a role: another administrator must do it."));
+		return 403;
+	}
+	/* a grant reaching the units below passes on only what the granter holds there */
+	if (i >= 0 && reaches) {
+		int whole = req_can_subtree(req, "role.grant", unit_id);
+		if (whole < 0)
+			return 503;
+		if (!whole) {
+			resp_error(req, 403, "forbidden",
+				   _("You do not hold every unit under this one: grant the role at this unit "
+				     "only."));
+			return 403;
+		}
+	}
 	if (json_object_size(errors))
 		return 422;
 	rc = db_begin(db);
@@ -751,6 +809,9 @@ static int revoke_do(struct request *req, struct db *db, int64_t gid, struct rol
 		rc = audit(req, db, "role.revoke", arena_printf(&req->arena, "grant:%lld", (long long)gid),
 			   json_pack("{s:I,s:s,s:I}", "account_id", (json_int_t)g->account_id, "role",
 				     g->role, "unit_id", (json_int_t)g->unit_id));
+	/* his delegations of the power he lost end with it */
+	if (!rc)
+		rc = revoke_lapsed(req, db, g->account_id, _("The delegator no longer holds the power."));
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
@@ -789,16 +850,16 @@ static int list_query_read(struct request *req, const int64_t *scope, size_t n, 
 	lq->page = 1;
 	lq->per_page = USERS_PER_PAGE;
 	if (unit && *unit) {
-		if (parse_id(unit, &lq->unit)) {
+		if (!(lq->unit = input_id(unit))) {
 			resp_error(req, 400, "bad_unit", _("The unit must be a unit number."));
 			return 1;
 		}
-		if (!in_sorted(scope, n, lq->unit)) {
+		if (!ids_contain(scope, n, lq->unit)) {
 			forbidden(req);
 			return 1;
 		}
 	}
-	lq->q = trimmed(req, q);
+	lq->q = input_trim(req, q);
 	if (strlen(lq->q) > SEARCH_MAX) {
 		resp_error(req, 400, "bad_query", _("The search text is too long."));
 		return 1;
@@ -811,14 +872,14 @@ static int list_query_read(struct request *req, const int64_t *scope, size_t n, 
 		lq->active = active[0] - '0';
 	}
 	if (page && *page) {
-		if (parse_id(page, &v) || v > 1000000) {
+		if (!(v = input_id(page)) || v > 1000000) {
 			resp_error(req, 400, "bad_page", _("The page must be a positive number."));
 			return 1;
 		}
 		lq->page = (size_t)v;
 	}
 	if (api && per_page && *per_page) {
-		if (parse_id(per_page, &v) || v > API_PER_PAGE_MAX) {
+		if (!(v = input_id(per_page)) || v > API_PER_PAGE_MAX) {
 			resp_error(req, 400, "bad_per_page", _("per_page must be a number from 1 to 100."));
 			return 1;
 		}
@@ -911,14 +972,14 @@ int page_users(struct request *req)
 		return 0;
 	if (!db || unit_names_load(req, db, &units) ||
 	    list_run(req, db, scope, n, &lq, &rows, &nrows, &total)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	pages = total ? (total + USERS_PER_PAGE - 1) / USERS_PER_PAGE : 1;
 	if (lq.page > pages) {
 		lq.page = pages;
 		if (list_run(req, db, scope, n, &lq, &rows, &nrows, &total)) {
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
 	}
@@ -928,7 +989,7 @@ int page_users(struct request *req)
 		json_t *o;
 		if (roles_in_force(req, db, rows[i].id, &roles, NULL)) {
 			json_decref(list);
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
 		o = json_pack("{s:s,s:s,s:s,s:s,s:b}", "href",
@@ -995,7 +1056,7 @@ int page_user_new(struct request *req)
 		return 0;
 	}
 	if (!db || unit_names_load(req, db, &units)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	render_new(req, 200, &units, scope, n, NULL);
@@ -1019,24 +1080,24 @@ int page_user_create(struct request *req)
 		return 0;
 	}
 	if (!db || !(tree = req_units(req)) || unit_names_load(req, db, &units)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	memset(&f, 0, sizeof(f));
 	f.set = UF_USERNAME | UF_FULL_NAME | UF_POSITION | UF_EMAIL | UF_PHONE | UF_UNIT | UF_PASSWORD |
 		UF_ROLE;
-	f.username = trimmed(req, req_form(req, "username"));
-	f.full_name = trimmed(req, req_form(req, "full_name"));
-	f.position = trimmed(req, req_form(req, "position"));
-	f.email = trimmed(req, req_form(req, "email"));
-	f.phone = trimmed(req, req_form(req, "phone"));
-	f.unit = trimmed(req, req_form(req, "unit_id"));
-	f.role = trimmed(req, req_form(req, "role"));
+	f.username = input_trim(req, req_form(req, "username"));
+	f.full_name = input_trim(req, req_form(req, "full_name"));
+	f.position = input_trim(req, req_form(req, "position"));
+	f.email = input_trim(req, req_form(req, "email"));
+	f.phone = input_trim(req, req_form(req, "phone"));
+	f.unit = input_trim(req, req_form(req, "unit_id"));
+	f.role = input_trim(req, req_form(req, "role"));
 	f.password = req_form(req, "password") ? req_form(req, "password") : "";
 	rc = user_check(req, db, &f, NULL, tree);
 	if (rc < 0) {
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (user_form_allowed(req, &f, NULL)) {
@@ -1052,7 +1113,7 @@ int page_user_create(struct request *req)
 	if (status == 409) {
 		render_new(req, 422, &units, scope, n, &f);
 	} else if (status != 201) {
-		unavailable(req);
+		resp_unavailable(req);
 	} else {
 		resp_redirect(req, arena_printf(&req->arena, USERS_PATH "/%lld?msg=created", (long long)id));
 	}
@@ -1108,10 +1169,10 @@ static void render_edit(struct request *req, struct db *db, const struct account
 	    req_scope(req, "role.grant", &grantable, &ngrantable))
 		return;
 	if (unit_names_load(req, db, &units) || account_grants(db, &req->arena, t->id, &grants, &ngrants)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return;
 	}
-	can_manage = in_sorted(manage, nmanage, t->unit_id);
+	can_manage = ids_contain(manage, nmanage, t->unit_id);
 	can_grant = can_manage && ngrantable > 0;
 
 	user = json_pack("{s:I,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)t->id, "username", t->username,
@@ -1146,7 +1207,7 @@ static void render_edit(struct request *req, struct db *db, const struct account
 		}
 		if (g->account_id == me->id && !strcmp(g->role, "admin"))
 			json_object_set_new(o, "own_admin", json_true());
-		else if (in_sorted(grantable, ngrantable, g->unit_id))
+		else if (ids_contain(grantable, ngrantable, g->unit_id))
 			json_object_set_new(o, "can_revoke", json_true());
 		json_array_append_new(in_force, o);
 	}
@@ -1162,7 +1223,7 @@ static void render_edit(struct request *req, struct db *db, const struct account
 	json_object_set_new(ctx, "has_history", json_boolean(json_array_size(history) > 0));
 	json_object_set_new(ctx, "history", history);
 	if (can_grant) {
-		parse_id(v->grant_unit, &grant_unit);
+		grant_unit = input_id(v->grant_unit);
 		json_object_set_new(ctx, "grant",
 				    json_pack("{s:o,s:o,s:b}", "roles", role_options(v->grant_role), "units",
 					      unit_options(&units, grantable, ngrantable, grant_unit, 0),
@@ -1182,6 +1243,11 @@ static void render_edit(struct request *req, struct db *db, const struct account
 		 (v->reset_errors && json_object_size(v->reset_errors)) ||
 		 (v->grant_errors && json_object_size(v->grant_errors)))
 		json_object_set_new(ctx, "error", json_string(_("Please correct the fields marked below.")));
+	/* the account's API tokens and the form to make one (pages_tokens.c) */
+	if (tokens_page_context(req, db, t, ctx)) {
+		json_decref(ctx);
+		return;
+	}
 	resp_header(req, "Cache-Control", "no-store");
 	page_render(req, status, "user_edit", ctx);
 }
@@ -1192,7 +1258,7 @@ int page_user_edit(struct request *req)
 	struct edit_view v = { 0 };
 	struct account t;
 
-	if (load_target(req, db, param_id(req), "user.read", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.read", &t))
 		return 0;
 	v.notice = edit_notice(req_query(req, "msg"));
 	render_edit(req, db, &t, 200, &v);
@@ -1220,7 +1286,7 @@ int page_user_update(struct request *req)
 	struct account t;
 	int rc, status;
 
-	if (load_target(req, db, param_id(req), "user.manage", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.manage", &t))
 		return 0;
 	if (!(tree = req_units(req)))
 		return 0;
@@ -1228,11 +1294,11 @@ int page_user_update(struct request *req)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (req_form(req, fields[i].name))
 			f.set |= fields[i].bit;
-	f.full_name = trimmed(req, req_form(req, "full_name"));
-	f.position = trimmed(req, req_form(req, "position"));
-	f.email = trimmed(req, req_form(req, "email"));
-	f.phone = trimmed(req, req_form(req, "phone"));
-	f.unit = trimmed(req, req_form(req, "unit_id"));
+	f.full_name = input_trim(req, req_form(req, "full_name"));
+	f.position = input_trim(req, req_form(req, "position"));
+	f.email = input_trim(req, req_form(req, "email"));
+	f.phone = input_trim(req, req_form(req, "phone"));
+	f.unit = input_trim(req, req_form(req, "unit_id"));
 	if (req_form(req, "active")) {
 		const char *a = req_form(req, "active");
 		if (strcmp(a, "0") && strcmp(a, "1")) {
@@ -1245,7 +1311,7 @@ int page_user_update(struct request *req)
 	rc = user_check(req, db, &f, &t, tree);
 	if (rc < 0) {
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (user_form_allowed(req, &f, &t)) {
@@ -1274,7 +1340,7 @@ int page_user_update(struct request *req)
 		return 0;
 	}
 	if (status != 200) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_redirect(req, user_href(req, t.id, "saved"));
@@ -1289,7 +1355,7 @@ int page_user_reset_password(struct request *req)
 	struct account t;
 	int rc;
 
-	if (load_target(req, db, param_id(req), "user.manage", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.manage", &t))
 		return 0;
 	if (!(tree = req_units(req)))
 		return 0;
@@ -1299,7 +1365,7 @@ int page_user_reset_password(struct request *req)
 	rc = user_check(req, db, &f, &t, tree);
 	if (rc < 0) {
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (rc) {
@@ -1311,7 +1377,7 @@ int page_user_reset_password(struct request *req)
 	}
 	json_decref(f.errors);
 	if (user_apply(req, db, &t, &f) != 200) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	resp_redirect(req, user_href(req, t.id, "password"));
@@ -1327,10 +1393,10 @@ int page_role_grant(struct request *req)
 	int64_t gid = 0;
 	int status;
 
-	if (load_target(req, db, param_id(req), "user.manage", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.manage", &t))
 		return 0;
-	v.grant_role = trimmed(req, req_form(req, "role"));
-	v.grant_unit = trimmed(req, req_form(req, "unit_id"));
+	v.grant_role = input_trim(req, req_form(req, "role"));
+	v.grant_unit = input_trim(req, req_form(req, "unit_id"));
 	v.grant_reaches = req_form(req, "reaches_descendants") != NULL;
 	v.grant_errors = json_object();
 	status = grant_do(req, db, &t, v.grant_role, v.grant_unit, v.grant_reaches, v.grant_errors, &gid,
@@ -1341,7 +1407,7 @@ int page_role_grant(struct request *req)
 		v.error = msg;
 		render_edit(req, db, &t, status, &v);
 	} else if (status == 503) {
-		unavailable(req);
+		resp_unavailable(req);
 	}
 	json_decref(v.grant_errors);
 	return 0;
@@ -1356,18 +1422,18 @@ int page_role_revoke(struct request *req)
 	int status, rc, readable = 0;
 
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
-	status = revoke_do(req, db, param_id(req), &g, &msg);
+	status = revoke_do(req, db, req_param_id(req), &g, &msg);
 	if (status == 503)
-		unavailable(req);
+		resp_unavailable(req);
 	if (status != 200 && status != 409)
 		return 0;
 	/* back to the holder's page when one may read it, else to the list */
 	rc = account_load(db, g.account_id, &t);
 	if (rc < 0 || (readable = !rc ? req_can(req, "user.read", t.unit_id, 0, NULL) : 0) < 0) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (status == 409 && readable) {
@@ -1431,9 +1497,9 @@ int page_password_post(struct request *req)
 	const char *repeat = req_form(req, "new_password_repeat"), *why = NULL;
 	struct db *db = db_thread();
 	int64_t now = req_now(req);
-	char tkey[48];
+	char tkey[48], pkey[48], attempt[LOGIN_ATTEMPT_LEN + 1];
 	json_t *errors;
-	int rc;
+	int rc, current_ok = 0;
 
 	if (!current)
 		current = "";
@@ -1442,34 +1508,51 @@ int page_password_post(struct request *req)
 	if (!repeat)
 		repeat = "";
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
-	/* a wrong current password counts as a failed login of the account */
+	/*
+	 * a wrong current password counts as a failed login of the account,
+	 * counted before it is checked (attempts sent at once wait like the
+	 * others); under an address key of its own, so that a clerk's typing
+	 * does not block logins from the whole office's address
+	 */
 	snprintf(tkey, sizeof(tkey), "#account:%lld", (long long)u->id);
-	rc = login_throttled(db, tkey, req->client_ip, now);
-	if (rc < 0) {
-		unavailable(req);
-		return 0;
-	}
-	if (rc) {
-		char wait[16];
-		snprintf(wait, sizeof(wait), "%d", LOGIN_WINDOW);
-		resp_header(req, "Retry-After", wait);
-		render_password(req, 429, NULL,
-				_("Too many failed attempts. Please wait 15 minutes and try again."), 0);
-		return 0;
-	}
+	snprintf(pkey, sizeof(pkey), "#password:%lld", (long long)u->id);
 	errors = json_object();
 	if (!*current) {
 		field_error(errors, "current_password", N_("Enter your current password."));
-	} else if (strlen(current) > PASSWORD_MAX_BYTES ||
-		   (rc = account_check_password(db, u->id, current)) == 1) {
-		field_error(errors, "current_password", N_("The current password is not correct."));
+	} else {
+		rc = login_attempt_begin(db, tkey, pkey, now, attempt);
+		if (rc < 0) {
+			json_decref(errors);
+			resp_unavailable(req);
+			return 0;
+		}
+		if (rc) {
+			char wait[16];
+			snprintf(wait, sizeof(wait), "%d", LOGIN_WINDOW);
+			resp_header(req, "Retry-After", wait);
+			json_decref(errors);
+			render_password(req, 429, NULL,
+					_("Too many failed attempts. Please wait 15 minutes and try again."),
+					0);
+			return 0;
+		}
+		rc = strlen(current) > PASSWORD_MAX_BYTES ? 1 : account_check_password(db, u->id, current);
+		if (rc < 0) {
+			json_decref(errors);
+			resp_unavailable(req);
+			return 0;
+		}
+		if (rc == 1)
+			field_error(errors, "current_password", N_("The current password is not correct."));
+		/* the failure is recorded; a right password takes its attempt back */
+		current_ok = !json_object_get(errors, "current_password");
 		rc = db_begin(db);
-		if (!rc)
-			rc = login_failed(db, tkey, req->client_ip, now);
-		if (!rc)
+		if (!rc && current_ok)
+			rc = login_attempt_succeeded(db, attempt, tkey, now);
+		else if (!rc)
 			rc = req_audit(req, db, NULL, "account.password_change_failed",
 				       account_object(req, u->id), "{}");
 		if (!rc)
@@ -1477,14 +1560,11 @@ int page_password_post(struct request *req)
 		if (rc) {
 			db_rollback(db);
 			json_decref(errors);
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
-		log_info("event=password_change_failed id=%s", req->id);
-	} else if (rc < 0) {
-		json_decref(errors);
-		unavailable(req);
-		return 0;
+		if (!current_ok)
+			log_info("event=password_change_failed id=%s", req->id);
 	}
 	if (!*next)
 		field_error(errors, "new_password", N_("Enter a new password."));
@@ -1507,8 +1587,6 @@ int page_password_post(struct request *req)
 	if (!rc)
 		rc = account_set_password_id(db, u->id, next, now);
 	if (!rc)
-		rc = login_succeeded(db, tkey, now);
-	if (!rc)
 		rc = start_session(req, db, u->id, NULL);
 	if (!rc)
 		rc = req_audit(req, db, NULL, "account.password_change", account_object(req, u->id), "{}");
@@ -1517,7 +1595,7 @@ int page_password_post(struct request *req)
 	if (rc) {
 		db_rollback(db);
 		log_error("event=db msg=\"password change failed\" id=%s", req->id);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	log_info("event=password_change account=%lld id=%s", (long long)u->id, req->id);
@@ -1572,7 +1650,7 @@ static int user_form_json(struct request *req, unsigned allow, struct user_form 
 		} else if (bit == UF_PASSWORD) {
 			f->password = arena_strdup(&req->arena, json_string_value(val));
 		} else {
-			const char *s = trimmed(req, json_string_value(val));
+			const char *s = input_trim(req, json_string_value(val));
 			switch (bit) {
 			case UF_USERNAME: f->username = s; break;
 			case UF_FULL_NAME: f->full_name = s; break;
@@ -1609,7 +1687,7 @@ int api_users_list(struct request *req)
 	if (list_query_read(req, scope, n, 1, &lq))
 		return 0;
 	if (!db || list_run(req, db, scope, n, &lq, &rows, &nrows, &total)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	list = json_array();
@@ -1618,7 +1696,7 @@ int api_users_list(struct request *req)
 		if (roles_in_force(req, db, rows[i].id, NULL, roles)) {
 			json_decref(roles);
 			json_decref(list);
-			unavailable(req);
+			resp_unavailable(req);
 			return 0;
 		}
 		json_array_append_new(list,
@@ -1641,7 +1719,7 @@ static void api_user_answer(struct request *req, struct db *db, int status, int6
 	struct account a;
 	json_t *o;
 	if (account_load(db, id, &a) || !(o = account_json_full(req, db, &a))) {
-		unavailable(req);
+		resp_unavailable(req);
 		return;
 	}
 	resp_header(req, "Cache-Control", "no-store");
@@ -1664,7 +1742,7 @@ int api_users_create(struct request *req)
 		return 0;
 	}
 	if (!db || !(tree = req_units(req))) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	memset(&f, 0, sizeof(f));
@@ -1679,7 +1757,7 @@ int api_users_create(struct request *req)
 	rc = user_check(req, db, &f, NULL, tree);
 	if (rc < 0) {
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (user_form_allowed(req, &f, NULL)) {
@@ -1700,7 +1778,7 @@ int api_users_create(struct request *req)
 	}
 	json_decref(f.errors);
 	if (status != 201) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	api_user_answer(req, db, 201, id);
@@ -1711,7 +1789,7 @@ int api_user_get(struct request *req)
 {
 	struct db *db = db_thread();
 	struct account t;
-	if (load_target(req, db, param_id(req), "user.read", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.read", &t))
 		return 0;
 	api_user_answer(req, db, 200, t.id);
 	return 0;
@@ -1725,7 +1803,7 @@ int api_user_update(struct request *req)
 	struct account t;
 	int rc, status;
 
-	if (load_target(req, db, param_id(req), "user.manage", &t))
+	if (staff_target_load(req, db, req_param_id(req), "user.manage", &t))
 		return 0;
 	if (!(tree = req_units(req)))
 		return 0;
@@ -1737,7 +1815,7 @@ int api_user_update(struct request *req)
 	rc = user_check(req, db, &f, &t, tree);
 	if (rc < 0) {
 		json_decref(f.errors);
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	if (user_form_allowed(req, &f, &t)) {
@@ -1755,7 +1833,7 @@ int api_user_update(struct request *req)
 		return 0;
 	}
 	if (status != 200) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	api_user_answer(req, db, 200, t.id);
@@ -1775,24 +1853,24 @@ int api_roles_list(struct request *req)
 		return 0;
 	if (account && *account) {
 		struct account t;
-		if (parse_id(account, &id)) {
+		if (!(id = input_id(account))) {
 			resp_error(req, 400, "bad_account", _("The account must be an account number."));
 			return 0;
 		}
-		if (load_target(req, db, id, "user.read", &t))
+		if (staff_target_load(req, db, id, "user.read", &t))
 			return 0;
 	} else if (!n) {
 		forbidden(req);
 		return 0;
 	}
 	if (!db || account_grants(db, &req->arena, id, &rows, &nrows)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
 	list = json_array();
-	/* the grants of the accounts one may read */
+	/* the grants of the accounts one may read, and every grant held at a unit one may read */
 	for (size_t i = 0; i < nrows; i++)
-		if (in_sorted(scope, n, rows[i].holder_unit))
+		if (ids_contain(scope, n, rows[i].holder_unit) || ids_contain(scope, n, rows[i].g.unit_id))
 			json_array_append_new(list, grant_json(&rows[i]));
 	resp_header(req, "Cache-Control", "no-store");
 	resp_json(req, 200, json_pack("{s:o}", "roles", list));
@@ -1805,7 +1883,7 @@ static void api_grant_answer(struct request *req, struct db *db, int status, int
 	struct grant_row *rows;
 	size_t n;
 	if (account_grants(db, &req->arena, account, &rows, &n)) {
-		unavailable(req);
+		resp_unavailable(req);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1813,7 +1891,7 @@ static void api_grant_answer(struct request *req, struct db *db, int status, int
 			resp_json(req, status, json_pack("{s:o}", "role", grant_json(&rows[i])));
 			return;
 		}
-	unavailable(req);
+	resp_unavailable(req);
 }
 
 int api_roles_grant(struct request *req)
@@ -1836,10 +1914,10 @@ int api_roles_grant(struct request *req)
 			_("Send a JSON object with account_id (a number), role (a string), unit_id (a number) and optionally reaches_descendants (true or false)."));
 		return 0;
 	}
-	if (load_target(req, db, account > 0 ? (int64_t)account : 0, "user.manage", &t))
+	if (staff_target_load(req, db, account > 0 ? (int64_t)account : 0, "user.manage", &t))
 		return 0;
 	errors = json_object();
-	status = grant_do(req, db, &t, trimmed(req, role),
+	status = grant_do(req, db, &t, input_trim(req, role),
 			  unit > 0 ? arena_printf(&req->arena, "%lld", (long long)unit) : "0", reaches,
 			  errors, &gid, &msg);
 	if (status == 201) {
@@ -1852,7 +1930,7 @@ int api_roles_grant(struct request *req)
 		if (status == 409)
 			resp_error(req, 409, "already_granted", msg);
 		else if (status == 503)
-			unavailable(req);
+			resp_unavailable(req);
 	}
 	return 0;
 }
@@ -1865,14 +1943,14 @@ int api_role_revoke(struct request *req)
 	int status;
 
 	if (!db) {
-		unavailable(req);
+		resp_unavailable(req);
 		return 0;
 	}
-	status = revoke_do(req, db, param_id(req), &g, &msg);
+	status = revoke_do(req, db, req_param_id(req), &g, &msg);
 	if (status == 409)
 		resp_error(req, 409, g.revoked_at ? "already_revoked" : "self_lockout", msg);
 	else if (status == 503)
-		unavailable(req);
+		resp_unavailable(req);
 	else if (status == 200)
 		api_grant_answer(req, db, 200, g.account_id, g.id);
 	return 0;

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,4 +465,22 @@ int ts_as(const struct test_server *s, const struct ts_user *u, const char *meth
 					    : "Content-Type: application/x-www-form-urlencoded";
 	const char *headers[4] = { u->cookie, u->token, type, NULL };
 	return http_req(s, method, path, headers, body, body ? strlen(body) : 0, r);
+}
+
+char *ts_form(const struct ts_user *u, ...)
+{
+	struct buf b = BUF_INIT;
+	const char *name;
+	va_list ap;
+	if (u)
+		buf_addf(&b, "csrf=%s", u->csrf);
+	va_start(ap, u);
+	while ((name = va_arg(ap, const char *))) {
+		const char *value = va_arg(ap, const char *);
+		char *enc = curl_easy_escape(NULL, value, 0);
+		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", name, enc);
+		curl_free(enc);
+	}
+	va_end(ap);
+	return buf_detach(&b, NULL);
 }

@@ -114,6 +114,12 @@ long ts_login(const struct test_server *s, const char *user, const char *passwor
 int ts_as(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
 	  const char *body, struct http_resp *r);
 
+/*
+ * A form body: "csrf=" u's token (none when u is NULL), then name/value pairs
+ * (values percent-encoded) up to a NULL name. The caller frees it.
+ */
+char *ts_form(const struct ts_user *u, ...);
+
 /* A free loopback TCP port. */
 unsigned free_port(void);
 

@@ -108,26 +108,6 @@ static long status_of(const struct ts_user *u, const char *method, const char *p
 	return status;
 }
 
-/* A form body: csrf (u's token; none when u is NULL) then name/value pairs up to a NULL name. Caller frees.
- */
-static char *form(const struct ts_user *u, ...)
-{
-	struct buf b = BUF_INIT;
-	const char *name;
-	va_list ap;
-	if (u)
-		buf_addf(&b, "csrf=%s", u->csrf);
-	va_start(ap, u);
-	while ((name = va_arg(ap, const char *))) {
-		const char *value = va_arg(ap, const char *);
-		char *enc = curl_easy_escape(NULL, value, 0);
-		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", name, enc);
-		curl_free(enc);
-	}
-	va_end(ap);
-	return buf_detach(&b, NULL);
-}
-
 /* POST a form as u; the status, the response in r (initialised here). */
 static long post_form(const struct ts_user *u, const char *path, char *body, struct http_resp *r)
 {
@@ -285,10 +265,10 @@ static void test_district_admin_creates(void **state)
 
 	/* the form: 303 to the new user's page, which says so */
 	assert_int_equal(post_form(&admin, "/quan-tri/nguoi-dung",
-				   form(&admin, "username", DI_USER, "full_name", "  Phan   Thị Quận ",
-					"position", "Chuyên viên Phòng Nội vụ", "phone", "+84 912 000 111",
-					"unit_id", path_of("%lld", unit_of(DISTRICT)), "role", "leader",
-					"password", DI_PASSWORD, NULL),
+				   ts_form(&admin, "username", DI_USER, "full_name", "  Phan   Thị Quận ",
+					   "position", "Chuyên viên Phòng Nội vụ", "phone", "+84 912 000 111",
+					   "unit_id", path_of("%lld", unit_of(DISTRICT)), "role", "leader",
+					   "password", DI_PASSWORD, NULL),
 				   &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
@@ -381,22 +361,22 @@ static void test_ward_admin_confined(void **state)
 		"|| '|' || CAST(active AS TEXT) FROM accounts WHERE id = ?",
 		td, before, sizeof(before));
 	assert_int_equal(post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld", td),
-				   form(&ward, "full_name", "Kẻ Mạo Danh", "position", "x", "email", "",
-					"phone", "", "unit_id", path_of("%lld", nc_unit), NULL),
+				   ts_form(&ward, "full_name", "Kẻ Mạo Danh", "position", "x", "email", "",
+					   "phone", "", "unit_id", path_of("%lld", nc_unit), NULL),
 				   &r),
 			 403);
 	expect_text(&r, FORBIDDEN);
 	resp_free(&r);
 	assert_int_equal(post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld", td),
-				   form(&ward, "active", "0", NULL), &r),
+				   ts_form(&ward, "active", "0", NULL), &r),
 			 403);
 	resp_free(&r);
 	assert_int_equal(post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld/mat-khau", td),
-				   form(&ward, "password", "Mat-Khau-Moi-Cua-Ke-Xau", NULL), &r),
+				   ts_form(&ward, "password", "Mat-Khau-Moi-Cua-Ke-Xau", NULL), &r),
 			 403);
 	resp_free(&r);
 	assert_int_equal(post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", td),
-				   form(&ward, "role", "admin", "unit_id", path_of("%lld", nc_unit), NULL),
+				   ts_form(&ward, "role", "admin", "unit_id", path_of("%lld", nc_unit), NULL),
 				   &r),
 			 403);
 	resp_free(&r);
@@ -409,7 +389,7 @@ static void test_ward_admin_confined(void **state)
 				   "{\"password\":\"Mat-Khau-Moi-9x\"}"),
 			 403);
 	assert_int_equal(post_form(&ward, path_of("/quan-tri/vai-tro/%lld/thu-hoi", td_grant),
-				   form(&ward, NULL), &r),
+				   ts_form(&ward, NULL), &r),
 			 403);
 	resp_free(&r);
 	assert_int_equal(status_of(&ward, "DELETE", path_of("/api/v1/roles/%lld", td_grant), NULL), 403);
@@ -420,8 +400,9 @@ static void test_ward_admin_confined(void **state)
 		(long long)td_unit);
 	assert_int_equal(status_of(&ward, "POST", "/api/v1/users", body), 403);
 	assert_int_equal(post_form(&ward, "/quan-tri/nguoi-dung",
-				   form(&ward, "username", "gian.diep", "full_name", "Gián Điệp", "unit_id",
-					path_of("%lld", td_unit), "password", "Ba-Dinh-Ha-Noi-1945", NULL),
+				   ts_form(&ward, "username", "gian.diep", "full_name", "Gián Điệp",
+					   "unit_id", path_of("%lld", td_unit), "password",
+					   "Ba-Dinh-Ha-Noi-1945", NULL),
 				   &r),
 			 403);
 	resp_free(&r);
@@ -430,7 +411,7 @@ static void test_ward_admin_confined(void **state)
 	assert_int_equal(status_of(&ward, "POST", "/api/v1/roles", body), 403);
 	assert_int_equal(
 		post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", account_of("tuphap.nhanchinh")),
-			  form(&ward, "role", "leader", "unit_id", path_of("%lld", td_unit), NULL), &r),
+			  ts_form(&ward, "role", "leader", "unit_id", path_of("%lld", td_unit), NULL), &r),
 		403);
 	resp_free(&r);
 	/* nor move one of his users there */
@@ -626,15 +607,15 @@ static void test_grant_and_revoke(void **state)
 
 	/* bad choices are named by their fields */
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", clerk_id),
-				   form(&admin, "role", "citizen", "unit_id", "", NULL), &r),
+				   ts_form(&admin, "role", "citizen", "unit_id", "", NULL), &r),
 			 422);
 	expect_field_error(&r, "grant-role", "Vui lòng chọn một vai trò trong danh sách.");
 	expect_field_error(&r, "grant-unit", "Vui lòng chọn đơn vị.");
 	resp_free(&r);
 
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", clerk_id),
-				   form(&admin, "role", "admin", "unit_id", path_of("%lld", ward),
-					"reaches_descendants", "1", NULL),
+				   ts_form(&admin, "role", "admin", "unit_id", path_of("%lld", ward),
+					   "reaches_descendants", "1", NULL),
 				   &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
@@ -648,7 +629,8 @@ static void test_grant_and_revoke(void **state)
 
 	/* held already */
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", clerk_id),
-				   form(&admin, "role", "admin", "unit_id", path_of("%lld", ward), NULL), &r),
+				   ts_form(&admin, "role", "admin", "unit_id", path_of("%lld", ward), NULL),
+				   &r),
 			 409);
 	expect_text(&r, "Người dùng đã có vai trò này tại đơn vị này.");
 	resp_free(&r);
@@ -665,8 +647,8 @@ static void test_grant_and_revoke(void **state)
 	assert_true(gid > 0);
 	assert_true(db_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", "role.grant") >= 1);
 
-	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid), form(&admin, NULL),
-				   &r),
+	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid),
+				   ts_form(&admin, NULL), &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
 	assert_string_equal(h, path_of("/quan-tri/nguoi-dung/%lld?msg=revoked", clerk_id));
@@ -681,8 +663,8 @@ static void test_grant_and_revoke(void **state)
 	expect_text(&r, "Đã thu hồi vai trò.");
 	expect_text(&r, "<h2>Vai trò đã thu hồi</h2>");
 	resp_free(&r);
-	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid), form(&admin, NULL),
-				   &r),
+	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid),
+				   ts_form(&admin, NULL), &r),
 			 409);
 	expect_text(&r, "Vai trò này đã được thu hồi trước đó.");
 	resp_free(&r);
@@ -758,8 +740,8 @@ static void test_no_self_lockout(void **state)
 	expect_no_text(&r, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid));
 	expect_no_text(&r, "Khóa tài khoản</button>");
 	resp_free(&r);
-	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid), form(&admin, NULL),
-				   &r),
+	assert_int_equal(post_form(&admin, path_of("/quan-tri/vai-tro/%lld/thu-hoi", gid),
+				   ts_form(&admin, NULL), &r),
 			 409);
 	expect_text(
 		&r,
@@ -770,7 +752,7 @@ static void test_no_self_lockout(void **state)
 	expect_text(&r, "\"code\":\"self_lockout\"");
 	resp_free(&r);
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld", me),
-				   form(&admin, "active", "0", NULL), &r),
+				   ts_form(&admin, "active", "0", NULL), &r),
 			 422);
 	expect_text(&r, "Bạn không thể tự khóa tài khoản của chính mình.");
 	resp_free(&r);
@@ -832,8 +814,8 @@ static void test_create_validation(void **state)
 			if (!strcmp(f[k], cases[i].field))
 				f[k + 1] = cases[i].value;
 		if (post_form(&admin, "/quan-tri/nguoi-dung",
-			      form(&admin, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10],
-				   f[11], f[12], f[13], f[14], f[15], NULL),
+			      ts_form(&admin, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9],
+				      f[10], f[11], f[12], f[13], f[14], f[15], NULL),
 			      &r) != 422)
 			fail_msg("%s=\"%s\": status %ld, want 422", cases[i].field, cases[i].value, r.status);
 		expect_field_error(&r, cases[i].id, cases[i].msg);
@@ -885,9 +867,9 @@ static void test_update_user(void **state)
 	(void)state;
 	login("quantri.nhanchinh", DEMO_PASSWORD, &admin);
 	assert_int_equal(post_form(&admin, "/quan-tri/nguoi-dung",
-				   form(&admin, "username", "ketoan.nhanchinh", "full_name", "Mai Thị Kế",
-					"unit_id", path_of("%lld", ward), "password", "Ho-Tay-Mua-Thu-2026",
-					NULL),
+				   ts_form(&admin, "username", "ketoan.nhanchinh", "full_name", "Mai Thị Kế",
+					   "unit_id", path_of("%lld", ward), "password",
+					   "Ho-Tay-Mua-Thu-2026", NULL),
 				   &r),
 			 303);
 	resp_free(&r);
@@ -897,9 +879,9 @@ static void test_update_user(void **state)
 
 	/* details and a move inside his ward */
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld", id),
-				   form(&admin, "full_name", "Mai Thị Kế Toán", "position", "Kế toán",
-					"email", "ke.toan@nhanchinh.vn", "phone", "0988 111 222", "unit_id",
-					path_of("%lld", onestop), NULL),
+				   ts_form(&admin, "full_name", "Mai Thị Kế Toán", "position", "Kế toán",
+					   "email", "ke.toan@nhanchinh.vn", "phone", "0988 111 222",
+					   "unit_id", path_of("%lld", onestop), NULL),
 				   &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
@@ -917,9 +899,9 @@ static void test_update_user(void **state)
 
 	/* bad values: messages by the fields, nothing changed */
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld", id),
-				   form(&admin, "full_name", "", "position", "Kế toán", "email",
-					"dan.le@example.vn", "phone", "09123", "unit_id",
-					path_of("%lld", onestop), NULL),
+				   ts_form(&admin, "full_name", "", "position", "Kế toán", "email",
+					   "dan.le@example.vn", "phone", "09123", "unit_id",
+					   path_of("%lld", onestop), NULL),
 				   &r),
 			 422);
 	expect_field_error(&r, "full_name", "Vui lòng nhập họ và tên.");
@@ -938,7 +920,7 @@ static void test_update_user(void **state)
 	/* deactivated: his session ends, he cannot log in; activated again, he can */
 	assert_int_equal(status_of(&user, "GET", "/api/v1/session", NULL), 200);
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld", id),
-				   form(&admin, "active", "0", NULL), &r),
+				   ts_form(&admin, "active", "0", NULL), &r),
 			 303);
 	resp_free(&r);
 	assert_int_equal(status_of(&user, "GET", "/api/v1/session", NULL), 401);
@@ -977,8 +959,8 @@ static void test_password_change(void **state)
 	resp_free(&r);
 
 	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau",
-				   form(&a, "current_password", "Khong-Phai-Mat-Khau", "new_password", "abc",
-					"new_password_repeat", "abd", NULL),
+				   ts_form(&a, "current_password", "Khong-Phai-Mat-Khau", "new_password",
+					   "abc", "new_password_repeat", "abd", NULL),
 				   &r),
 			 422);
 	expect_field_error(&r, "current_password", "Mật khẩu hiện tại không đúng.");
@@ -986,20 +968,20 @@ static void test_password_change(void **state)
 	expect_field_error(&r, "new_password_repeat", "Hai mật khẩu không khớp nhau.");
 	resp_free(&r);
 	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau",
-				   form(&a, "current_password", DI_PASSWORD, "new_password", DI_PASSWORD,
-					"new_password_repeat", DI_PASSWORD, NULL),
+				   ts_form(&a, "current_password", DI_PASSWORD, "new_password", DI_PASSWORD,
+					   "new_password_repeat", DI_PASSWORD, NULL),
 				   &r),
 			 422);
 	expect_field_error(&r, "new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.");
 	resp_free(&r);
 	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau",
-				   form(&a, "current_password", DI_PASSWORD, "new_password", "Password2024!",
-					"new_password_repeat", "Password2024!", NULL),
+				   ts_form(&a, "current_password", DI_PASSWORD, "new_password",
+					   "Password2024!", "new_password_repeat", "Password2024!", NULL),
 				   &r),
 			 422);
 	expect_field_error(&r, "new_password", "Mật khẩu này quá phổ biến: hãy chọn mật khẩu khác.");
 	resp_free(&r);
-	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau", form(&a, "current_password", "", NULL), &r),
+	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau", ts_form(&a, "current_password", "", NULL), &r),
 			 422);
 	expect_field_error(&r, "current_password", "Vui lòng nhập mật khẩu hiện tại.");
 	expect_field_error(&r, "new_password", "Vui lòng nhập mật khẩu mới.");
@@ -1009,9 +991,9 @@ static void test_password_change(void **state)
 	assert_int_equal(status_of(&b, "GET", "/api/v1/session", NULL), 200);
 
 	assert_int_equal(post_form(&a, "/tai-khoan/mat-khau",
-				   form(&a, "current_password", DI_PASSWORD, "new_password",
-					"Pho-Co-36-Pho-Phuong", "new_password_repeat", "Pho-Co-36-Pho-Phuong",
-					NULL),
+				   ts_form(&a, "current_password", DI_PASSWORD, "new_password",
+					   "Pho-Co-36-Pho-Phuong", "new_password_repeat",
+					   "Pho-Co-36-Pho-Phuong", NULL),
 				   &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
@@ -1047,13 +1029,13 @@ static void test_admin_reset(void **state)
 	login("quantri", DEMO_PASSWORD, &admin);
 	login(TD_USER, TD_PASSWORD, &user);
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld/mat-khau", td),
-				   form(&admin, "password", "abc", NULL), &r),
+				   ts_form(&admin, "password", "abc", NULL), &r),
 			 422);
 	expect_field_error(&r, "reset_password", "Mật khẩu phải có ít nhất 8 ký tự.");
 	resp_free(&r);
 	assert_int_equal(status_of(&user, "GET", "/api/v1/session", NULL), 200);
 	assert_int_equal(post_form(&admin, path_of("/quan-tri/nguoi-dung/%lld/mat-khau", td),
-				   form(&admin, "password", "Lang-Bac-Ba-Dinh-2026", NULL), &r),
+				   ts_form(&admin, "password", "Lang-Bac-Ba-Dinh-2026", NULL), &r),
 			 303);
 	resp_free(&r);
 	assert_int_equal(status_of(&user, "GET", "/api/v1/session", NULL), 401);
@@ -1084,18 +1066,18 @@ static void test_password_change_throttled(void **state)
 	login(TD_USER, TD_PASSWORD, &u);
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(post_form(&u, "/tai-khoan/mat-khau",
-					   form(&u, "current_password", "Sai-Mat-Khau-Roi", "new_password",
-						"Hoan-Kiem-Ha-Noi-2026", "new_password_repeat",
-						"Hoan-Kiem-Ha-Noi-2026", NULL),
+					   ts_form(&u, "current_password", "Sai-Mat-Khau-Roi", "new_password",
+						   "Hoan-Kiem-Ha-Noi-2026", "new_password_repeat",
+						   "Hoan-Kiem-Ha-Noi-2026", NULL),
 					   &r),
 				 422);
 		resp_free(&r);
 	}
 	/* from yet another address, and with the right password: the account waits */
 	assert_int_equal(post_form(&u, "/tai-khoan/mat-khau",
-				   form(&u, "current_password", TD_PASSWORD, "new_password",
-					"Hoan-Kiem-Ha-Noi-2026", "new_password_repeat",
-					"Hoan-Kiem-Ha-Noi-2026", NULL),
+				   ts_form(&u, "current_password", TD_PASSWORD, "new_password",
+					   "Hoan-Kiem-Ha-Noi-2026", "new_password_repeat",
+					   "Hoan-Kiem-Ha-Noi-2026", NULL),
 				   &r),
 			 429);
 	assert_non_null(resp_hdr(&r, "Retry-After", h, sizeof(h)));

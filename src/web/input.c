@@ -1,0 +1,66 @@
+/* input.c: what every page reads from forms, paths and queries, in one place. */
+#include <string.h>
+#include "core/i18n.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+const char *input_trim(struct request *req, const char *s)
+{
+	size_t len;
+	if (!s)
+		return "";
+	while (is_space(*s))
+		s++;
+	len = strlen(s);
+	while (len && is_space(s[len - 1]))
+		len--;
+	return arena_strndup(&req->arena, s, len);
+}
+
+int64_t input_id(const char *s)
+{
+	int64_t v = 0;
+	if (!s || !*s || strlen(s) > 15)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+int64_t req_param_id(const struct request *req)
+{
+	return input_id(req_param(req, "id"));
+}
+
+int ids_contain(const int64_t *v, size_t n, int64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return 1;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+const char *msg_unavailable(void)
+{
+	return _("The service is not available right now. Please try again shortly.");
+}
+
+void resp_unavailable(struct request *req)
+{
+	resp_error(req, 503, "db_unavailable", msg_unavailable());
+}
