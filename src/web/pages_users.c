@@ -341,9 +341,19 @@ static json_t *account_json_full(struct request *req, struct db *db, const struc
 /* A 422 under /api/: the message and the field messages (errors is stolen). */
 static void api_invalid(struct request *req, int status, const char *code, json_t *errors)
 {
+	/* one field wrong: its own message says what (a taken user name says so, not "some fields") */
+	const char *message = _("Some fields are not valid.");
+	if (json_object_size(errors) == 1) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(errors, key, v)
+		{
+			if (json_is_string(v))
+				message = json_string_value(v);
+		}
+	}
 	resp_json(req, status,
-		  json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message",
-			    _("Some fields are not valid."), "fields", errors));
+		  json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message, "fields", errors));
 }
 
 /* ---- whose account: the target of /quan-tri/nguoi-dung/{id} ---- */

@@ -850,6 +850,8 @@ static void test_create_validation(void **state)
 		409);
 	expect_text(&r, "\"code\":\"username_taken\"");
 	expect_text(&r, "\"username\":\"Tên đăng nhập này đã có người sử dụng.\"");
+	/* one field wrong: the message says which, not "some fields" */
+	expect_text(&r, "\"message\":\"Tên đăng nhập này đã có người sử dụng.\"");
 	resp_free(&r);
 	assert_int_equal(status_of(&admin, "POST", "/api/v1/users", "{\"username\":12}"), 400);
 	assert_int_equal(status_of(&admin, "POST", "/api/v1/users", "{\"is_admin\":true}"), 400);
