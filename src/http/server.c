@@ -62,6 +62,7 @@ struct cached_response {
 	const char *hdr[CACHE_HEADERS][2];
 	int nhdr;
 	char id[20];
+	char date[32]; /* its Date header, swapped when the second changes */
 };
 
 /* What a worker thread keeps: its counters and finished requests to reuse. */
@@ -540,8 +541,26 @@ static void body_finish(struct request *req)
 	}
 }
 
+/*
+ * The Date header (RFC 9110 §6.6.1), formatted once a second per thread: the
+ * daemon's own (MHD_USE_SUPPRESS_DATE_NO_CLOCK turns it off) formats it for
+ * every response, a gmtime and an snprintf each.
+ */
+static const char *date_now(void)
+{
+	static __thread char date[32];
+	static __thread int64_t at = -1;
+	int64_t now = time_now_us() / 1000000;
+	if (now != at) {
+		time_http_date(date, sizeof(date), now);
+		at = now;
+	}
+	return date;
+}
+
 static void add_std_headers(struct request *req, struct MHD_Response *r)
 {
+	MHD_add_response_header(r, "Date", date_now());
 	const char *csp = req->srv->cfg.csp ? req->srv->cfg.csp : DEFAULT_CSP;
 	MHD_add_response_header(r, "Content-Type",
 				req->content_type_out ? req->content_type_out : "text/plain; charset=utf-8");
@@ -602,6 +621,11 @@ static int cached_keep(struct request *req, struct MHD_Response *r)
 		c->hdr[c->nhdr][1] = h->value;
 	}
 	memcpy(c->id, req->id, sizeof(c->id));
+	{
+		/* the very value add_std_headers put there, should the second have turned since */
+		const char *date = MHD_get_response_header(r, "Date");
+		snprintf(c->date, sizeof(c->date), "%s", date ? date : "");
+	}
 	return 1;
 }
 
@@ -633,9 +657,15 @@ static enum MHD_Result queue(struct request *req)
 		struct cached_response *c = cached_find(req);
 		if (c) {
 			/* the same file with the same headers: only the request id changes */
+			const char *date = date_now();
 			MHD_del_response_header(c->r, "X-Request-Id", c->id);
 			MHD_add_response_header(c->r, "X-Request-Id", req->id);
 			memcpy(c->id, req->id, sizeof(c->id));
+			if (strcmp(c->date, date)) {
+				MHD_del_response_header(c->r, "Date", c->date);
+				MHD_add_response_header(c->r, "Date", date);
+				snprintf(c->date, sizeof(c->date), "%s", date);
+			}
 			req->bytes_sent = req->static_len;
 			return queued(req, MHD_queue_response(req->conn, (unsigned)req->status, c->r));
 		}
@@ -1043,17 +1073,18 @@ struct server *server_start(const struct server_config *cfg, char **err)
 						  ? ((struct sockaddr_in6 *)&bound)->sin6_port
 						  : ((struct sockaddr_in *)&bound)->sin_port);
 	}
-	srv->d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
-			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+	srv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+					  MHD_USE_NO_LISTEN_SOCKET | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
+					  MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  0, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.conn_timeout,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->limits.conn_limit,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->limits.per_ip_limit,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->limits.conn_memory,
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
+				  on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+				  MHD_OPTION_END);
 	if (!srv->d) {
 		snprintf(msg, sizeof(msg), "libmicrohttpd refused to start: %s",
 			 errno ? strerror(errno) : "?");

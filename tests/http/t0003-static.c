@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "harness.h"
 
 static struct test_server srv;
@@ -146,6 +148,39 @@ static void test_repeated_ids(void **state)
 	buf_release(&src);
 }
 
+/*
+ * Every answer has one Date header with the current time, also a kept
+ * response answered again seconds later (its Date is swapped, not left).
+ */
+static void test_date_header(void **state)
+{
+	char first[64], later[64];
+	const char *paths[] = { "/static/site.css", "/", "/khong-co" };
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			struct http_resp r;
+			char *date = round ? later : first;
+			time_t now = time(NULL);
+			struct tm tm;
+			char want[64];
+			resp_init(&r);
+			assert_int_equal(http_get(&srv, paths[i], &r), 0);
+			assert_non_null(resp_hdr(&r, "Date", date, 64));
+			assert_null(strstr(strstr(r.headers.ptr, "Date:") + 1, "\nDate:"));
+			/* the server's second, give or take one */
+			gmtime_r(&now, &tm);
+			strftime(want, sizeof(want), "%a, %d %b %Y", &tm);
+			assert_memory_equal(date, want, strlen(want));
+			assert_int_equal(strlen(date), 29);
+			resp_free(&r);
+		}
+		if (!round)
+			sleep(2);
+	}
+	assert_string_not_equal(first, later);
+}
+
 static void test_gzip_variant(void **state)
 {
 	struct http_resp r;
@@ -206,7 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_css_etag_304),	   cmocka_unit_test(test_versioned_urls),
 		cmocka_unit_test(test_repeated_ids),	   cmocka_unit_test(test_gzip_variant),
-		cmocka_unit_test(test_favicon_and_robots),
+		cmocka_unit_test(test_favicon_and_robots), cmocka_unit_test(test_date_header),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
