@@ -272,7 +272,7 @@ int api_citizens_create(struct request *req)
 	}
 	db = db_thread();
 	if (status != 201 || !db || account_load(db, id, &acc)) {
-		resp_error(req, 503, "unavailable", msg_unavailable());
+		resp_error(req, 503, "db_unavailable", msg_unavailable());
 		return 0;
 	}
 	resp_header(req, "Cache-Control", "no-store");

@@ -545,7 +545,7 @@ int api_session_create(struct request *req)
 			   status == 429   ? "too_many_attempts"
 			   : status == 401 ? "bad_credentials"
 			   : status == 400 ? "bad_request"
-					   : "unavailable",
+					   : "db_unavailable",
 			   msg);
 		return 0;
 	}

@@ -353,7 +353,8 @@ static void api_invalid(struct request *req, int status, const char *code, json_
 		}
 	}
 	resp_json(req, status,
-		  json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message, "fields", errors));
+		  json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message, "fields",
+			    errors));
 }
 
 /* ---- whose account: the target of /quan-tri/nguoi-dung/{id} ---- */
@@ -1733,6 +1734,8 @@ static void api_user_answer(struct request *req, struct db *db, int status, int6
 		return;
 	}
 	resp_header(req, "Cache-Control", "no-store");
+	if (status == 201)
+		resp_header(req, "Location", arena_printf(&req->arena, "/api/v1/users/%lld", (long long)id));
 	resp_json(req, status, json_pack("{s:o}", "user", o));
 }
 
