@@ -9,7 +9,9 @@
 #   nginx-home    nginx serving the home page's bytes as a static file
 #   home-pg       motcua's home page with its database on PostgreSQL
 # and then the write path (bench_write: a transaction that takes a counter
-# number and inserts the row using it) on SQLite and on PostgreSQL.
+# number and inserts the row using it) on SQLite and on PostgreSQL, and the
+# catalogue search (bench_catalogue: procedure_list over 5,000 procedures,
+# p50/p99 per query; target p99 < 5 ms) on both.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
 # ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/site.css).
@@ -176,3 +178,13 @@ for threads in 1 4; do
 	psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_write' -c 'CREATE DATABASE bench_write' >/dev/null
 	printf '  '; "$build/bench/bench_write" "$pgwrite_url" "$threads" "$DURATION"
 done
+
+# the catalogue search (issue 5): 5,000 procedures, procedure_list as /thu-tuc calls it
+echo "catalogue search (bench_catalogue: 5,000 procedures; target p99 < 5 ms):"
+rm -f "$tmp/catalogue.db" "$tmp/catalogue.db-wal" "$tmp/catalogue.db-shm"
+"$build/bench/bench_catalogue" "$tmp/catalogue.db" >"$tmp/catalogue.out"
+sed 's/^/  /' "$tmp/catalogue.out"
+pgcat_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_catalogue|')
+psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_catalogue' -c 'CREATE DATABASE bench_catalogue' >/dev/null
+"$build/bench/bench_catalogue" "$pgcat_url" >"$tmp/catalogue-pg.out"
+sed 's/^/  /' "$tmp/catalogue-pg.out"

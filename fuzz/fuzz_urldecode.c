@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	/* the first byte picks the mode, the rest is the input */
-	plus = data[0] & 1;
+	plus = data[0] & 3; /* URL_PLUS_SPACE, URL_NEWLINES */
 	s++;
 	size--;
 	rc = url_decode(&a, s, size, plus, &out, &outlen);
@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < outlen; i++) {
 			unsigned char c = (unsigned char)out[i];
 
-			if ((c < 0x20 && c != '\t') || c == 0x7f ||
-			    (plus && c == '+' && !memchr(s, '%', size)))
+			if ((c < 0x20 && c != '\t' && !((plus & URL_NEWLINES) && (c == '\r' || c == '\n'))) ||
+			    c == 0x7f || ((plus & URL_PLUS_SPACE) && c == '+' && !memchr(s, '%', size)))
 				__builtin_trap();
 		}
 	} else if (rc != PARSE_EBADESC && rc != PARSE_ECTRL && rc != PARSE_EUTF8) {

@@ -14,6 +14,7 @@
 #include "features/authz.h"
 #include "features/audit.h"
 #include "features/org.h"
+#include "features/procedures.h"
 #include "features/settings.h"
 #include "features/tokens.h"
 #include "core/i18n.h"
@@ -485,7 +486,7 @@ static int cmd_demo(const struct app_config *cfg)
 	if (!db)
 		return rc;
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
-	    db_commit(db)) {
+	    procedure_demo(db, time_now_us() / 1000000) || db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);

@@ -35,6 +35,7 @@ enum route_flags {
 	ROUTE_NOLOG = 1 << 4,	/* not in the access log at info level (health probes) */
 	ROUTE_PUBLIC = 1 << 5,	/* a public page: cacheable by the browser, counts visits later */
 	ROUTE_SESSION = 1 << 6, /* look the session up even where no login is required */
+	ROUTE_RAW = 1 << 7,	/* a body of another type (text/csv) is kept as bytes in req->body */
 };
 
 struct route {

@@ -100,7 +100,7 @@ static int hexval(unsigned char c)
 	return -1;
 }
 
-int url_decode(struct arena *a, const char *s, size_t len, int plus_space, char **out, size_t *outlen)
+int url_decode(struct arena *a, const char *s, size_t len, int flags, char **out, size_t *outlen)
 {
 	char *d = arena_alloc(a, st_add(len, 1));
 	size_t i = 0, n = 0;
@@ -125,12 +125,13 @@ int url_decode(struct arena *a, const char *s, size_t len, int plus_space, char 
 			c = (unsigned char)(hi << 4 | lo);
 			i += 3;
 		} else {
-			if (c == '+' && plus_space)
+			if (c == '+' && (flags & URL_PLUS_SPACE))
 				c = ' ';
 			i++;
 		}
-		/* raw control bytes are refused as well as escaped ones */
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+		/* raw control bytes are refused as well as escaped ones; a textarea's line breaks may pass */
+		if ((c < 0x20 && c != '\t' && !((flags & URL_NEWLINES) && (c == '\r' || c == '\n'))) ||
+		    c == 0x7f) {
 			rc = PARSE_ECTRL;
 			goto out;
 		}
@@ -152,13 +153,14 @@ out:
  * `max` bytes decoded. A raw piece more than three times `max` cannot
  * decode short enough, so it is refused before any work.
  */
-static int form_decode(struct arena *a, const char *s, size_t len, size_t max, char **out, size_t *outlen)
+static int form_decode(struct arena *a, const char *s, size_t len, size_t max, int flags, char **out,
+		       size_t *outlen)
 {
 	int rc;
 
 	if (len / 3 > max)
 		return PARSE_ETOOBIG;
-	rc = url_decode(a, s, len, 1, out, outlen);
+	rc = url_decode(a, s, len, URL_PLUS_SPACE | flags, out, outlen);
 	if (rc < 0)
 		return rc;
 	if (*outlen > max)
@@ -188,11 +190,12 @@ int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, si
 		}
 		eq = memchr(piece, '=', plen);
 		nlen = eq ? (size_t)(eq - piece) : plen;
-		rc = form_decode(a, piece, nlen, FORM_NAME_MAX, &name, &vlen);
+		rc = form_decode(a, piece, nlen, FORM_NAME_MAX, 0, &name, &vlen);
 		if (rc < 0)
 			goto out;
 		if (eq) {
-			rc = form_decode(a, eq + 1, plen - nlen - 1, max_value, &val, &vlen);
+			/* a value may hold the line breaks of a textarea (sent as %0D%0A) */
+			rc = form_decode(a, eq + 1, plen - nlen - 1, max_value, URL_NEWLINES, &val, &vlen);
 			if (rc < 0)
 				goto out;
 		} else {

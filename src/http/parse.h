@@ -37,22 +37,27 @@ void kvlist_add(struct kvlist *l, struct arena *a, const char *key, const char *
 const char *kvlist_get(const struct kvlist *l, const char *key);
 
 /*
- * Percent-decode s[0..len) into arena memory. With `plus_space`, '+' becomes
- * ' ' (forms and query strings). Rejects bad escapes, decoded control bytes
- * (tab excepted; raw ones too, not only %-escaped) and invalid UTF-8. On
- * success *out is NUL-terminated and *outlen its length; on error *out is
- * left alone.
+ * Percent-decode s[0..len) into arena memory. With URL_PLUS_SPACE, '+'
+ * becomes ' ' (forms and query strings). Rejects bad escapes, decoded
+ * control bytes (tab excepted, and CR and LF with URL_NEWLINES: a form
+ * value from a textarea; raw ones too, not only %-escaped) and invalid
+ * UTF-8. On success *out is NUL-terminated and *outlen its length; on
+ * error *out is left alone.
  */
-int url_decode(struct arena *a, const char *s, size_t len, int plus_space, char **out, size_t *outlen);
+enum url_flags {
+	URL_PLUS_SPACE = 1 << 0,
+	URL_NEWLINES = 1 << 1,
+};
+int url_decode(struct arena *a, const char *s, size_t len, int flags, char **out, size_t *outlen);
 
 /*
  * Parse "a=1&b=2" (a query string without '?', or an
  * application/x-www-form-urlencoded body) into `out`. Empty pieces ("a=1&&b")
  * are skipped; a piece without '=' has an empty value. At most `max_fields`
  * pairs, each name at most 256 bytes and each value at most `max_value`
- * (decoded). Pairs are appended to `out`, which the caller has set up with
- * kvlist_init(), so a query string and a body can share one list. On error
- * `out` may hold the pairs before the bad one: reject the whole request.
+ * (decoded); a value may hold CR and LF (a textarea), a name may not. Pairs are appended to `out`, which the
+ * caller has set up with kvlist_init(), so a query string and a body can share one list. On error `out` may
+ * hold the pairs before the bad one: reject the whole request.
  */
 int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, size_t max_value,
 	       struct kvlist *out);

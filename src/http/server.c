@@ -536,7 +536,7 @@ static void body_finish(struct request *req)
 		req->json = json_loadb(req->body.ptr, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!req->json)
 			early_error(req, 400, "bad_json", N_("The JSON data is not valid."));
-	} else {
+	} else if (!(req->route->flags & ROUTE_RAW)) {
 		early_error(req, 415, "unsupported_media_type", N_("This type of data is not accepted."));
 	}
 }

@@ -107,6 +107,7 @@ struct object {
  *   user.manage          admin                       descendants
  *   role.grant           admin                       descendants
  *   audit.read           admin                       descendants
+ *   procedure.manage     admin                       descendants
  *   delegation.create    leader                      unit
  *   delegation.revoke    leader                      unit
  *                        admin                       descendants

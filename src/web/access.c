@@ -156,6 +156,22 @@ int req_can_subtree(struct request *req, const char *action, int64_t unit_id)
 	return unit_tree_find(t, unit_id) >= 0;
 }
 
+int req_can_at_top(struct request *req, const char *action)
+{
+	const struct unit_tree *tree = req_units(req);
+	int64_t *units;
+	size_t n;
+	if (!tree || req_scope(req, action, &units, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		long k = unit_tree_find(tree, units[i]);
+		long up = k >= 0 && tree->parent[k] ? unit_tree_find(tree, tree->parent[k]) : -1;
+		if (k >= 0 && (tree->parent[k] == 0 || (up >= 0 && tree->parent[up] == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 int req_staff_only(struct request *req)
 {
 	const struct account *u = req_user(req);

@@ -132,6 +132,13 @@ int req_scope_allows(const struct request *req, const char *action);
  * answering 503.
  */
 int req_can_subtree(struct request *req, const char *action, int64_t unit_id);
+/*
+ * 1 when the account may do `action` at the top of the tree (a root unit,
+ * or a unit right under one: the district of a city, the province of the
+ * two-level model): what is shared by every unit below (the procedure
+ * catalogue, the whole audit chain). 0 when not, -1 after answering 503.
+ */
+int req_can_at_top(struct request *req, const char *action);
 /* "account:12" for the logged-in account (the audit log's actor), in the request's arena. */
 const char *req_actor_name(struct request *req);
 /* Seconds since the epoch, the clock every permission check of the request uses. */
@@ -258,6 +265,32 @@ int page_token_revoke(struct request *req);
 int api_tokens_list(struct request *req);
 int api_tokens_create(struct request *req);
 int api_token_revoke(struct request *req);
+/* pages_procedures.c */
+int page_procedures(struct request *req);
+int page_procedure(struct request *req);
+int page_procedure_form(struct request *req);
+int api_procedures_list(struct request *req);
+int api_procedure_get(struct request *req);
+int api_procedure_fee(struct request *req);
+/* pages_procedures_admin.c */
+int page_proc_admin(struct request *req);
+int page_proc_new(struct request *req);
+int page_proc_create(struct request *req);
+int page_proc_edit(struct request *req);
+int page_proc_update(struct request *req);
+int page_proc_publish(struct request *req);
+int page_proc_unpublish(struct request *req);
+int page_proc_import_form(struct request *req);
+int page_proc_import(struct request *req);
+int page_proc_export(struct request *req);
+int page_proc_fields(struct request *req);
+int page_proc_fields_post(struct request *req);
+int api_procedures_create(struct request *req);
+int api_procedure_update(struct request *req);
+int api_procedure_publish(struct request *req);
+int api_procedure_unpublish(struct request *req);
+int api_procedures_import(struct request *req);
+int api_procedures_export(struct request *req);
 /* pages_delegations.c */
 int page_delegations(struct request *req);
 int page_delegation_new(struct request *req);

@@ -300,28 +300,6 @@ static int add_names(struct request *req, struct db *db, json_t *rows)
 	return rc;
 }
 
-/*
- * Whether the account may walk the whole chain, a pass over every entry:
- * an auditor at the top of the tree (a root unit, or a unit right under
- * one: the district of a city, the province of the two-level model), not a
- * ward's.
- */
-static int reads_whole_log(struct request *req)
-{
-	const struct unit_tree *tree = req_units(req);
-	int64_t *units;
-	size_t n;
-	if (!tree || req_scope(req, "audit.read", &units, &n))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		long k = unit_tree_find(tree, units[i]);
-		long up = k >= 0 && tree->parent[k] ? unit_tree_find(tree, tree->parent[k]) : -1;
-		if (k >= 0 && (tree->parent[k] == 0 || (up >= 0 && tree->parent[up] == 0)))
-			return 1;
-	}
-	return 0;
-}
-
 int page_audit(struct request *req)
 {
 	struct db *db = db_thread();
@@ -409,7 +387,7 @@ int page_audit(struct request *req)
 		json_object_set_new(ctx, "rows", rows);
 		json_object_set_new(ctx, "has_rows", json_boolean(json_array_size(rows) > 0));
 	}
-	if (rc == 0 && reads_whole_log(req))
+	if (rc == 0 && req_can_at_top(req, "audit.read") == 1)
 		json_object_set_new(ctx, "can_verify", json_true());
 	else
 		verify = NULL;

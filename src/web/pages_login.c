@@ -442,13 +442,16 @@ static const char *unit_name(struct db *db, struct arena *a, int64_t id)
 /* The workspace's administration links, each shown only to those who may use it. */
 static const struct {
 	const char *href, *title, *text, *action;
+	int top; /* the action is checked at the top of the tree (req_can_at_top) */
 } admin_links[] = {
 	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
-	  "unit.manage" },
-	{ "/quan-tri/nguoi-dung", N_("Users"), N_("Staff accounts, roles and passwords"), "user.read" },
-	{ "/quan-tri/uy-quyen", N_("Delegations"), N_("Powers delegated in writing (TUQ.)"), NULL },
-	{ "/quan-tri/nhat-ky", N_("Audit log"), N_("Who did what, when; check the chain"), "audit.read" },
-	{ "/tai-khoan/mat-khau", N_("Change password"), N_("Your own password"), NULL },
+	  "unit.manage", 0 },
+	{ "/quan-tri/nguoi-dung", N_("Users"), N_("Staff accounts, roles and passwords"), "user.read", 0 },
+	{ "/quan-tri/uy-quyen", N_("Delegations"), N_("Powers delegated in writing (TUQ.)"), NULL, 0 },
+	{ "/quan-tri/nhat-ky", N_("Audit log"), N_("Who did what, when; check the chain"), "audit.read", 0 },
+	{ "/quan-tri/thu-tuc", N_("Procedure catalogue"), N_("Procedures, their versions, import and export"),
+	  "procedure.manage", 1 },
+	{ "/tai-khoan/mat-khau", N_("Change password"), N_("Your own password"), NULL, 0 },
 };
 
 int page_staff_home(struct request *req)
@@ -499,7 +502,17 @@ int page_staff_home(struct request *req)
 	for (size_t i = 0; i < sizeof(admin_links) / sizeof(admin_links[0]); i++) {
 		int64_t *units;
 		size_t n = 0;
-		if (admin_links[i].action && req_scope(req, admin_links[i].action, &units, &n)) {
+		if (admin_links[i].top) {
+			int yes = req_can_at_top(req, admin_links[i].action);
+			if (yes < 0) {
+				json_decref(ctx);
+				json_decref(roles);
+				json_decref(dels);
+				json_decref(links);
+				return 0;
+			}
+			n = (size_t)yes;
+		} else if (admin_links[i].action && req_scope(req, admin_links[i].action, &units, &n)) {
 			json_decref(ctx);
 			json_decref(roles);
 			json_decref(dels);

@@ -268,9 +268,21 @@ static void test_form_errors(void **state)
 	assert_int_equal(form("a=%ZZ", 10, 100, &l), PARSE_EBADESC);
 	assert_int_equal(form("a=1&b=%4", 10, 100, &l), PARSE_EBADESC);
 	assert_int_equal(form("a%00=1", 10, 100, &l), PARSE_ECTRL);
-	assert_int_equal(form("a=%0A", 10, 100, &l), PARSE_ECTRL);
+	assert_int_equal(form("a%0A=1", 10, 100, &l), PARSE_ECTRL);
+	assert_int_equal(form("a=%01", 10, 100, &l), PARSE_ECTRL);
+	assert_int_equal(form("a=x%00y", 10, 100, &l), PARSE_ECTRL);
 	assert_int_equal(form("a=%C3%28", 10, 100, &l), PARSE_EUTF8);
 	assert_int_equal(form("a=%C0%AF", 10, 100, &l), PARSE_EUTF8);
+}
+
+/* A textarea's line breaks come as %0D%0A: kept in values. */
+static void test_form_newlines(void **state)
+{
+	struct kvlist l;
+	(void)state;
+	assert_int_equal(form("note=d%C3%B2ng+1%0D%0Ad%C3%B2ng+2&b=%0A", 10, 100, &l), PARSE_OK);
+	assert_string_equal(kvlist_get(&l, "note"), "dòng 1\r\ndòng 2");
+	assert_string_equal(kvlist_get(&l, "b"), "\n");
 }
 
 static void test_form_limits(void **state)
@@ -426,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_form_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_newlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_malformed, setup, teardown),
