@@ -94,6 +94,9 @@ struct app_req {
  */
 int req_audit(struct request *req, struct db *db, const char *actor, const char *action, const char *object,
 	      const char *detail_json);
+/* The same as the logged-in account with `detail` (stolen) written as compact JSON, keys sorted. */
+int req_audit_json(struct request *req, struct db *db, const char *action, const char *object,
+		   json_t *detail);
 /* The same under another unit (0 = none): a login's rows go under the unit of the account logging in. */
 int req_audit_unit(struct request *req, struct db *db, const char *actor, int64_t unit_id, const char *action,
 		   const char *object, const char *detail_json);
@@ -154,6 +157,8 @@ int64_t req_now(const struct request *req);
  * the database does not answer.
  */
 const char *input_trim(struct request *req, const char *s);
+/* s percent-encoded for a query string (RFC 3986 unreserved characters kept), in the request's arena. */
+const char *input_url_encode(struct request *req, const char *s);
 int64_t input_id(const char *s);
 int64_t req_param_id(const struct request *req);
 int ids_contain(const int64_t *v, size_t n, int64_t x);

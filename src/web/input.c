@@ -1,6 +1,7 @@
 /* input.c: what every page reads from forms, paths and queries, in one place. */
 #include <string.h>
 #include "core/i18n.h"
+#include "core/xalloc.h"
 #include "web/app.h"
 #include "core/banned.h"
 
@@ -63,4 +64,23 @@ const char *msg_unavailable(void)
 void resp_unavailable(struct request *req)
 {
 	resp_error(req, 503, "db_unavailable", msg_unavailable());
+}
+
+const char *input_url_encode(struct request *req, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = arena_alloc(&req->arena, st_add(st_mult(strlen(s), 3), 1)), *p = out;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~') {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
 }

@@ -1,6 +1,7 @@
 /* pages_login.c: sessions: login and logout pages, the session API, login and CSRF checks. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "core/i18n.h"
@@ -22,6 +23,18 @@ int req_audit(struct request *req, struct db *db, const char *actor, const char 
 {
 	const struct account *u = req_user(req);
 	return req_audit_unit(req, db, actor, u ? u->unit_id : 0, action, object, detail_json);
+}
+
+int req_audit_json(struct request *req, struct db *db, const char *action, const char *object, json_t *detail)
+{
+	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+	json_decref(detail);
+	if (!text)
+		return DB_ERROR;
+	rc = req_audit(req, db, NULL, action, object, text);
+	free(text);
+	return rc;
 }
 
 int req_audit_unit(struct request *req, struct db *db, const char *actor, int64_t unit_id, const char *action,

@@ -40,27 +40,6 @@ static void not_found(struct request *req)
 	resp_error(req, 404, "not_found", _("There is no such procedure in the catalogue."));
 }
 
-/* Percent-encode s for a URL query value, in the arena. */
-static const char *url_arg(struct request *req, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = arena_alloc(&req->arena, n * 3 + 1), *p = out;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		    c == '.' || c == '_' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 /* A count of pages or copies as typed: 1..FEE_COUNT_MAX, else 0. */
 static int64_t count_arg(const char *s)
 {
@@ -230,13 +209,13 @@ static const char *list_link(struct request *req, const struct cat_filter *f)
 	const char *out;
 	buf_adds(&b, CATALOGUE_PATH "?");
 	if (*f->q)
-		buf_addf(&b, "q=%s&", url_arg(req, f->q));
+		buf_addf(&b, "q=%s&", input_url_encode(req, f->q));
 	if (*f->level)
-		buf_addf(&b, "level=%s&", url_arg(req, f->level));
+		buf_addf(&b, "level=%s&", input_url_encode(req, f->level));
 	if (*f->field)
-		buf_addf(&b, "field=%s&", url_arg(req, f->field));
+		buf_addf(&b, "field=%s&", input_url_encode(req, f->field));
 	if (*f->online)
-		buf_addf(&b, "online=%s&", url_arg(req, f->online));
+		buf_addf(&b, "online=%s&", input_url_encode(req, f->online));
 	out = arena_strdup(&req->arena, b.ptr);
 	buf_release(&b);
 	return out;

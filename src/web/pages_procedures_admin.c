@@ -70,30 +70,10 @@ static int manage_denied(struct request *req)
 	return 1;
 }
 
-/* Percent-encode for a URL argument or path segment. */
-static const char *url_arg(struct request *req, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = arena_alloc(&req->arena, strlen(s) * 3 + 1), *p = out;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		    c == '.' || c == '_' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 /* The edit page of a procedure. */
 static const char *edit_path(struct request *req, const char *code)
 {
-	return arena_printf(&req->arena, ADMIN_PATH "/%s", url_arg(req, code));
+	return arena_printf(&req->arena, ADMIN_PATH "/%s", input_url_encode(req, code));
 }
 
 /* A form value trimmed, with the browsers' CRLF line breaks as LF. */
@@ -137,19 +117,6 @@ static int parse_number(const char *s, int64_t *v)
 		}
 	}
 	return 0;
-}
-
-/* Append an audit row for `action` on procedure `code` (or another object) with `detail` (stolen). */
-static int audit(struct request *req, struct db *db, const char *action, const char *object, json_t *detail)
-{
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc;
-	json_decref(detail);
-	if (!text)
-		return DB_ERROR;
-	rc = req_audit(req, db, NULL, action, object, text);
-	free(text);
-	return rc;
 }
 
 static const char *proc_object(struct request *req, const char *code)
@@ -765,8 +732,8 @@ static int proc_store(struct request *req, const char *code, const struct proced
 	else
 		detail = json_pack("{s:I,s:s}", "version", (json_int_t)*version, "change",
 				   *how == SAVE_REPLACED ? "draft" : "new_version");
-	rc = audit(req, db, *how == SAVE_CREATED ? "procedure.create" : "procedure.update",
-		   proc_object(req, p->code), detail);
+	rc = req_audit_json(req, db, *how == SAVE_CREATED ? "procedure.create" : "procedure.update",
+			    proc_object(req, p->code), detail);
 	if (!rc)
 		rc = db_commit(db);
 	if (!rc) {
@@ -837,8 +804,9 @@ static int proc_set_published(struct request *req, const char *code, int64_t ver
 		goto out;
 	}
 	if (!rc)
-		rc = audit(req, db, publish ? "procedure.publish" : "procedure.unpublish",
-			   proc_object(req, code), json_pack("{s:I}", "version", (json_int_t)version));
+		rc = req_audit_json(req, db, publish ? "procedure.publish" : "procedure.unpublish",
+				    proc_object(req, code),
+				    json_pack("{s:I}", "version", (json_int_t)version));
 	if (!rc)
 		rc = db_commit(db);
 	if (!rc) {
@@ -1138,7 +1106,7 @@ static void render_form(struct request *req, int status, const struct proc_versi
 		    !strcmp(cur->p.documents[i].form_file, jstr(r, "form_file")))
 			json_object_set_new(r, "download",
 					    json_sprintf("/thu-tuc/%s/bieu-mau/%zu",
-							 url_arg(req, cur->p.code), i + 1));
+							 input_url_encode(req, cur->p.code), i + 1));
 	}
 	for (size_t i = 0; i < nsteps + step_empty; i++) {
 		json_t *r = json_array_get(steps, i);
@@ -1216,7 +1184,7 @@ static void render_form(struct request *req, int status, const struct proc_versi
 				  cur->published > 0));
 		if (cur->published)
 			json_object_set_new(ctx, "public_href",
-					    json_sprintf("/thu-tuc/%s", url_arg(req, cur->p.code)));
+					    json_sprintf("/thu-tuc/%s", input_url_encode(req, cur->p.code)));
 	}
 	others = json_array();
 	if (errors) {
@@ -1432,8 +1400,8 @@ struct list_filter {
 static const char *list_href(struct request *req, const struct list_filter *f, size_t page)
 {
 	return arena_printf(&req->arena, ADMIN_PATH "?q=%s&level=%s&field=%s&online=%s&page=%zu",
-			    url_arg(req, f->q), url_arg(req, f->level), url_arg(req, f->field),
-			    url_arg(req, f->online), page);
+			    input_url_encode(req, f->q), input_url_encode(req, f->level),
+			    input_url_encode(req, f->field), input_url_encode(req, f->online), page);
 }
 
 int page_proc_admin(struct request *req)
@@ -1699,9 +1667,10 @@ int page_proc_fields_post(struct request *req)
 		return 0;
 	}
 	if (!rc)
-		rc = audit(req, db, add ? "procedure_field.create" : "procedure_field.update",
-			   arena_printf(&req->arena, "procedure_field:%lld", (long long)(add ? new_id : id)),
-			   detail);
+		rc = req_audit_json(req, db, add ? "procedure_field.create" : "procedure_field.update",
+				    arena_printf(&req->arena, "procedure_field:%lld",
+						 (long long)(add ? new_id : id)),
+				    detail);
 	else
 		json_decref(detail);
 	if (!rc)
@@ -1783,9 +1752,9 @@ static int run_import(struct request *req, const char *text, size_t len, int jso
 		return 422;
 	}
 	if (!rc)
-		rc = audit(req, db, "procedure.import", "procedures",
-			   json_pack("{s:I,s:s,s:b}", "count", (json_int_t)*imported, "format",
-				     json ? "json" : "csv", "publish", publish));
+		rc = req_audit_json(req, db, "procedure.import", "procedures",
+				    json_pack("{s:I,s:s,s:b}", "count", (json_int_t)*imported, "format",
+					      json ? "json" : "csv", "publish", publish));
 	if (!rc)
 		rc = db_commit(db);
 	if (rc && db_in_transaction(db))
@@ -1991,7 +1960,8 @@ int api_procedures_create(struct request *req)
 		status = proc_store(req, NULL, &p, &e, &version, &how);
 		if (status == 201) {
 			resp_header(req, "Location",
-				    arena_printf(&req->arena, "/api/v1/procedures/%s", url_arg(req, p.code)));
+				    arena_printf(&req->arena, "/api/v1/procedures/%s",
+						 input_url_encode(req, p.code)));
 			api_saved(req, 201, p.code, version);
 		} else if (status) {
 			api_invalid(req, status, &e);

@@ -76,18 +76,11 @@ static const char *scope_labels(struct request *req, const char *scopes)
 	return out;
 }
 
-/* Append to the audit log with `detail` (stolen) as its JSON. */
+/* Append to the audit log for token `token_id` with `detail` (stolen) as its JSON. */
 static int audit(struct request *req, struct db *db, const char *action, int64_t token_id, json_t *detail)
 {
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc;
-	json_decref(detail);
-	if (!text)
-		return DB_ERROR;
-	rc = req_audit(req, db, NULL, action, arena_printf(&req->arena, "token:%lld", (long long)token_id),
-		       text);
-	free(text);
-	return rc;
+	return req_audit_json(req, db, action, arena_printf(&req->arena, "token:%lld", (long long)token_id),
+			      detail);
 }
 
 /* A 422 under /api/: the message and the field messages (errors is stolen). */

@@ -66,40 +66,6 @@ static const char *when(struct request *req, int64_t t)
 	return arena_printf(&req->arena, "%s %s", time, date);
 }
 
-/* Percent-encode s for a URL query value, in the arena. */
-static const char *url_arg(struct request *req, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = arena_alloc(&req->arena, n * 3 + 1), *p = out;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		    c == '.' || c == '_' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-/* Append to the audit log with `detail` (stolen) as its JSON. */
-static int audit(struct request *req, struct db *db, const char *action, const char *object, json_t *detail)
-{
-	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc;
-	json_decref(detail);
-	if (!text)
-		return DB_ERROR;
-	rc = req_audit(req, db, NULL, action, object, text);
-	free(text);
-	return rc;
-}
-
 static const char *account_object(struct request *req, int64_t id)
 {
 	return arena_printf(&req->arena, "account:%lld", (long long)id);
@@ -116,9 +82,9 @@ static int revoke_lapsed(struct request *req, struct db *db, int64_t account, co
 	int rc = authz_revoke_lapsed(db, &req->arena, account, req_actor_name(req), reason, req_now(req),
 				     &ids, &n);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = audit(req, db, "delegation.revoke",
-			   arena_printf(&req->arena, "delegation:%lld", (long long)ids[i]),
-			   json_pack("{s:s,s:b}", "reason", reason, "automatic", 1));
+		rc = req_audit_json(req, db, "delegation.revoke",
+				    arena_printf(&req->arena, "delegation:%lld", (long long)ids[i]),
+				    json_pack("{s:s,s:b}", "reason", reason, "automatic", 1));
 	return rc;
 }
 
@@ -156,9 +122,10 @@ static int revoke_left_behind(struct request *req, struct db *db, int64_t accoun
 		rc = grant_revoke(db, ids[i], req_actor_name(req), req_now(req));
 		if (rc < 0)
 			return rc;
-		rc = audit(req, db, "role.revoke", arena_printf(&req->arena, "grant:%lld", (long long)ids[i]),
-			   json_pack("{s:I,s:s,s:I,s:s}", "account_id", (json_int_t)account, "role", roles[i],
-				     "unit_id", (json_int_t)units[i], "reason", "moved"));
+		rc = req_audit_json(req, db, "role.revoke",
+				    arena_printf(&req->arena, "grant:%lld", (long long)ids[i]),
+				    json_pack("{s:I,s:s,s:I,s:s}", "account_id", (json_int_t)account, "role",
+					      roles[i], "unit_id", (json_int_t)units[i], "reason", "moved"));
 		if (rc)
 			return rc;
 	}
@@ -572,7 +539,7 @@ static int user_create(struct request *req, struct db *db, struct user_form *f, 
 		detail = json_pack("{s:s,s:I}", "username", f->username, "unit_id", (json_int_t)f->unit_id);
 		if (*f->role)
 			json_object_set_new(detail, "role", json_string(f->role));
-		rc = audit(req, db, "account.create", account_object(req, *id), detail);
+		rc = req_audit_json(req, db, "account.create", account_object(req, *id), detail);
 	}
 	if (!rc && *f->role) {
 		/*
@@ -583,11 +550,11 @@ static int user_create(struct request *req, struct db *db, struct user_form *f, 
 			      req_can_subtree(req, "role.grant", f->unit_id) == 1;
 		rc = grant_add(db, *id, f->role, f->unit_id, reaches, by, now, &grant);
 		if (!rc)
-			rc = audit(req, db, "role.grant",
-				   arena_printf(&req->arena, "grant:%lld", (long long)grant),
-				   json_pack("{s:I,s:s,s:I,s:b}", "account_id", (json_int_t)*id, "role",
-					     f->role, "unit_id", (json_int_t)f->unit_id,
-					     "reaches_descendants", reaches));
+			rc = req_audit_json(req, db, "role.grant",
+					    arena_printf(&req->arena, "grant:%lld", (long long)grant),
+					    json_pack("{s:I,s:s,s:I,s:b}", "account_id", (json_int_t)*id,
+						      "role", f->role, "unit_id", (json_int_t)f->unit_id,
+						      "reaches_descendants", reaches));
 	}
 	if (!rc)
 		rc = db_commit(db);
@@ -664,12 +631,13 @@ static int user_apply(struct request *req, struct db *db, const struct account *
 				   d.unit_id != t->unit_id ? _("The official moved to another unit.")
 							   : _("The account was deactivated."));
 	if (!rc && json_array_size(changed))
-		rc = audit(req, db, "account.update", account_object(req, t->id), json_incref(detail));
+		rc = req_audit_json(req, db, "account.update", account_object(req, t->id),
+				    json_incref(detail));
 	if (!rc && (f->set & UF_PASSWORD)) {
 		rc = account_set_password_id(db, t->id, f->password, now);
 		if (!rc)
-			rc = audit(req, db, "account.password_reset", account_object(req, t->id),
-				   json_object());
+			rc = req_audit_json(req, db, "account.password_reset", account_object(req, t->id),
+					    json_object());
 	}
 	if (!rc)
 		rc = db_commit(db);
@@ -763,9 +731,10 @@ static int grant_do(struct request *req, struct db *db, const struct account *t,
 		}
 	}
 	if (!rc)
-		rc = audit(req, db, "role.grant", arena_printf(&req->arena, "grant:%lld", (long long)*gid),
-			   json_pack("{s:I,s:s,s:I,s:b}", "account_id", (json_int_t)t->id, "role", role,
-				     "unit_id", (json_int_t)unit_id, "reaches_descendants", reaches));
+		rc = req_audit_json(
+			req, db, "role.grant", arena_printf(&req->arena, "grant:%lld", (long long)*gid),
+			json_pack("{s:I,s:s,s:I,s:b}", "account_id", (json_int_t)t->id, "role", role,
+				  "unit_id", (json_int_t)unit_id, "reaches_descendants", reaches));
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
@@ -817,9 +786,10 @@ static int revoke_do(struct request *req, struct db *db, int64_t gid, struct rol
 		return 409;
 	}
 	if (!rc)
-		rc = audit(req, db, "role.revoke", arena_printf(&req->arena, "grant:%lld", (long long)gid),
-			   json_pack("{s:I,s:s,s:I}", "account_id", (json_int_t)g->account_id, "role",
-				     g->role, "unit_id", (json_int_t)g->unit_id));
+		rc = req_audit_json(req, db, "role.revoke",
+				    arena_printf(&req->arena, "grant:%lld", (long long)gid),
+				    json_pack("{s:I,s:s,s:I}", "account_id", (json_int_t)g->account_id,
+					      "role", g->role, "unit_id", (json_int_t)g->unit_id));
 	/* his delegations of the power he lost end with it */
 	if (!rc)
 		rc = revoke_lapsed(req, db, g->account_id, _("The delegator no longer holds the power."));
@@ -952,7 +922,7 @@ static const char *list_href(struct request *req, const struct list_query *lq, s
 	if (lq->unit)
 		buf_addf(&b, "unit=%lld&", (long long)lq->unit);
 	if (*lq->q)
-		buf_addf(&b, "q=%s&", url_arg(req, lq->q));
+		buf_addf(&b, "q=%s&", input_url_encode(req, lq->q));
 	if (lq->active >= 0)
 		buf_addf(&b, "active=%d&", lq->active);
 	buf_addf(&b, "page=%zu", page);
