@@ -637,10 +637,18 @@ static int catalogue_touch(struct db *db, int64_t id)
 	struct catalogue_version cv;
 	unsigned char r[(TOKEN_SIZE - 1) / 2];
 	char hex[TOKEN_SIZE], value[VERSION_SIZE];
+	int64_t lock;
 	int rc;
 
 	if (sodium_init() < 0)
 		return DB_ERROR;
+	/*
+	 * the lock row first: two changes at once on PostgreSQL (READ COMMITTED)
+	 * would otherwise both read the same previous token, and a process one
+	 * change behind would patch in only the second
+	 */
+	if ((rc = counter_next(db, "lock", "catalogue", "", &lock)))
+		return rc;
 	if ((rc = catalogue_version(db, &cv)))
 		return rc;
 	randombytes_buf(r, sizeof(r));
@@ -1285,6 +1293,9 @@ int procedure_list(struct db *db, struct arena *a, const struct proc_query *q, s
 	memset(counts, 0, sizeof(*counts));
 	if ((q->level && !proc_level_name(q->level)) || (q->online && !proc_online_name(q->online)))
 		return 0; /* a filter nothing matches */
+	/* words that fold to nothing (another script, symbols) match nothing, not everything */
+	if (q->q && *q->q && !nwords)
+		return 0;
 	if (!q->all_versions) {
 		rc = list_cached(db, a, q, words, nwords, rows, n, counts);
 		if (rc != 1)

@@ -45,6 +45,9 @@ int procedure_from_json(const json_t *doc, struct arena *a, struct procedure *p,
 /* The document of `p` (a new reference). */
 json_t *procedure_to_json(const struct procedure *p);
 
+/* The largest blank form file (mẫu đơn, tờ khai) a document may have. */
+#define PROC_FORM_FILE_MAX ((size_t)16 << 20)
+
 /* Statuses of a version. */
 enum proc_status {
 	PROC_DRAFT = 1, /* "draft": being written, never shown to the public */

@@ -30,7 +30,8 @@ static const struct action_def actions[] = {
 	{ "user.manage", N_("Manage users"), 0, { { ROLE_ADMIN, REACH_DESCENDANTS } } },
 	{ "role.grant", N_("Grant and revoke roles"), 0, { { ROLE_ADMIN, REACH_DESCENDANTS } } },
 	{ "audit.read", N_("Read the audit log"), 0, { { ROLE_ADMIN, REACH_DESCENDANTS } } },
-	/* the catalogue is shared by the units below: managed at the top (web/access.c req_can_at_top) */
+	/* the catalogue is shared by the units below: managed at a governing unit (web/access.c
+	   req_can_at_top) */
 	{ "procedure.manage", N_("Manage the procedure catalogue"), 0, { { ROLE_ADMIN, REACH_DESCENDANTS } } },
 	/* a holder delegates his own power, at his own unit */
 	{ "delegation.create", N_("Delegate a power"), 0, { { ROLE_LEADER, REACH_UNIT } } },

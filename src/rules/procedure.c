@@ -179,7 +179,8 @@ int procedure_code_valid(const char *code)
 	for (size_t i = 1; i < n; i++)
 		if (!is_alnum(code[i]) && ((code[i] != '.' && code[i] != '-') || !is_alnum(code[i - 1])))
 			return 0;
-	return 1;
+	/* a code has a number in it: words ("export", "them") are the catalogue's own paths */
+	return strpbrk(code, "0123456789") != NULL;
 }
 
 int64_t procedure_hours(const struct procedure *p)

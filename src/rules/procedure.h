@@ -90,8 +90,10 @@ struct procedure {
  * A national code is 1.001193 / 2.000815 (a digit, a dot, six digits); a
  * local variant adds a suffix after a dot or a hyphen (2.000815.H26,
  * 2.000815-TX) or is a local code of 3–32 characters of A–Z, a–z, 0–9,
- * '.', '-' starting with a letter or digit. Every code, a variant too, is
- * at most 32 characters. 1 when valid, 0 otherwise (NULL too).
+ * '.', '-' starting and ending with a letter or digit, no two separators
+ * in a row, and with at least one digit (so that no code is a word the
+ * catalogue's own paths use: "them", "export"). Every code, a variant too,
+ * is at most 32 characters. 1 when valid, 0 otherwise (NULL too).
  */
 int procedure_code_valid(const char *code);
 

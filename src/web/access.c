@@ -158,18 +158,30 @@ int req_can_subtree(struct request *req, const char *action, int64_t unit_id)
 
 int req_can_at_top(struct request *req, const char *action)
 {
-	const struct unit_tree *tree = req_units(req);
+	struct db *db = db_thread();
+	struct db_stmt *st;
 	int64_t *units;
 	size_t n;
-	if (!tree || req_scope(req, action, &units, &n))
+	int rc, yes = 0;
+	if (!db) {
+		resp_unavailable(req);
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		long k = unit_tree_find(tree, units[i]);
-		long up = k >= 0 && tree->parent[k] ? unit_tree_find(tree, tree->parent[k]) : -1;
-		if (k >= 0 && (tree->parent[k] == 0 || (up >= 0 && tree->parent[up] == 0)))
-			return 1;
 	}
-	return 0;
+	if (req_scope(req, action, &units, &n))
+		return -1;
+	if (!n)
+		return 0;
+	/* a unit that governs: a province, a city or a district, not a ward, commune or department */
+	rc = db_query(db, &st, "SELECT id FROM units WHERE kind IN ('province', 'city', 'district')", "");
+	while (rc == DB_ROW) {
+		yes |= ids_contain(units, n, db_col_int(st, 0));
+		rc = db_step(st);
+	}
+	if (rc < 0) {
+		resp_unavailable(req);
+		return -1;
+	}
+	return yes;
 }
 
 int req_staff_only(struct request *req)

@@ -136,10 +136,10 @@ int req_scope_allows(const struct request *req, const char *action);
  */
 int req_can_subtree(struct request *req, const char *action, int64_t unit_id);
 /*
- * 1 when the account may do `action` at the top of the tree (a root unit,
- * or a unit right under one: the district of a city, the province of the
- * two-level model): what is shared by every unit below (the procedure
- * catalogue, the whole audit chain). 0 when not, -1 after answering 503.
+ * 1 when the account may do `action` at a governing unit (a province, city
+ * or district: not a ward, commune, department or one-stop section): what
+ * is shared by the units below it (the procedure catalogue, the whole
+ * audit chain). 0 when not, -1 after answering 503.
  */
 int req_can_at_top(struct request *req, const char *action);
 /* "account:12" for the logged-in account (the audit log's actor), in the request's arena. */

@@ -455,7 +455,7 @@ static const char *unit_name(struct db *db, struct arena *a, int64_t id)
 /* The workspace's administration links, each shown only to those who may use it. */
 static const struct {
 	const char *href, *title, *text, *action;
-	int top; /* the action is checked at the top of the tree (req_can_at_top) */
+	int top; /* the action is checked at a governing unit (req_can_at_top) */
 } admin_links[] = {
 	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
 	  "unit.manage", 0 },

@@ -31,7 +31,6 @@
 /* A field's name as a filter (bytes): longer names are in no list. */
 #define FIELD_NAME_MAX 500
 /* A blank form is read whole into the response: at most this much (bytes). */
-#define FORM_FILE_MAX ((size_t)16 << 20)
 
 /* ---- small helpers ---- */
 
@@ -310,6 +309,8 @@ int page_procedures(struct request *req)
 			    json_pack("{s:s,s:s,s:s,s:s}", "q", f.q, "level", f.level, "field", f.field,
 				      "online", f.online));
 	json_object_set_new(ctx, "filtered", json_boolean(*f.q || *f.level || *f.field || *f.online));
+	if (!*f.q) /* an empty text is true to mustache */
+		json_object_del(json_object_get(ctx, "filter"), "q");
 
 	sel = json_array();
 	json_array_append_new(sel, choice("", _("All levels"), f.level));
@@ -526,7 +527,14 @@ int page_procedure(struct request *req)
 						   l->kind ? _("Charge") : _("Fee"), "rates",
 						   fee_rates(req, l)));
 	}
+	/* "No fee" only when there is neither a line nor a note (a rate set by the city's council) */
 	json_object_set_new(o, "has_fees", json_boolean(p->nfees > 0));
+	json_object_set_new(o, "no_fee", json_boolean(!p->nfees && !*p->fee_note));
+	/* an empty text is true to mustache: leave the key out */
+	if (!*p->time_note)
+		json_object_del(o, "time_note");
+	if (!*p->fee_note)
+		json_object_del(o, "fee_note");
 	json_object_set_new(o, "fees", a);
 
 	a = json_array();
@@ -718,7 +726,8 @@ int page_procedure_form(struct request *req)
 	}
 	/* NEEDSWORK: the HTTP layer has no file response: the form is read whole (they are small) */
 	buf_reset(&req->out);
-	rc = read_file(path, req->out.max - 1 < FORM_FILE_MAX ? req->out.max - 1 : FORM_FILE_MAX, &req->out);
+	rc = read_file(path, req->out.max - 1 < PROC_FORM_FILE_MAX ? req->out.max - 1 : PROC_FORM_FILE_MAX,
+		       &req->out);
 	if (rc) {
 		char q[600];
 		buf_reset(&req->out);
@@ -851,8 +860,10 @@ int api_procedure_fee(struct request *req)
 		json_array_append_new(lines,
 				      json_pack("{s:s,s:I}", "name", p->fees[i].name, "amount",
 						(json_int_t)fee_line_amount(&p->fees[i], pages, copies)));
+	/* a fee set elsewhere (by the city's council) is told in the note, not counted in the total */
 	resp_json(req, 200,
-		  json_pack("{s:s,s:I,s:I,s:o,s:I}", "code", p->code, "pages", (json_int_t)pages, "copies",
-			    (json_int_t)copies, "lines", lines, "total", (json_int_t)total));
+		  json_pack("{s:s,s:I,s:I,s:o,s:I,s:s}", "code", p->code, "pages", (json_int_t)pages,
+			    "copies", (json_int_t)copies, "lines", lines, "total", (json_int_t)total,
+			    "fee_note", p->fee_note));
 	return 0;
 }

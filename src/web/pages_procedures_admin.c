@@ -105,18 +105,30 @@ static const char *jstr(const json_t *o, const char *key)
  */
 static int parse_number(const char *s, int64_t *v)
 {
-	int digits = 0;
+	int digits = 0, group = -1; /* digits since the last separator, -1 before any */
+	char sep = 0;
 	*v = 0;
 	for (; *s; s++) {
 		if (*s >= '0' && *s <= '9') {
 			if (++digits > 15)
 				return -1;
 			*v = *v * 10 + (*s - '0');
-		} else if (!((*s == '.' || *s == ',' || *s == ' ') && digits && s[1] >= '0' && s[1] <= '9')) {
-			return -1;
+			if (group >= 0)
+				group++;
+			continue;
 		}
+		/*
+		 * a thousands separator ("2.000", "1 000 000"): one kind, after 1–3
+		 * digits, then groups of exactly three; "2.000,5" or "1.5" are not
+		 * amounts in đồng
+		 */
+		if ((*s != '.' && *s != ',' && *s != ' ') || (sep && *s != sep) || !digits ||
+		    (group < 0 ? digits > 3 : group != 3))
+			return -1;
+		sep = *s;
+		group = 0;
 	}
-	return 0;
+	return group < 0 || group == 3 ? 0 : -1;
 }
 
 static const char *proc_object(struct request *req, const char *code)
@@ -423,6 +435,8 @@ static json_t *view_from_form(struct request *req, const char *code, struct errs
 					".doc, .docx, .odt, .xls, .xlsx).");
 			} else if (!up->size) {
 				upload_error = _("The blank form file is empty.");
+			} else if (up->size > PROC_FORM_FILE_MAX) {
+				upload_error = _("The blank form file may be at most 16 MB.");
 			} else if (files_store(the_app->cfg.data, up->path, sha)) {
 				char q[300];
 				log_error("event=files_store msg=%s id=%s",

@@ -429,6 +429,25 @@ static void test_chain_check_from_the_top(void **state)
 	resp_free(&r);
 }
 
+/*
+ * What the units below share (the catalogue, the whole audit chain) is for an
+ * admin of a governing unit, whatever the shape of the tree: also when the
+ * district is its root.
+ */
+static void test_shared_things_by_kind(void **state)
+{
+	int64_t district_id = unit_of("000.00.15.H26");
+	(void)state;
+	assert_int_equal(status(&ward, "GET", "/quan-tri/thu-tuc", NULL), 403);
+	assert_int_equal(status(&district, "GET", "/quan-tri/thu-tuc", NULL), 200);
+	assert_int_equal(db_exec(db, "UPDATE units SET parent_id = NULL WHERE id = ?", "i", district_id), 0);
+	assert_int_equal(status(&ward, "GET", "/quan-tri/thu-tuc", NULL), 403);
+	assert_int_equal(status(&ward, "POST", "/api/v1/procedures/2.000815/unpublish", NULL), 403);
+	assert_int_equal(status(&district, "GET", "/quan-tri/thu-tuc", NULL), 200);
+	assert_int_equal(db_exec(db, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", city, district_id),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_no_backdating),
 		cmocka_unit_test(test_concurrent_grants),
 		cmocka_unit_test(test_chain_check_from_the_top),
+		cmocka_unit_test(test_shared_things_by_kind),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests_name("t0014-power", tests, setup, teardown);

@@ -588,6 +588,20 @@ static void test_form_validation(void **state)
 	expect_in(&r, "value=\"Thẩm định, trình ký\"");
 	expect_in(&r, "<option value=\"district\" selected>");
 	resp_free(&r);
+	/* an amount in đồng is whole: "2.000,5", "1.5" and "20.00" are refused, "2.000" and "1 000 000" taken
+	 */
+	{
+		const char *bad[] = { "2.000,5", "1.5", "20.00", "2.", "1.000.00" };
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			base_form(&f, "2.000816", "Thủ tục thử số tiền");
+			form_set(&f, "fee_amount_0", bad[i]);
+			assert_int_equal(post_proc_form(&admin, "/quan-tri/thu-tuc/them", "/quan-tri/thu-tuc",
+							&f, &r),
+					 422);
+			expect_row_error(&r, "fee-0-error", MSG_AMOUNT);
+			resp_free(&r);
+		}
+	}
 
 	/* the time missing, and a same-day procedure whose steps take more than a day */
 	base_form(&f, "9.900300", "Thủ tục thử thời hạn");
