@@ -1711,27 +1711,6 @@ static void errors_sort(struct errlist *l)
 	free(tmp);
 }
 
-/*
- * The latest version's document and status of a code, to leave alone a row
- * that changes nothing: importing the same file twice makes no new versions.
- */
-static int latest_doc(struct db *db, const char *code, char **doc, int *status)
-{
-	struct db_stmt *st;
-	int rc = db_query(db, &st,
-			  "SELECT v.doc, v.status FROM procedures p JOIN procedure_versions v "
-			  "ON v.procedure_id = p.id AND v.version = p.latest_version WHERE p.code = ?",
-			  "s", code);
-
-	*doc = NULL;
-	*status = 0;
-	if (rc == DB_ROW) {
-		*doc = xstrdup(db_col_text(st, 0));
-		*status = status_from_name(db_col_text(st, 1));
-	}
-	return finish(st, rc);
-}
-
 /* Check every row of `s`, then write them all in one transaction, or nothing. */
 static int import_rows(struct db *db, struct arena *a, const struct source *s, const char *by, int64_t now,
 		       int publish, size_t *imported, struct errlist *errs)
@@ -1786,11 +1765,22 @@ static int import_rows(struct db *db, struct arena *a, const struct source *s, c
 		char *old, *doc;
 		int status;
 		int64_t version;
+		struct proc_version latest_v;
 
 		arena_reset(&scratch);
 		source_row(s, i, &scratch, p, &re);
-		if ((rc = latest_doc(db, p->code, &old, &status)))
+		/*
+		 * the latest version as it reads now (its field under its current
+		 * name, should the field have been renamed since), written the way
+		 * this row is, so that a file exported and imported back changes
+		 * nothing
+		 */
+		rc = procedure_load(db, &scratch, p->code, -1, &latest_v);
+		if (rc < 0)
 			break;
+		old = rc ? NULL : doc_text(&latest_v.p);
+		status = rc ? 0 : latest_v.status;
+		rc = 0;
 		doc = doc_text(p);
 		if (old && !strcmp(old, doc)) {
 			/* unchanged: published if asked, no new version */

@@ -1041,11 +1041,37 @@ static void test_json_export_round_trip(void **state)
 	buf_release(&out);
 }
 
+/* A field renamed, the catalogue exported and imported back: no procedure gets a new version. */
+static void test_reimport_after_rename(void **state)
+{
+	struct fixture *fx = *state;
+	struct proc_import_error *errs;
+	struct buf out = BUF_INIT;
+	size_t imported = 0, nerrs = 0;
+	int64_t versions, field;
+
+	load_demo(fx->db);
+	versions = scalar(fx->db, "SELECT COUNT(*) FROM procedure_versions");
+	field = scalar(fx->db, "SELECT id FROM procedure_fields WHERE name = 'Chứng thực'");
+	assert_int_equal(db_begin(fx->db), 0);
+	assert_int_equal(procedure_field_update(fx->db, field, "Chứng thực bản sao, chữ ký", -1), 0);
+	assert_int_equal(db_commit(fx->db), 0);
+	assert_int_equal(procedure_export_json(fx->db, &fx->arena, 1, &out), 0);
+	assert_int_equal(procedure_import_json(fx->db, &fx->arena, out.ptr, out.len, "import", NOW + 60, 0,
+					       &imported, &errs, &nerrs),
+			 0);
+	assert_int_equal(nerrs, 0);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM procedure_versions"), versions);
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM procedure_versions WHERE status = 'draft'"), 0);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reimport_after_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_demo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
