@@ -85,6 +85,21 @@ int fee_line_check(const struct fee_line *l, const char **why)
 			goto out;
 		}
 	}
+	/*
+	 * and, once in order, with no gap, from page 1 to no end: a page left out
+	 * by a typo ("from 4" for "from 3") would be free without anyone
+	 * noticing; a free range is written with the amount 0
+	 */
+	for (int i = 0; i < l->ntiers; i++) {
+		const struct fee_tier *t = &l->tiers[i];
+		if ((i == 0 && t->from != 1) || (i > 0 && t->from != l->tiers[i - 1].to + 1) ||
+		    (i == l->ntiers - 1 && t->to != 0)) {
+			reason = N_(
+				"Page ranges must follow each other from page 1, the last one without an end "
+				"(write 0 đ for free pages).");
+			goto out;
+		}
+	}
 out:
 	if (why)
 		*why = reason;

@@ -57,8 +57,10 @@ int64_t fee_total(const struct fee_line *lines, size_t n, int64_t pages, int64_t
 /*
  * Check a line: a name; kind 0 or 1; `per` known; amount, min, max and
  * the tiers' amounts 0..FEE_AMOUNT_MAX; ntiers 0..FEE_MAX_TIERS; tiers only
- * for FEE_PER_PAGE, each from >= 1, to 0 or >= from, in order and not
- * overlapping; min <= max when both are set. 0, or -1 with *why (may be
+ * for FEE_PER_PAGE, each from >= 1, to 0 or >= from, in order, not
+ * overlapping, and following each other from page 1 with the last one
+ * open-ended (no page is free by a gap: a free range has the amount 0);
+ * min <= max when both are set. 0, or -1 with *why (may be
  * NULL) an English message id for _().
  */
 int fee_line_check(const struct fee_line *l, const char **why);

@@ -18,6 +18,9 @@
 #define NOT_PAGE  "Only a fee counted per page may have page ranges."
 #define BAD_RANGE "A page range starts at page 1 or later and does not end before it starts."
 #define ORDER	  "Page ranges must be in order and must not overlap."
+#define NOT_CONTIGUOUS                                                                                      \
+	"Page ranges must follow each other from page 1, the last one without an end (write 0 đ for free " \
+	"pages)."
 
 /* Chứng thực bản sao từ bản chính (2.000815): 2.000 đ/trang for pages 1–2, 1.000 đ/trang from page 3, at most
  * 200.000 đ/bản (Circular 226/2016/TT-BTC). */
@@ -156,11 +159,12 @@ static void test_min_max(void **state)
 	l.min = 0;
 	assert_int_equal(fee_line_amount(&l, 3, 3), 300000);
 
-	/* pages in no range are free, but the minimum still applies */
+	/* free pages (a range at 0 đ), but the minimum still applies */
 	l = certify();
-	l.tiers[0].from = 3;
-	l.tiers[0].to = 3;
-	l.tiers[1].from = 4;
+	l.tiers[0] = (struct fee_tier){ 1, 2, 0 };
+	l.tiers[1] = (struct fee_tier){ 3, 3, 2000 };
+	l.tiers[2] = (struct fee_tier){ 4, 0, 1000 };
+	l.ntiers = 3;
 	l.min = 1500;
 	expect_good(&l);
 	assert_int_equal(fee_line_amount(&l, 2, 1), 1500);
@@ -174,12 +178,12 @@ static void test_tiers(void **state)
 		.name = "Phí",
 		.per = FEE_PER_PAGE,
 		.amount = 999999, /* not used when there are ranges */
-		.tiers = { { 1, 1, 5000 }, { 5, 6, 1000 }, { 10, 0, 500 } },
-		.ntiers = 3,
+		.tiers = { { 1, 1, 5000 }, { 2, 4, 0 }, { 5, 6, 1000 }, { 7, 9, 0 }, { 10, 0, 500 } },
+		.ntiers = 5,
 	};
 
 	expect_good(&l);
-	/* pages 2–4 and 7–9 are free */
+	/* pages 2–4 and 7–9 are free (written as 0 đ) */
 	assert_int_equal(fee_line_amount(&l, 1, 1), 5000);
 	assert_int_equal(fee_line_amount(&l, 4, 1), 5000);
 	assert_int_equal(fee_line_amount(&l, 5, 1), 6000);
@@ -188,14 +192,23 @@ static void test_tiers(void **state)
 	assert_int_equal(fee_line_amount(&l, 10, 1), 7500);
 	assert_int_equal(fee_line_amount(&l, 12, 1), 8500);
 	assert_int_equal(fee_line_amount(&l, 12, 2), 17000);
-	/* a closed last range: pages after it are free */
-	l.tiers[2].to = 11;
+	/* a gap, a start past page 1 or a closed last range would make pages free unseen: refused */
+	l.tiers[4].to = 11;
+	expect_bad(&l, NOT_CONTIGUOUS);
+	l.tiers[4].to = 0;
+	l.tiers[3].from = 8;
+	expect_bad(&l, NOT_CONTIGUOUS);
+	l.tiers[3].from = 7;
 	expect_good(&l);
-	assert_int_equal(fee_line_amount(&l, 11, 1), 8000);
-	assert_int_equal(fee_line_amount(&l, 1000, 1), 8000);
+	{
+		struct fee_line late = certify(); /* 2–2, 3–: page 1 in no range */
+		late.tiers[0].from = 2;
+		expect_bad(&late, NOT_CONTIGUOUS);
+	}
 	/* the first page free, then a flat rate from page 2 */
-	l.tiers[0] = (struct fee_tier){ 2, 0, 700 };
-	l.ntiers = 1;
+	l.tiers[0] = (struct fee_tier){ 1, 1, 0 };
+	l.tiers[1] = (struct fee_tier){ 2, 0, 700 };
+	l.ntiers = 2;
 	expect_good(&l);
 	assert_int_equal(fee_line_amount(&l, 1, 1), 0);
 	assert_int_equal(fee_line_amount(&l, 2, 1), 700);
@@ -203,16 +216,13 @@ static void test_tiers(void **state)
 	/* adjacent ranges, the most there can be */
 	for (int i = 0; i < FEE_MAX_TIERS; i++)
 		l.tiers[i] = (struct fee_tier){ i + 1, i + 1, (i + 1) * 100 };
+	l.tiers[FEE_MAX_TIERS - 1].to = 0;
 	l.ntiers = FEE_MAX_TIERS;
 	expect_good(&l);
 	assert_int_equal(fee_line_amount(&l, 3, 1), 600);
 	assert_int_equal(fee_line_amount(&l, 8, 1), 3600);
-	assert_int_equal(fee_line_amount(&l, 100, 1), 3600);
-	/* a range that starts past the last page counts nothing */
-	l.tiers[0] = (struct fee_tier){ 50, 0, 100 };
-	l.ntiers = 1;
-	assert_int_equal(fee_line_amount(&l, 49, 1), 0);
-	assert_int_equal(fee_line_amount(&l, 50, 1), 100);
+	/* the last, open range goes on */
+	assert_int_equal(fee_line_amount(&l, 10, 1), 3600 + 2 * 800);
 }
 
 static void test_invalid_lines(void **state)
@@ -291,7 +301,8 @@ static void test_invalid_lines(void **state)
 	l = certify();
 	l.tiers[0] = (struct fee_tier){ 3, 2, 2000 };
 	expect_bad(&l, BAD_RANGE);
-	l.tiers[0] = (struct fee_tier){ 2, 2, 2000 }; /* one page */
+	l.tiers[0] = (struct fee_tier){ 1, 1, 2000 }; /* one page */
+	l.tiers[1].from = 2;
 	expect_good(&l);
 	l.tiers[1].to = -1;
 	expect_bad(&l, BAD_RANGE);
