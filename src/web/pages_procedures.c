@@ -564,10 +564,11 @@ int page_procedure(struct request *req)
 	a = json_array();
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct proc_step *s = &p->steps[i];
-		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s}", "n", (json_int_t)i + 1, "name",
-						   s->name, "responsible", s->responsible, "level",
-						   level_label(s->level), "time",
-						   time_text(req, s->hours, PROC_HOURS)));
+		json_array_append_new(
+			a, json_pack("{s:I,s:s,s:s,s:s,s:s}", "n", (json_int_t)i + 1, "name", s->name,
+				     "responsible", s->responsible, "level", level_label(s->level), "time",
+				     /* a step with no allotted time of its own is done as it goes */
+				     s->hours ? time_text(req, s->hours, PROC_HOURS) : _("At once")));
 	}
 	json_object_set_new(o, "has_steps", json_boolean(p->nsteps > 0));
 	json_object_set_new(o, "steps", a);
