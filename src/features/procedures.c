@@ -1826,7 +1826,9 @@ int procedure_import_json(struct db *db, struct arena *a, const char *text, size
 
 	*imported = 0;
 	if (!arr) {
-		error_add(&errs, jerr.line > 0 ? (size_t)jerr.line : 1, "", MSG_JSON, jerr.text);
+		/* where jansson stopped, not its English text: the people reading it are clerks */
+		error_add(&errs, jerr.line > 0 ? (size_t)jerr.line : 1, "", MSG_JSON,
+			  jerr.column > 0 ? arena_printf(a, _("error at column %d"), jerr.column) : "");
 	} else if (!json_is_array(arr)) {
 		error_add(&errs, 1, "", MSG_NOT_ARRAY, "");
 	} else if (json_array_size(arr) == 0) {

@@ -274,6 +274,13 @@ int api_token_revoke(struct request *req);
 int page_procedures(struct request *req);
 int page_procedure(struct request *req);
 int page_procedure_form(struct request *req);
+/*
+ * The template context of a procedure version as templates/procedure.mustache
+ * shows it (its "p"): with `public_page`, the "Nộp hồ sơ trực tuyến" link
+ * too. Blank forms link to their download only for the published version.
+ */
+struct proc_version;
+json_t *procedure_view(struct request *req, const struct proc_version *v, int public_page);
 int api_procedures_list(struct request *req);
 int api_procedure_get(struct request *req);
 int api_procedure_fee(struct request *req);
@@ -282,6 +289,7 @@ int page_proc_admin(struct request *req);
 int page_proc_new(struct request *req);
 int page_proc_create(struct request *req);
 int page_proc_edit(struct request *req);
+int page_proc_version(struct request *req);
 int page_proc_update(struct request *req);
 int page_proc_publish(struct request *req);
 int page_proc_unpublish(struct request *req);

@@ -495,29 +495,22 @@ static int fee_calc(struct request *req, const struct procedure *p, json_t *ctx)
 	return 0;
 }
 
-int page_procedure(struct request *req)
+json_t *procedure_view(struct request *req, const struct proc_version *v, int public_page)
 {
-	struct db *db = db_thread();
-	struct proc_version v;
-	const struct procedure *p;
-	json_t *ctx, *o, *a;
-	int bad;
+	const struct procedure *p = &v->p;
+	json_t *o, *a;
 
-	if (load_published(req, db, &v))
-		return 0;
-	p = &v.p;
-	ctx = page_context(req, p->name);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "code", p->code, "name", p->name,
 		      "field", p->field, "level", level_label(p->level), "receiving", p->receiving,
 		      "deciding", p->deciding, "time", time_text(req, p->time_amount, p->time_unit),
 		      "time_note", p->time_note, "fee_note", p->fee_note, "online", online_label(p->online),
-		      "version", (json_int_t)v.version);
+		      "version", (json_int_t)v->version);
 	if (p->inter_level)
 		json_object_set_new(o, "inter",
 				    json_sprintf(_("Inter-level: received at %s, decided at %s"),
 						 level_in_sentence(p->receive_level),
 						 level_in_sentence(p->decide_level)));
-	if (p->online == PROC_ONLINE_FULL || p->online == PROC_ONLINE_PARTIAL)
+	if (public_page && (p->online == PROC_ONLINE_FULL || p->online == PROC_ONLINE_PARTIAL))
 		json_object_set_new(o, "submit", json_sprintf(SUBMIT_PATH "/%s", p->code));
 
 	a = json_array();
@@ -547,8 +540,11 @@ int page_procedure(struct request *req)
 			json_object_set_new(doc, "form_name",
 					    json_string(d->form_name && *d->form_name ? d->form_name
 										      : d->name));
-			json_object_set_new(doc, "form_href",
-					    json_sprintf(CATALOGUE_PATH "/%s/bieu-mau/%zu", p->code, i + 1));
+			/* the download serves the published version's forms only */
+			if (v->status == PROC_PUBLISHED)
+				json_object_set_new(doc, "form_href",
+						    json_sprintf(CATALOGUE_PATH "/%s/bieu-mau/%zu", p->code,
+								 i + 1));
 		}
 		json_array_append_new(a, doc);
 	}
@@ -572,7 +568,22 @@ int page_procedure(struct request *req)
 	}
 	json_object_set_new(o, "has_steps", json_boolean(p->nsteps > 0));
 	json_object_set_new(o, "steps", a);
-	json_object_set_new(ctx, "p", o);
+	return o;
+}
+
+int page_procedure(struct request *req)
+{
+	struct db *db = db_thread();
+	struct proc_version v;
+	const struct procedure *p;
+	json_t *ctx;
+	int bad;
+
+	if (load_published(req, db, &v))
+		return 0;
+	p = &v.p;
+	ctx = page_context(req, p->name);
+	json_object_set_new(ctx, "p", procedure_view(req, &v, 1));
 
 	bad = p->nfees ? fee_calc(req, p, ctx) : 0;
 	page_render(req, bad ? 400 : 200, "procedure", ctx);
@@ -807,16 +818,64 @@ int api_procedures_list(struct request *req)
 	return 0;
 }
 
+static const char *status_name(int status)
+{
+	switch (status) {
+	case PROC_DRAFT: return "draft";
+	case PROC_PUBLISHED: return "published";
+	default: return "retired";
+	}
+}
+
 int api_procedure_get(struct request *req)
 {
 	struct db *db = db_thread();
+	const char *vs = req_query(req, "version"), *code = req_param(req, "code");
 	struct proc_version v;
 	json_t *doc;
+	int64_t version;
+	int rc;
 
-	if (load_published(req, db, &v))
-		return 0;
+	if (!vs) {
+		if (load_published(req, db, &v))
+			return 0;
+	} else {
+		/* any version, drafts and retired ones too: for those who manage the catalogue */
+		if (!req_user(req)) {
+			resp_error(req, 401, "login_required", _("Please log in first."));
+			return 0;
+		}
+		if (req_staff_only(req))
+			return 0;
+		if ((rc = req_can_at_top(req, "procedure.manage")) != 1) {
+			if (rc == 0)
+				resp_error(req, 403, "forbidden",
+					   _("You do not have permission to do this."));
+			else if (!req->status)
+				resp_unavailable(req);
+			return 0;
+		}
+		if (!(version = input_id(vs))) {
+			resp_error(req, 400, "bad_version", _("The version must be a number from 1."));
+			return 0;
+		}
+		if (!code || !procedure_code_valid(code)) {
+			not_found(req);
+			return 0;
+		}
+		if (!db || (rc = procedure_load(db, &req->arena, code, version, &v)) < 0) {
+			resp_unavailable(req);
+			return 0;
+		}
+		if (rc) {
+			resp_error(req, 404, "not_found", _("This procedure has no such version."));
+			return 0;
+		}
+	}
 	doc = procedure_to_json(&v.p);
 	json_object_set_new(doc, "version", json_integer(v.version));
+	if (vs)
+		json_object_set_new(doc, "status", json_string(status_name(v.status)));
 	resp_json(req, 200, doc);
 	return 0;
 }

@@ -898,6 +898,22 @@ static int version_history(struct request *req, struct db *db, const char *code,
 	return rc < 0 ? rc : 0;
 }
 
+/* A version's status for people; `published` is the version the catalogue shows (0: none). */
+static const char *version_status(const struct version_row *r, int64_t published)
+{
+	if (!strcmp(r->status, "draft"))
+		return _("Draft");
+	if (!strcmp(r->status, "published"))
+		return _("Published");
+	return published > r->version ? _("Replaced") : _("Unpublished");
+}
+
+/* "/quan-tri/thu-tuc/{code}/phien-ban/{n}": the read-only page of a version. */
+static const char *version_path(struct request *req, const char *code, int64_t version)
+{
+	return arena_printf(&req->arena, "%s/phien-ban/%lld", edit_path(req, code), (long long)version);
+}
+
 /* The field list for the form: those in use, and the procedure's own even when no longer in use. */
 static json_t *field_choices(struct request *req, const struct proc_field *f, size_t n, const char *selected)
 {
@@ -1173,18 +1189,17 @@ static void render_form(struct request *req, int status, const struct proc_versi
 		}
 		for (size_t i = 0; i < nhist; i++) {
 			const struct version_row *r = &hist[i];
-			const char *label = !strcmp(r->status, "draft")	      ? _("Draft")
-					    : !strcmp(r->status, "published") ? _("Published")
-					    : cur->published > r->version     ? _("Replaced")
-									      : _("Unpublished");
-			json_array_append_new(h, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "version",
-							   (json_int_t)r->version, "status", label,
-							   "created_by", author_name(req, db, r->created_by),
-							   "created_at", when(req, r->created_at),
-							   "published_at", when(req, r->published_at),
-							   "can_publish", strcmp(r->status, "published") != 0,
-							   "is_draft", !strcmp(r->status, "draft"),
-							   "can_unpublish", !strcmp(r->status, "published")));
+			const char *label = version_status(r, cur->published);
+			json_array_append_new(h, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "version",
+							   (json_int_t)r->version, "href",
+							   version_path(req, cur->p.code, r->version),
+							   "status", label, "created_by",
+							   author_name(req, db, r->created_by), "created_at",
+							   when(req, r->created_at), "published_at",
+							   when(req, r->published_at), "can_publish",
+							   strcmp(r->status, "published") != 0, "is_draft",
+							   !strcmp(r->status, "draft"), "can_unpublish",
+							   !strcmp(r->status, "published")));
 		}
 		json_object_set_new(
 			ctx, "edit",
@@ -1726,14 +1741,70 @@ static int looks_json(const char *filename, const char *text, size_t len)
 	return 0;
 }
 
-/* A rejected row as people read it: "Dòng 7, trường steps: …". */
+/*
+ * A field as procedure_check names it, by the form's label: "fees[2]" →
+ * "Phí, lệ phí – dòng 3", "steps[0]" → "Quy trình nội bộ – bước 1"; a name
+ * not known, as it is; "" for the row as a whole.
+ */
+static const char *field_label(struct request *req, const char *field)
+{
+	static const struct {
+		const char *key, *label;
+	} labels[] = {
+		{ "code", N_("Procedure code") },
+		{ "name", N_("Name of the procedure") },
+		{ "field", N_("Field") },
+		{ "level", N_("Level of the procedure") },
+		{ "inter_level", N_("Inter-level") },
+		{ "receive_level", N_("Received at") },
+		{ "decide_level", N_("Decided at") },
+		{ "receiving", N_("Receiving agency") },
+		{ "deciding", N_("Deciding authority") },
+		{ "time", N_("Processing time") },
+		{ "time_note", N_("Note on the time") },
+		{ "fees", N_("Fees and charges") },
+		{ "fee_note", N_("Note on the fees") },
+		{ "documents", N_("Documents to submit") },
+		{ "result", N_("Result of the procedure") },
+		{ "legal_basis", N_("Legal basis") },
+		{ "conditions", N_("Requirements and conditions") },
+		{ "online", N_("Online service") },
+		{ "steps", N_("Internal process") },
+	};
+	static const struct {
+		const char *prefix, *fmt;
+	} rows[] = {
+		{ "fees[", N_("Fees and charges – line %lu") },
+		{ "documents[", N_("Documents to submit – line %lu") },
+		{ "steps[", N_("Internal process – step %lu") },
+	};
+	if (!field)
+		return "";
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!strcmp(field, labels[i].key))
+			return _(labels[i].label);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t n = strlen(rows[i].prefix);
+		char *end;
+		unsigned long k;
+		if (strncmp(field, rows[i].prefix, n) || field[n] < '0' || field[n] > '9')
+			continue;
+		k = strtoul(field + n, &end, 10);
+		if (*end == ']' && k < 100000)
+			return arena_printf(&req->arena, _(rows[i].fmt), k + 1);
+	}
+	return field;
+}
+
+/* A rejected row as people read it: "Dòng 7, mục “Phí, lệ phí – dòng 3”: …". */
 static const char *import_error_text(struct request *req, const struct proc_import_error *e)
 {
 	const char *msg = _(e->msgid);
 	if (e->detail && *e->detail)
 		msg = arena_printf(&req->arena, "%s (%s)", msg, e->detail);
 	if (e->field && *e->field)
-		return arena_printf(&req->arena, _("Line %zu, field %s: %s"), e->line, e->field, msg);
+		return arena_printf(&req->arena, _("Line %zu, %s: %s"), e->line, field_label(req, e->field),
+				    msg);
 	return arena_printf(&req->arena, _("Line %zu: %s"), e->line, msg);
 }
 
@@ -2102,8 +2173,9 @@ int api_procedures_import(struct request *req)
 	} else if (status == 422) {
 		json_t *rows = json_array();
 		for (size_t i = 0; i < nerrors; i++) {
-			json_t *r = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)errors[i].line, "field",
-					      errors[i].field ? errors[i].field : "", "message",
+			json_t *r = json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)errors[i].line,
+					      "field", errors[i].field ? errors[i].field : "", "field_label",
+					      field_label(req, errors[i].field), "message",
 					      _(errors[i].msgid));
 			if (errors[i].detail && *errors[i].detail)
 				json_object_set_new(r, "detail", json_string(errors[i].detail));
@@ -2113,5 +2185,65 @@ int api_procedures_import(struct request *req)
 			  json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "import_rejected", "message",
 				    _("Some rows are not valid: nothing was imported."), "rows", rows));
 	}
+	return 0;
+}
+
+int page_proc_version(struct request *req)
+{
+	struct db *db = db_thread();
+	const char *code = req_param(req, "code");
+	int64_t n = input_id(req_param(req, "n"));
+	struct proc_version v;
+	struct version_row *hist = NULL;
+	const struct version_row *row = NULL;
+	size_t nhist = 0;
+	json_t *ctx;
+	int rc;
+
+	if (manage_denied(req))
+		return 0;
+	if (!code || !procedure_code_valid(code)) {
+		not_found(req);
+		return 0;
+	}
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	/* the latest first: an unknown code is told apart from an unknown version */
+	rc = procedure_load(db, &req->arena, code, -1, &v);
+	if (rc == 0 && n >= 1 && n <= v.latest)
+		rc = procedure_load(db, &req->arena, code, n, &v);
+	else if (rc == 0)
+		rc = 2;
+	if (rc == 0 && version_history(req, db, code, &hist, &nhist) < 0)
+		rc = -1;
+	if (rc < 0) {
+		resp_unavailable(req);
+		return 0;
+	}
+	if (rc == 1) {
+		not_found(req);
+		return 0;
+	}
+	for (size_t i = 0; i < nhist; i++)
+		if (hist[i].version == n)
+			row = &hist[i];
+	if (!row) {
+		resp_error(req, 404, "not_found", _("This procedure has no such version."));
+		return 0;
+	}
+	ctx = page_context(req, arena_printf(&req->arena, _("%s (version %lld)"), v.p.name, (long long)n));
+	json_object_set_new(ctx, "p", procedure_view(req, &v, 0));
+	json_object_set_new(ctx, "ver",
+			    json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}", "code", v.p.code, "version",
+				      (json_int_t)n, "status", version_status(row, v.published), "created_by",
+				      author_name(req, db, row->created_by), "created_at",
+				      when(req, row->created_at), "published_at",
+				      when(req, row->published_at), "edit_href", edit_path(req, v.p.code)));
+	if (!row->published_at) /* an empty text is true to mustache */
+		json_object_del(json_object_get(ctx, "ver"), "published_at");
+	resp_header(req, "Cache-Control", "no-store");
+	page_render(req, 200, "procedure_version", ctx);
 	return 0;
 }

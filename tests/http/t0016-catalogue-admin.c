@@ -547,6 +547,38 @@ static void test_csrf(void **state)
 
 /* ---- the form, versions and publishing ---- */
 
+/* Version `n` of `code` read by the admin through its page and the API: its name and status. */
+static void expect_version(const char *code, int n, const char *name, const char *status_vi,
+			   const char *status)
+{
+	struct http_resp r;
+	char path[200], h1[700];
+	json_t *v;
+
+	snprintf(path, sizeof(path), "/quan-tri/thu-tuc/%s/phien-ban/%d", code, n);
+	assert_int_equal(browse(&admin, path, &r), 200);
+	snprintf(h1, sizeof(h1), "<h1 id=\"proc-title\">%s</h1>", name);
+	expect_in(&r, h1);
+	snprintf(h1, sizeof(h1), "<strong id=\"ver-status\">%s</strong>", status_vi);
+	expect_in(&r, h1);
+	snprintf(h1, sizeof(h1), "href=\"/quan-tri/thu-tuc/%s\" id=\"back-to-edit\"", code);
+	expect_in(&r, h1);
+	expect_in(&r, "Nguyễn Quản Trị (quantri)"); /* created by */
+	expect_in(&r, "Cơ quan tiếp nhận");	    /* the whole content, as the public page shows it */
+	/* not the public page's online submission */
+	assert_null(strstr(r.body.ptr, "id=\"submit-online\""));
+	resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/procedures/%s?version=%d", code, n);
+	assert_int_equal(api(&admin, "GET", path, NULL, &r), 200);
+	v = body_json(&r);
+	assert_string_equal(json_string_value(json_object_get(v, "name")), name);
+	assert_int_equal(json_integer_value(json_object_get(v, "version")), n);
+	assert_string_equal(json_string_value(json_object_get(v, "status")), status);
+	json_decref(v);
+	resp_free(&r);
+}
+
 static void test_form_validation(void **state)
 {
 	long long before = all_versions();
@@ -736,6 +768,7 @@ static void test_versions(void **state)
 	resp_free(&r);
 
 	/* a third version as a draft: the list says which one the public sees */
+	form_set(&f, "name", "Cấp bản sao trích lục hộ tịch (dự thảo 3)");
 	form_set(&f, "conditions", "Người yêu cầu là người có quyền theo quy định");
 	assert_int_equal(post_proc_form(&admin, "/quan-tri/thu-tuc/9.900001", "/quan-tri/thu-tuc/9.900001",
 					&f, &r),
@@ -743,6 +776,56 @@ static void test_versions(void **state)
 	resp_free(&r);
 	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc?q=9.900001", &r), 200);
 	expect_in(&r, MSG_STATUS_PUB_V2);
+	resp_free(&r);
+
+	/* staff read every version, read-only: the retired one, the published one, the draft */
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/9.900001", &r), 200);
+	expect_in(&r, "href=\"/quan-tri/thu-tuc/9.900001/phien-ban/1\"");
+	expect_in(&r, "href=\"/quan-tri/thu-tuc/9.900001/phien-ban/3\"");
+	resp_free(&r);
+	expect_version("9.900001", 1, "Cấp bản sao trích lục hộ tịch (thử nghiệm)", "Đã thay thế", "retired");
+	expect_version("9.900001", 2, "Cấp bản sao trích lục hộ tịch (sửa đổi)", "Đã công bố", "published");
+	expect_version("9.900001", 3, "Cấp bản sao trích lục hộ tịch (dự thảo 3)", "Bản nháp", "draft");
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/9.900001/phien-ban/3", &r), 200);
+	expect_in(&r, "Người yêu cầu là người có quyền theo quy định");
+	expect_in(&r, "Chưa từng công bố");
+	resp_free(&r);
+	/* the public still reads version 2 only */
+	assert_int_equal(anon("/api/v1/procedures/9.900001", &r), 200);
+	v = body_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(v, "version")), 2);
+	assert_null(json_object_get(v, "status"));
+	json_decref(v);
+	resp_free(&r);
+	/* a ward's admin, a specialist, a citizen: 403; nobody logged in: 401 (the API) or the login page */
+	assert_int_equal(browse(&ward_admin, "/quan-tri/thu-tuc/9.900001/phien-ban/1", &r), 403);
+	resp_free(&r);
+	assert_int_equal(api(&ward_admin, "GET", "/api/v1/procedures/9.900001?version=3", NULL, &r), 403);
+	resp_free(&r);
+	assert_int_equal(api(&specialist, "GET", "/api/v1/procedures/9.900001?version=1", NULL, &r), 403);
+	resp_free(&r);
+	assert_int_equal(api(&citizen, "GET", "/api/v1/procedures/9.900001?version=1", NULL, &r), 403);
+	resp_free(&r);
+	assert_int_equal(anon("/api/v1/procedures/9.900001?version=3", &r), 401);
+	v = body_json(&r);
+	assert_non_null(json_object_get(v, "error"));
+	json_decref(v);
+	resp_free(&r);
+	assert_int_equal(anon("/quan-tri/thu-tuc/9.900001/phien-ban/3", &r), 303);
+	resp_free(&r);
+	/* unknown versions and codes */
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/9.900001/phien-ban/4", &r), 404);
+	expect_in(&r, "Thủ tục này không có phiên bản đó.");
+	resp_free(&r);
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/9.900001/phien-ban/0", &r), 404);
+	resp_free(&r);
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/9.999996/phien-ban/1", &r), 404);
+	resp_free(&r);
+	assert_int_equal(api(&admin, "GET", "/api/v1/procedures/9.900001?version=4", NULL, &r), 404);
+	resp_free(&r);
+	assert_int_equal(api(&admin, "GET", "/api/v1/procedures/9.999996?version=1", NULL, &r), 404);
+	resp_free(&r);
+	assert_int_equal(api(&admin, "GET", "/api/v1/procedures/9.900001?version=abc", NULL, &r), 400);
 	resp_free(&r);
 	/* saving what is there already makes no version */
 	assert_int_equal(post_proc_form(&admin, "/quan-tri/thu-tuc/9.900001", "/quan-tri/thu-tuc/9.900001",
@@ -961,9 +1044,10 @@ static void test_import(void **state)
 	assert_int_equal(post_multipart(&admin, "/quan-tri/thu-tuc/nhap", &b, &r), 422);
 	buf_release(&b);
 	expect_in(&r, MSG_NOTHING);
-	expect_in(&r, "Dòng 2, trường code: ");
-	expect_in(&r, "Dòng 3, trường steps: " MSG_STEPS_SUM);
-	expect_in(&r, "Dòng 4, trường field: ");
+	expect_in(&r, "Dòng 2, mục “Mã thủ tục”: ");
+	expect_in(&r, "Dòng 3, mục “Quy trình nội bộ”: " MSG_STEPS_SUM);
+	expect_in(&r, "Dòng 4, mục “Lĩnh vực”: ");
+	assert_null(strstr(r.body.ptr, "trường code"));
 	assert_null(strstr(r.body.ptr, "Dòng 1,"));
 	resp_free(&r);
 	assert_int_equal(all_versions(), before);
@@ -987,9 +1071,76 @@ static void test_import(void **state)
 	assert_true(json_array_size(rows) >= 3);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "line")), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "field")), "code");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "field_label")),
+			    "Mã thủ tục");
 	json_decref(v);
 	resp_free(&r);
 	assert_int_equal(all_versions(), before);
+	/* a clerk reads the rows' fields by the form's labels, and a broken file in Vietnamese */
+	{
+		static const char broken[] = "[{\"code\": \"9.900014\",\n  \"name\": }]";
+		json_t *d = json_loads(d1, 0, NULL), *fees;
+		char *bad;
+		assert_non_null(d);
+		fees = json_object_get(d, "fees");
+		json_array_append_new(fees, json_pack("{s:s,s:s,s:s,s:i}", "name", "", "kind", "fee", "per",
+						      "copy", "amount", 1000));
+		json_array_append(fees, json_array_get(fees, 0));
+		json_object_set_new(d, "code", json_string("9.900014"));
+		bad = json_dumps(d, JSON_COMPACT);
+		json_decref(d);
+		snprintf(text, strlen(d1) + strlen(d2) + strlen(d3) + strlen(d4) + 16, "[%s]", bad);
+		free(bad);
+		page_token(&admin, "/quan-tri/thu-tuc/nhap", tok, sizeof(tok));
+		{
+			struct part_file pf = { "file", "thu-tuc.json", "application/json", text,
+						strlen(text) };
+			struct form f = { { "publish" }, { "1" }, 1 };
+			multipart(&b, &f, tok, &pf, 1);
+		}
+		assert_int_equal(post_multipart(&admin, "/quan-tri/thu-tuc/nhap", &b, &r), 422);
+		buf_release(&b);
+		expect_in(&r, "Dòng 1, mục “Phí, lệ phí – dòng 2”: ");
+		assert_null(strstr(r.body.ptr, "fees["));
+		resp_free(&r);
+		resp_init(&r);
+		{
+			const char *h[] = { admin.cookie, admin.token, "Content-Type: application/json",
+					    NULL };
+			assert_int_equal(http_req(&srv, "POST", "/api/v1/procedures/import", h, text,
+						  strlen(text), &r),
+					 0);
+		}
+		assert_int_equal(r.status, 422);
+		v = body_json(&r);
+		rows = json_object_get(json_object_get(v, "error"), "rows");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "field")),
+				    "fees[1]");
+		assert_string_equal(
+			json_string_value(json_object_get(json_array_get(rows, 0), "field_label")),
+			"Phí, lệ phí – dòng 2");
+		json_decref(v);
+		resp_free(&r);
+
+		page_token(&admin, "/quan-tri/thu-tuc/nhap", tok, sizeof(tok));
+		{
+			struct part_file pf = { "file", "thu-tuc.json", "application/json", broken,
+						sizeof(broken) - 1 };
+			struct form f = { { "publish" }, { "1" }, 1 };
+			multipart(&b, &f, tok, &pf, 1);
+		}
+		assert_int_equal(post_multipart(&admin, "/quan-tri/thu-tuc/nhap", &b, &r), 422);
+		buf_release(&b);
+		expect_in(&r, MSG_NOTHING);
+		expect_in(&r, "Dòng 2: Dữ liệu JSON không hợp lệ. (lỗi ở cột 11)");
+		/* not jansson's English */
+		assert_null(strstr(r.body.ptr, "unexpected"));
+		assert_null(strstr(r.body.ptr, "expected"));
+		assert_null(strstr(r.body.ptr, "near"));
+		resp_free(&r);
+		assert_int_equal(versions_of("9.900014"), 0);
+	}
+
 	free(text);
 	free(d2);
 	free(d3);
