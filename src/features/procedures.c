@@ -17,22 +17,24 @@
 #include "core/banned.h"
 
 /* Shape errors of a document (procedure_from_json) and of an import. */
-#define MSG_REQUIRED	   N_("This information is missing.")
-#define MSG_NOT_TEXT	   N_("This must be text.")
-#define MSG_BAD_TEXT	   N_("The text contains characters that are not allowed.")
-#define MSG_NOT_INT	   N_("This must be a whole number.")
-#define MSG_NOT_BOOL	   N_("This must be true or false.")
-#define MSG_NOT_LIST	   N_("This must be a list.")
-#define MSG_NOT_OBJ	   N_("This must be a group of values in braces { }.")
-#define MSG_UNKNOWN	   N_("This value is not one of the allowed names.")
-#define MSG_TOO_MANY	   N_("This list has too many entries.")
-#define MSG_DOC_OBJ	   N_("A procedure must be a JSON object.")
-#define MSG_JSON	   N_("The JSON data is not valid.")
-#define MSG_NOT_ARRAY	   N_("The file must be a JSON array of procedures.")
-#define MSG_EMPTY	   N_("The file has no procedures.")
-#define MSG_TOO_BIG	   N_("The file has more than 10,000 procedures.")
-#define MSG_NOT_UTF8	   N_("The file is not valid UTF-8 text.")
-#define MSG_NO_FIELD	   N_("This field (lĩnh vực) is not in the list of fields.")
+#define MSG_REQUIRED  N_("This information is missing.")
+#define MSG_NOT_TEXT  N_("This must be text.")
+#define MSG_BAD_TEXT  N_("The text contains characters that are not allowed.")
+#define MSG_NOT_INT   N_("This must be a whole number.")
+#define MSG_NOT_BOOL  N_("This must be true or false.")
+#define MSG_NOT_LIST  N_("This must be a list.")
+#define MSG_NOT_OBJ   N_("This must be a group of values in braces { }.")
+#define MSG_UNKNOWN   N_("This value is not one of the allowed names.")
+#define MSG_TOO_MANY  N_("This list has too many entries.")
+#define MSG_DOC_OBJ   N_("A procedure must be a JSON object.")
+#define MSG_JSON      N_("The JSON data is not valid.")
+#define MSG_NOT_ARRAY N_("The file must be a JSON array of procedures.")
+#define MSG_EMPTY     N_("The file has no procedures.")
+#define MSG_TOO_BIG   N_("The file has more than 10,000 procedures.")
+#define MSG_NOT_UTF8  N_("The file is not valid UTF-8 text.")
+#define MSG_NO_FIELD  N_("This field (lĩnh vực) is not in the list of fields.")
+#define MSG_FORM_UNKNOWN \
+	N_("This blank form file is not among the uploaded blank forms: upload it on the procedure's page.")
 #define MSG_FIELD_INACTIVE N_("This field is no longer in use: choose another field from the list.")
 #define MSG_DUP_CODE	   N_("This code appears more than once in the file.")
 #define MSG_CSV_OPEN	   N_("A quoted value is not closed: a quote mark is missing.")
@@ -1740,6 +1742,18 @@ static int import_rows(struct db *db, struct arena *a, const struct source *s, c
 			else if (!fields[k].active)
 				error_add(errs, re.line, "field", MSG_FIELD_INACTIVE, p->field);
 		}
+		/* a blank form only among the files uploaded as blank forms */
+		for (size_t d = 0; d < p->ndocuments; d++) {
+			const char *f = p->documents[d].form_file;
+			int known = f && *f ? procedure_form_known(db, f) : 1;
+			if (known < 0) {
+				rc = known;
+				goto out;
+			}
+			if (!known)
+				error_add(errs, re.line, arena_printf(a, "documents[%zu]", d),
+					  MSG_FORM_UNKNOWN, f);
+		}
 		if (*p->code) {
 			codes[ncodes].code = arena_strdup(a, p->code);
 			codes[ncodes].line = re.line;
@@ -2260,4 +2274,23 @@ out:
 	arena_release(&a);
 	json_decref(demo);
 	return rc;
+}
+
+int procedure_form_register(struct db *db, const char *sha, const char *name, int64_t bytes, const char *by,
+			    int64_t now)
+{
+	return db_exec(
+		db,
+		"INSERT INTO procedure_forms (sha, name, bytes, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?) "
+		"ON CONFLICT (sha) DO NOTHING",
+		"ssisi", sha, name, bytes, by, now);
+}
+
+int procedure_form_known(struct db *db, const char *sha)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st, "SELECT 1 FROM procedure_forms WHERE sha = ?", "s", sha);
+	int known = rc == DB_ROW;
+	rc = finish(st, rc);
+	return rc < 0 ? rc : known;
 }

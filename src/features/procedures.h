@@ -48,6 +48,18 @@ json_t *procedure_to_json(const struct procedure *p);
 /* The largest blank form file (mẫu đơn, tờ khai) a document may have. */
 #define PROC_FORM_FILE_MAX ((size_t)16 << 20)
 
+/*
+ * Register a file of the store (files_store) as a blank form, so that the
+ * catalogue may serve it: the store also keeps what citizens upload, and
+ * only registered files are ever downloaded from /thu-tuc. Outside or
+ * inside a transaction; a file registered already is left as it is.
+ * procedure_form_known: 1 when `sha` is registered, 0 when not, negative
+ * on error.
+ */
+int procedure_form_register(struct db *db, const char *sha, const char *name, int64_t bytes, const char *by,
+			    int64_t now);
+int procedure_form_known(struct db *db, const char *sha);
+
 /* Statuses of a version. */
 enum proc_status {
 	PROC_DRAFT = 1, /* "draft": being written, never shown to the public */

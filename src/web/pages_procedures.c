@@ -722,7 +722,8 @@ int page_procedure_form(struct request *req)
 	if (load_published(req, db, &v))
 		return 0;
 	if (n < 1 || (size_t)n > v.p.ndocuments || !(d = &v.p.documents[n - 1])->form_file ||
-	    !*d->form_file || files_path(the_app->cfg.data, d->form_file, path, sizeof(path))) {
+	    !*d->form_file || files_path(the_app->cfg.data, d->form_file, path, sizeof(path)) ||
+	    procedure_form_known(db, d->form_file) != 1) {
 		resp_error(req, 404, "not_found", _("This procedure has no such form to download."));
 		return 0;
 	}

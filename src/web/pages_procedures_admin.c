@@ -358,12 +358,14 @@ static int form_ext_ok(const char *filename)
 	return 0;
 }
 
-/* A kept file: 1 when `sha` names a file in the store. */
+/* A kept blank form: 1 when `sha` was uploaded as one (procedure_form_known) and its file is in the store. */
 static int file_kept(const char *sha)
 {
 	char path[1024];
 	struct stat st;
-	return !files_path(the_app->cfg.data, sha, path, sizeof(path)) && !stat(path, &st) &&
+	struct db *db = db_thread();
+	return db && procedure_form_known(db, sha) == 1 &&
+	       !files_path(the_app->cfg.data, sha, path, sizeof(path)) && !stat(path, &st) &&
 	       S_ISREG(st.st_mode);
 }
 
@@ -441,6 +443,10 @@ static json_t *view_from_form(struct request *req, const char *code, struct errs
 				char q[300];
 				log_error("event=files_store msg=%s id=%s",
 					  log_quote(q, sizeof(q), strerror(errno)), req->id);
+				upload_error = _("The file could not be saved. Please try again shortly.");
+			} else if (!db_thread() ||
+				   procedure_form_register(db_thread(), sha, up->filename, (int64_t)up->size,
+							   req_actor_name(req), req_now(req))) {
 				upload_error = _("The file could not be saved. Please try again shortly.");
 			} else {
 				form_file = arena_strdup(&req->arena, sha);

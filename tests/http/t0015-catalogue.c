@@ -831,6 +831,16 @@ static void test_form_download(void **state)
 	assert_int_equal(procedure_publish(db, FORM_CODE, version, 1767225600), 0);
 	assert_int_equal(db_commit(db), 0);
 
+	/*
+	 * a file of the store that was not uploaded as a blank form (a citizen's
+	 * scan, later) is never served, even when a version names it
+	 */
+	assert_int_equal(get("/thu-tuc/" FORM_CODE "/bieu-mau/1", &r), 404);
+	resp_free(&r);
+	assert_int_equal(procedure_form_register(db, sha, "to-khai.pdf", (int64_t)sizeof(pdf) - 1, "test",
+						 1767225600),
+			 0);
+
 	assert_int_equal(get("/thu-tuc/" FORM_CODE, &r), 200);
 	expect_text(&r, "<a href=\"/thu-tuc/" FORM_CODE "/bieu-mau/1\" download>Tờ khai &quot;thử&quot;</a>");
 	expect_no_text(&r, "/bieu-mau/2");

@@ -759,6 +759,11 @@ static void test_import_json(void **state)
 	int rc;
 
 	add_field(fx->db, "Chứng thực");
+	/* the blank form the documents name was uploaded as one */
+	assert_int_equal(procedure_form_register(
+				 fx->db, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+				 "to-khai.pdf", 100, "test", NOW),
+			 0);
 	/* line 1 good, 2 a wrong code, 3 steps not adding up, 4 an unknown field, 5 line 1's code again */
 	buf_addf(&text, "[%s,\n%s,\n%s,\n%s,\n%s]", variant(fx, "2.000815", "Chứng thực", 1),
 		 variant(fx, "2 000815!", "Chứng thực", 1), variant(fx, "2.000884", "Chứng thực", 9),
@@ -782,6 +787,25 @@ static void test_import_json(void **state)
 	assert_string_equal(errs[2].detail, "Không có");
 	assert_int_equal(errs[3].line, 5);
 	assert_string_equal(errs[3].msgid, "This code appears more than once in the file.");
+	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM procedures"), 0);
+
+	/* a blank form that was never uploaded as one (a file of the store, or none) */
+	buf_reset(&text);
+	{
+		char *doc = (char *)variant(fx, "2.000884", "Chứng thực", 1);
+		char *at = strstr(doc, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+		assert_non_null(at);
+		memcpy(at, "fedcba9876543210", 16);
+		buf_addf(&text, "[%s]", doc);
+	}
+	rc = procedure_import_json(fx->db, &fx->arena, text.ptr, text.len, "import", NOW, 1, &imported, &errs,
+				   &nerrs);
+	assert_int_equal(rc, 1);
+	assert_int_equal(nerrs, 1);
+	assert_string_equal(errs[0].field, "documents[1]");
+	assert_string_equal(
+		errs[0].msgid,
+		"This blank form file is not among the uploaded blank forms: upload it on the procedure's page.");
 	assert_int_equal(scalar(fx->db, "SELECT COUNT(*) FROM procedures"), 0);
 
 	/* a field no longer in use takes no new procedures, by import either */
