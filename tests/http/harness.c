@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness.h"
+#include "store/db.h"
 #include "testdb.h"
 
 unsigned free_port(void)
@@ -483,4 +484,30 @@ char *ts_form(const struct ts_user *u, ...)
 	}
 	va_end(ap);
 	return buf_detach(&b, NULL);
+}
+
+/* The integer of the only row of `sql` with one text argument; the test fails without one. */
+static int64_t id_of(struct db *db, const char *sql, const char *arg)
+{
+	struct db_stmt *st;
+	int64_t v;
+	int rc = db_query(db, &st, sql, "s", arg);
+	if (rc != DB_ROW) {
+		fprintf(stderr, "# no row for %s (%s)\n", sql, arg);
+		abort();
+	}
+	v = db_col_int(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return v;
+}
+
+int64_t ts_unit_id(struct db *db, const char *agency_code)
+{
+	return id_of(db, "SELECT id FROM units WHERE agency_code = ?", agency_code);
+}
+
+int64_t ts_account_id(struct db *db, const char *username)
+{
+	return id_of(db, "SELECT id FROM accounts WHERE username = ?", username);
 }

@@ -3,6 +3,7 @@
 #define TESTS_HARNESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "core/buf.h"
 
@@ -119,6 +120,15 @@ int ts_as(const struct test_server *s, const struct ts_user *u, const char *meth
  * (values percent-encoded) up to a NULL name. The caller frees it.
  */
 char *ts_form(const struct ts_user *u, ...);
+
+/*
+ * Ids looked up in a server's database (opened by the test with db_open):
+ * the unit with an agency code, the account with a user name. The test fails
+ * when there is none.
+ */
+struct db;
+int64_t ts_unit_id(struct db *db, const char *agency_code);
+int64_t ts_account_id(struct db *db, const char *username);
 
 /* A free loopback TCP port. */
 unsigned free_port(void);

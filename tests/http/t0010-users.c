@@ -163,16 +163,6 @@ static int64_t db_int(const char *sql, const char *arg)
 	return v;
 }
 
-static int64_t unit_of(const char *code)
-{
-	return db_int("SELECT id FROM units WHERE agency_code = ?", code);
-}
-
-static int64_t account_of(const char *username)
-{
-	return db_int("SELECT id FROM accounts WHERE username = ?", username);
-}
-
 static int64_t count_accounts(void)
 {
 	return db_int("SELECT COUNT(*) FROM accounts WHERE kind <> ?", "none");
@@ -254,7 +244,7 @@ static void test_district_admin_creates(void **state)
 		 "\",\"position\":\"Công chức Văn phòng\","
 		 "\"email\":\"Dinh.TV@ThanhXuan.gov.vn\",\"unit_id\":%lld,\"password\":\"" TD_PASSWORD
 		 "\",\"role\":\"specialist\"}",
-		 (long long)unit_of(THUONGDINH));
+		 (long long)ts_unit_id(db, THUONGDINH));
 	assert_int_equal(call(&admin, "POST", "/api/v1/users", body, &r), 201);
 	expect_text(&r, "\"username\":\"" TD_USER "\"");
 	expect_text(&r, "\"email\":\"dinh.tv@thanhxuan.gov.vn\"");
@@ -267,12 +257,12 @@ static void test_district_admin_creates(void **state)
 	assert_int_equal(post_form(&admin, "/quan-tri/nguoi-dung",
 				   ts_form(&admin, "username", DI_USER, "full_name", "  Phan   Thị Quận ",
 					   "position", "Chuyên viên Phòng Nội vụ", "phone", "+84 912 000 111",
-					   "unit_id", path_of("%lld", unit_of(DISTRICT)), "role", "leader",
-					   "password", DI_PASSWORD, NULL),
+					   "unit_id", path_of("%lld", ts_unit_id(db, DISTRICT)), "role",
+					   "leader", "password", DI_PASSWORD, NULL),
 				   &r),
 			 303);
 	assert_non_null(resp_hdr(&r, "Location", h, sizeof(h)));
-	id = account_of(DI_USER);
+	id = ts_account_id(db, DI_USER);
 	assert_string_equal(h, path_of("/quan-tri/nguoi-dung/%lld?msg=created", id));
 	resp_free(&r);
 	assert_int_equal(call(&admin, "GET", h, NULL, &r), 200);
@@ -310,8 +300,8 @@ static void test_ward_admin_confined(void **state)
 	struct ts_user ward, district;
 	struct http_resp r;
 	char body[400], before[400], after[400];
-	const int64_t td = account_of(TD_USER), di = account_of(DI_USER);
-	const int64_t td_unit = unit_of(THUONGDINH), nc_unit = unit_of(NHANCHINH);
+	const int64_t td = ts_account_id(db, TD_USER), di = ts_account_id(db, DI_USER);
+	const int64_t td_unit = ts_unit_id(db, THUONGDINH), nc_unit = ts_unit_id(db, NHANCHINH);
 	int64_t grants = count_grants(), td_grant;
 	(void)state;
 	assert_true(td > 0 && di > 0);
@@ -407,16 +397,17 @@ static void test_ward_admin_confined(void **state)
 			 403);
 	resp_free(&r);
 	snprintf(body, sizeof(body), "{\"account_id\":%lld,\"role\":\"admin\",\"unit_id\":%lld}",
-		 (long long)account_of("quantri.nhanchinh"), (long long)td_unit);
+		 (long long)ts_account_id(db, "quantri.nhanchinh"), (long long)td_unit);
 	assert_int_equal(status_of(&ward, "POST", "/api/v1/roles", body), 403);
 	assert_int_equal(
-		post_form(&ward, path_of("/quan-tri/nguoi-dung/%lld/vai-tro", account_of("tuphap.nhanchinh")),
+		post_form(&ward,
+			  path_of("/quan-tri/nguoi-dung/%lld/vai-tro", ts_account_id(db, "tuphap.nhanchinh")),
 			  ts_form(&ward, "role", "leader", "unit_id", path_of("%lld", td_unit), NULL), &r),
 		403);
 	resp_free(&r);
 	/* nor move one of his users there */
 	assert_int_equal(status_of(&ward, "PATCH",
-				   path_of("/api/v1/users/%lld", account_of("motcua.nhanchinh")),
+				   path_of("/api/v1/users/%lld", ts_account_id(db, "motcua.nhanchinh")),
 				   path_of("{\"unit_id\":%lld}", td_unit)),
 			 403);
 
@@ -426,9 +417,9 @@ static void test_ward_admin_confined(void **state)
 		td, after, sizeof(after));
 	assert_string_equal(before, after);
 	assert_int_equal(count_grants(), grants);
-	assert_int_equal(account_of("gian.diep"), -1);
+	assert_int_equal(db_int("SELECT COUNT(*) FROM accounts WHERE username = ?", "gian.diep"), 0);
 	assert_int_equal(db_int("SELECT unit_id FROM accounts WHERE username = ?", "motcua.nhanchinh"),
-			 unit_of(NC_ONESTOP));
+			 ts_unit_id(db, NC_ONESTOP));
 	{
 		struct ts_user u;
 		login(TD_USER, TD_PASSWORD, &u);
@@ -482,10 +473,10 @@ static void test_citizen_and_clerk_refused(void **state)
 		assert_int_equal(call(&clerk, "GET", paths[i], NULL, &r), 403);
 		resp_free(&r);
 	}
-	assert_int_equal(status_of(&clerk, "GET",
-				   path_of("/quan-tri/nguoi-dung/%lld", account_of("quantri.nhanchinh")),
-				   NULL),
-			 403);
+	assert_int_equal(
+		status_of(&clerk, "GET",
+			  path_of("/quan-tri/nguoi-dung/%lld", ts_account_id(db, "quantri.nhanchinh")), NULL),
+		403);
 	assert_int_equal(status_of(&citizen, "POST", "/api/v1/users", "{\"username\":\"x\"}"), 403);
 	assert_int_equal(status_of(&citizen, "POST", "/api/v1/roles", "{}"), 403);
 	/* a citizen account is no user of these pages: 404 to an administrator */
@@ -511,7 +502,7 @@ static void test_csrf(void **state)
 	struct ts_user admin;
 	struct http_resp r;
 	char before[300], after[300], cookie[200];
-	const int64_t td = account_of(TD_USER);
+	const int64_t td = ts_account_id(db, TD_USER);
 	const int64_t grants = count_grants(), accounts = count_accounts();
 	(void)state;
 	login("quantri", DEMO_PASSWORD, &admin);
@@ -591,7 +582,7 @@ static void test_grant_and_revoke(void **state)
 	struct ts_user admin, clerk;
 	struct http_resp r;
 	char h[200];
-	const int64_t clerk_id = account_of("tuphap.nhanchinh"), ward = unit_of(NHANCHINH);
+	const int64_t clerk_id = ts_account_id(db, "tuphap.nhanchinh"), ward = ts_unit_id(db, NHANCHINH);
 	int64_t gid;
 	(void)state;
 	login("quantri.nhanchinh", DEMO_PASSWORD, &admin);
@@ -678,7 +669,7 @@ static void test_roles_api(void **state)
 	struct ts_user admin;
 	struct http_resp r;
 	char body[300];
-	const int64_t td = account_of(TD_USER), td_unit = unit_of(THUONGDINH);
+	const int64_t td = ts_account_id(db, TD_USER), td_unit = ts_unit_id(db, THUONGDINH);
 	int64_t gid;
 	json_t *j;
 	(void)state;
@@ -729,7 +720,7 @@ static void test_no_self_lockout(void **state)
 {
 	struct ts_user admin;
 	struct http_resp r;
-	const int64_t me = account_of("quantri.nhanchinh");
+	const int64_t me = ts_account_id(db, "quantri.nhanchinh");
 	const int64_t gid =
 		db_int("SELECT id FROM role_grants WHERE role = 'admin' AND account_id = CAST(? AS INTEGER)",
 		       path_of("%lld", me));
@@ -795,7 +786,7 @@ static void test_create_validation(void **state)
 	struct ts_user admin;
 	struct http_resp r;
 	const int64_t accounts = count_accounts();
-	const char *ward = path_of("%lld", unit_of(NHANCHINH));
+	const char *ward = path_of("%lld", ts_unit_id(db, NHANCHINH));
 	(void)state;
 	login("quantri.nhanchinh", DEMO_PASSWORD, &admin);
 	assert_int_equal(call(&admin, "GET", "/quan-tri/nguoi-dung/them", NULL, &r), 200);
@@ -845,7 +836,7 @@ static void test_create_validation(void **state)
 		call(&admin, "POST", "/api/v1/users",
 		     path_of("{\"username\":\"tuphap.nhanchinh\",\"full_name\":\"Trùng Tên\",\"unit_id\":%lld,"
 			     "\"password\":\"Ho-Guom-Xanh-2026\"}",
-			     unit_of(NHANCHINH)),
+			     ts_unit_id(db, NHANCHINH)),
 		     &r),
 		409);
 	expect_text(&r, "\"code\":\"username_taken\"");
@@ -864,7 +855,7 @@ static void test_update_user(void **state)
 	struct ts_user admin, user;
 	struct http_resp r;
 	char h[200], text[300];
-	const int64_t ward = unit_of(NHANCHINH), onestop = unit_of(NC_ONESTOP);
+	const int64_t ward = ts_unit_id(db, NHANCHINH), onestop = ts_unit_id(db, NC_ONESTOP);
 	int64_t id;
 	(void)state;
 	login("quantri.nhanchinh", DEMO_PASSWORD, &admin);
@@ -875,7 +866,7 @@ static void test_update_user(void **state)
 				   &r),
 			 303);
 	resp_free(&r);
-	id = account_of("ketoan.nhanchinh");
+	id = ts_account_id(db, "ketoan.nhanchinh");
 	assert_true(id > 0);
 	login("ketoan.nhanchinh", "Ho-Tay-Mua-Thu-2026", &user);
 
@@ -1026,7 +1017,7 @@ static void test_admin_reset(void **state)
 {
 	struct ts_user admin, user;
 	struct http_resp r;
-	const int64_t td = account_of(TD_USER);
+	const int64_t td = ts_account_id(db, TD_USER);
 	(void)state;
 	login("quantri", DEMO_PASSWORD, &admin);
 	login(TD_USER, TD_PASSWORD, &user);
@@ -1051,7 +1042,7 @@ static void test_admin_reset(void **state)
 	login(TD_USER, TD_PASSWORD, &user);
 	assert_true(db_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", "account.password_reset") == 2);
 	/* his own password is not reset this way */
-	assert_int_equal(call(&admin, "PATCH", path_of("/api/v1/users/%lld", account_of("quantri")),
+	assert_int_equal(call(&admin, "PATCH", path_of("/api/v1/users/%lld", ts_account_id(db, "quantri")),
 			      "{\"password\":\"Mot-Mat-Khau-Khac-1\"}", &r),
 			 422);
 	expect_text(&r, "Để đổi mật khẩu của chính mình, vui lòng dùng trang Đổi mật khẩu.");
@@ -1095,7 +1086,7 @@ static void test_list_filters_and_paging(void **state)
 {
 	struct ts_user admin;
 	struct http_resp r;
-	const int64_t td_unit = unit_of(THUONGDINH);
+	const int64_t td_unit = ts_unit_id(db, THUONGDINH);
 	json_t *j;
 	(void)state;
 	/* 55 more users in Thượng Đình, written straight into the database */

@@ -219,16 +219,6 @@ static int64_t db_count_like(const char *sql, const char *pattern)
 	return v;
 }
 
-static int64_t unit_of(const char *code)
-{
-	return db_int("SELECT id FROM units WHERE agency_code = ?", code);
-}
-
-static int64_t account_of(const char *username)
-{
-	return db_int("SELECT id FROM accounts WHERE username = ?", username);
-}
-
 static int64_t count_tokens(void)
 {
 	return db_int("SELECT COUNT(*) FROM api_tokens WHERE scopes <> ?", "-");
@@ -277,7 +267,7 @@ static int teardown(void **state)
 /* The district administrator makes a token for chuyenvien on his page: shown once, stored hashed, audited. */
 static void test_form_creates_token(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), admin = account_of("quantri");
+	const int64_t cv = ts_account_id(db, "chuyenvien"), admin = ts_account_id(db, "quantri");
 	const char *page = path_of("/quan-tri/nguoi-dung/%lld", cv);
 	struct http_resp r;
 	char csrf[128], h[64], text[400], today[16];
@@ -345,8 +335,8 @@ static void test_form_creates_token(void **state)
 /* The token does what its scope names only where its account may, and nothing outside its scope. */
 static void test_scope_and_account(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), nc = unit_of(NHANCHINH);
-	const int64_t tuphap = account_of("tuphap.nhanchinh");
+	const int64_t cv = ts_account_id(db, "chuyenvien"), nc = ts_unit_id(db, NHANCHINH);
+	const int64_t tuphap = ts_account_id(db, "tuphap.nhanchinh");
 	struct http_resp r;
 	char before[200], after[200], body[200];
 	(void)state;
@@ -396,8 +386,8 @@ static void test_scope_and_account(void **state)
 /* The ward administrator gives tokens only to his ward's users, and only permissions he holds himself. */
 static void test_ward_admin_limits(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), tuphap = account_of("tuphap.nhanchinh");
-	const int64_t mc = account_of("motcua.nhanchinh"), td = unit_of(THUONGDINH);
+	const int64_t cv = ts_account_id(db, "chuyenvien"), tuphap = ts_account_id(db, "tuphap.nhanchinh");
+	const int64_t mc = ts_account_id(db, "motcua.nhanchinh"), td = ts_unit_id(db, THUONGDINH);
 	const int64_t tokens = count_tokens();
 	struct http_resp r;
 	char body[300];
@@ -527,7 +517,7 @@ static void test_ward_admin_limits(void **state)
 /* Revocation stops a token at once; the page says so; revoking twice or what is not there answers so. */
 static void test_revoke(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), tuphap = account_of("tuphap.nhanchinh");
+	const int64_t cv = ts_account_id(db, "chuyenvien"), tuphap = ts_account_id(db, "tuphap.nhanchinh");
 	struct http_resp r;
 	char h[200];
 	int64_t other;
@@ -593,7 +583,7 @@ static void test_revoke(void **state)
 /* A token, whatever its scopes, cannot make tokens: a leaked one must not mint others. */
 static void test_token_cannot_mint(void **state)
 {
-	const int64_t admin = account_of("quantri"), cv = account_of("chuyenvien");
+	const int64_t admin = ts_account_id(db, "quantri"), cv = ts_account_id(db, "chuyenvien");
 	const int64_t tokens = count_tokens();
 	struct http_resp r;
 	char body[200], t[64], h[64];
@@ -635,7 +625,7 @@ static void test_token_cannot_mint(void **state)
 /* Without the CSRF token, or with a wrong one: 403, nothing made, nothing revoked. */
 static void test_csrf(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), admin = account_of("quantri");
+	const int64_t cv = ts_account_id(db, "chuyenvien"), admin = ts_account_id(db, "quantri");
 	const int64_t tokens = count_tokens(), live = count_live_tokens();
 	const int64_t mine = db_int_id("SELECT MAX(id) FROM api_tokens WHERE account_id = ?", admin);
 	(void)state;
@@ -691,7 +681,7 @@ static void test_csrf(void **state)
 /* Requests the API cannot understand, and accounts that are not there. */
 static void test_api_bad_requests(void **state)
 {
-	const int64_t cv = account_of("chuyenvien"), tokens = count_tokens();
+	const int64_t cv = ts_account_id(db, "chuyenvien"), tokens = count_tokens();
 	struct http_resp r;
 	(void)state;
 	assert_int_equal(call(&district, "GET", "/api/v1/tokens", NULL, &r), 400);
@@ -716,7 +706,7 @@ static void test_api_bad_requests(void **state)
 		status_of(&district, "POST", "/api/v1/tokens", "{\"account_id\":999999,\"scopes\":[]}"), 404);
 	/* a deactivated account gets no token (it could not use one): 409, and no form on its page */
 	{
-		const int64_t editor = account_of("bientap");
+		const int64_t editor = ts_account_id(db, "bientap");
 		const char *patch = path_of("/api/v1/users/%lld", editor);
 		assert_int_equal(status_of(&district, "PATCH", patch, "{\"active\":false}"), 200);
 		assert_int_equal(call(&district, "POST", "/api/v1/tokens",

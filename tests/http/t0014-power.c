@@ -40,16 +40,6 @@ static int64_t db_int(const char *sql, const char *arg)
 	return v;
 }
 
-static int64_t unit_of(const char *code)
-{
-	return db_int("SELECT id FROM units WHERE agency_code = ?", code);
-}
-
-static int64_t account_of(const char *username)
-{
-	return db_int("SELECT id FROM accounts WHERE username = ?", username);
-}
-
 static long as(const struct ts_user *u, const char *method, const char *path, const char *body,
 	       struct http_resp *r)
 {
@@ -95,7 +85,7 @@ static int64_t make_user(const char *username, int64_t unit, const char *role)
 		 "\"unit_id\":%lld,\"password\":\"" NEW_PASSWORD "\"%s%s%s}",
 		 username, (long long)unit, role ? ",\"role\":\"" : "", role ? role : "", role ? "\"" : "");
 	assert_int_equal(status(&district, "POST", "/api/v1/users", body), 201);
-	return account_of(username);
+	return ts_account_id(db, username);
 }
 
 static long grant(const struct ts_user *by, int64_t account, const char *role, int64_t unit, int reaches)
@@ -161,11 +151,11 @@ static int setup(void **state)
 		free(err);
 		return -1;
 	}
-	city = unit_of("000.00.00.H26");
-	nc = unit_of("000.01.15.H26");
-	nc_onestop = unit_of("100.01.15.H26");
-	td = unit_of("000.02.15.H26");
-	dept_tp = unit_of("002.15.00.H26");
+	city = ts_unit_id(db, "000.00.00.H26");
+	nc = ts_unit_id(db, "000.01.15.H26");
+	nc_onestop = ts_unit_id(db, "100.01.15.H26");
+	td = ts_unit_id(db, "000.02.15.H26");
+	dept_tp = ts_unit_id(db, "002.15.00.H26");
 	login("quantri", DEMO_PASSWORD, &district);
 	login("quantri.nhanchinh", DEMO_PASSWORD, &ward);
 	return 0;
@@ -182,7 +172,7 @@ static int teardown(void **state)
 /* An administrator grants nothing to himself: another administrator does. */
 static void test_no_grant_to_oneself(void **state)
 {
-	int64_t me = account_of("quantri.nhanchinh");
+	int64_t me = ts_account_id(db, "quantri.nhanchinh");
 	(void)state;
 	assert_int_equal(grant(&ward, me, "leader", nc, 0), 403);
 	assert_int_equal(grants_in_force(me, "leader"), 0);
@@ -195,7 +185,7 @@ static void test_no_grant_to_oneself(void **state)
 /* A grant reaching the units below needs the granter to hold the whole subtree. */
 static void test_reach_needs_the_subtree(void **state)
 {
-	int64_t td_onestop = unit_of("100.02.15.H26");
+	int64_t td_onestop = ts_unit_id(db, "100.02.15.H26");
 	int64_t a1 = make_user("qt.thuongdinh", td, NULL), a2;
 	struct ts_user narrow;
 	(void)state;
@@ -229,7 +219,7 @@ static void test_reach_needs_the_subtree(void **state)
 /* An official who also holds a role at the district is not the ward admin's to take over. */
 static void test_no_takeover_of_wider_account(void **state)
 {
-	int64_t official = account_of("tuphap.nhanchinh");
+	int64_t official = ts_account_id(db, "tuphap.nhanchinh");
 	char path[64], body[128];
 	struct ts_user o;
 	(void)state;
@@ -280,9 +270,9 @@ static void test_inactive_unit(void **state)
 		body, sizeof(body),
 		"{\"parent_id\":%lld,\"kind\":\"ward\",\"agency_code\":\"000.40.15.H26\",\"name\":\"Phường Thử "
 		"Nghiệm\",\"short_name\":\"UBND\"}",
-		(long long)unit_of("000.00.15.H26"));
+		(long long)ts_unit_id(db, "000.00.15.H26"));
 	assert_int_equal(status(&district, "POST", "/api/v1/units", body), 201);
-	w = unit_of("000.40.15.H26");
+	w = ts_unit_id(db, "000.40.15.H26");
 	make_user("chutich.thu", w, "leader");
 	login("chutich.thu", NEW_PASSWORD, &chair);
 	assert_true(allowed(&chair, "certification.sign", w));
@@ -296,7 +286,8 @@ static void test_inactive_unit(void **state)
 /* A delegation ends with its delegator's power, and does not come back with a new grant. */
 static void test_delegation_ends_with_power(void **state)
 {
-	int64_t chair_id = account_of("chutich.nhanchinh"), clerk = account_of("motcua.nhanchinh");
+	int64_t chair_id = ts_account_id(db, "chutich.nhanchinh"),
+		clerk = ts_account_id(db, "motcua.nhanchinh");
 	struct ts_user chair, delegate_user;
 	char date[16], path[64];
 	int64_t grant_id;
@@ -328,7 +319,7 @@ static void test_delegation_ends_with_power(void **state)
 /* A moved official loses the roles and delegations of the unit he left. */
 static void test_move_ends_old_powers(void **state)
 {
-	int64_t official = account_of("tuphap.nhanchinh");
+	int64_t official = ts_account_id(db, "tuphap.nhanchinh");
 	struct ts_user chair, o;
 	char date[16], path[64], body[64];
 	(void)state;
@@ -362,7 +353,7 @@ static void test_no_backdating(void **state)
 		body, sizeof(body),
 		"{\"to_account\":%lld,\"power\":\"certification.sign\",\"unit_id\":%lld,\"valid_from\":\"%s\","
 		"\"valid_to\":\"%s\",\"decision_no\":\"28/QĐ-UBND\",\"decision_date\":\"%s\"}",
-		(long long)account_of("motcua.nhanchinh"), (long long)nc,
+		(long long)ts_account_id(db, "motcua.nhanchinh"), (long long)nc,
 		iso_in(from, sizeof(from), -3L * 86400), iso_in(until, sizeof(until), 86400),
 		today(date, sizeof(date), 0));
 	assert_int_equal(as(&chair, "POST", "/api/v1/delegations", body, &r), 422);
@@ -385,7 +376,7 @@ static void *grant_one(void *arg)
 
 static void test_concurrent_grants(void **state)
 {
-	int64_t clerk = account_of("motcua.nhanchinh"), grant_id;
+	int64_t clerk = ts_account_id(db, "motcua.nhanchinh"), grant_id;
 	struct ts_user c;
 	pthread_t t[8];
 	struct burst b[8];
@@ -436,7 +427,7 @@ static void test_chain_check_from_the_top(void **state)
  */
 static void test_shared_things_by_kind(void **state)
 {
-	int64_t district_id = unit_of("000.00.15.H26");
+	int64_t district_id = ts_unit_id(db, "000.00.15.H26");
 	(void)state;
 	assert_int_equal(status(&ward, "GET", "/quan-tri/thu-tuc", NULL), 403);
 	assert_int_equal(status(&district, "GET", "/quan-tri/thu-tuc", NULL), 200);
