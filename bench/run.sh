@@ -11,7 +11,9 @@
 # and then the write path (bench_write: a transaction that takes a counter
 # number and inserts the row using it) on SQLite and on PostgreSQL, and the
 # catalogue search (bench_catalogue: procedure_list over 5,000 procedures,
-# p50/p99 per query; target p99 < 5 ms) on both.
+# p50/p99 per query; target p99 < 5 ms) on both, and the one-stop shop
+# (bench_dossiers: durable intakes a second, lookup by code and the dashboard at
+# 100,000 dossiers, and 1,000,000 with BENCH_FULL=1) on both.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
 # ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/site.css).
@@ -188,3 +190,20 @@ pgcat_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_catalogue|')
 psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_catalogue' -c 'CREATE DATABASE bench_catalogue' >/dev/null
 "$build/bench/bench_catalogue" "$pgcat_url" >"$tmp/catalogue-pg.out"
 sed 's/^/  /' "$tmp/catalogue-pg.out"
+
+# the one-stop shop (issue 6): durable intake (dossier_create, synchronous=FULL, 2 threads), lookup
+# by code and the dashboard's reads, at 100,000 dossiers made through the model (dossier_generate),
+# and at 1,000,000 with BENCH_FULL=1 (see the line printed below for how long that takes)
+echo "one-stop shop (bench_dossiers; targets: 1,000 intakes/s, lookup p99 < 5 ms, dashboard < 50 ms):"
+sizes=100000
+if [ "${BENCH_FULL:-0}" = 1 ]; then
+	sizes="100000 1000000"
+else
+	echo "  1,000,000 dossiers only with BENCH_FULL=1: generating them takes about 10 minutes on SQLite and over an hour on PostgreSQL"
+fi
+rm -f "$tmp/dossiers.db" "$tmp/dossiers.db-wal" "$tmp/dossiers.db-shm"
+"$build/bench/bench_dossiers" "$tmp/dossiers.db" $sizes | sed 's/^/  /'
+rm -f "$tmp/dossiers.db" "$tmp/dossiers.db-wal" "$tmp/dossiers.db-shm"
+pgdos_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_dossiers|')
+psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_dossiers' -c 'CREATE DATABASE bench_dossiers' >/dev/null
+"$build/bench/bench_dossiers" "$pgdos_url" $sizes | sed 's/^/  /'

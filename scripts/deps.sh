@@ -7,9 +7,17 @@
 set -eu
 
 pkgs="build-essential meson ninja-build pkg-config python3 gettext
+libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core
+poppler-utils python3-aiosmtpd zbar-tools
 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
 libcmocka-dev libcurl4-openssl-dev curl sqlite3
-libpq-dev postgresql nginx-light"
+libpq-dev postgresql nginx-light
+chromium"
+# The browser test (tests/t0022-browser.sh) drives Debian's chromium with playwright-core
+# from npm: node and npm from Debian unless a node is there already (NodeSource's nodejs
+# brings its own npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
 for extra in "$@"; do
 	case "$extra" in
@@ -26,14 +34,24 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-echo "deps.sh: installing:$missing"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	SUDO="sudo"
+if [ -n "$missing" ]; then
+	echo "deps.sh: installing:$missing"
+	SUDO=""
+	if [ "$(id -u)" != 0 ]; then
+		SUDO="sudo"
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+# playwright-core and axe-core for the browser test, exactly as tests/e2e/package-lock.json
+# says, into tests/e2e/node_modules; again whenever the lock file changes (the copy of it
+# kept in node_modules is what was installed).
+e2e=$(cd "$(dirname "$0")/.." && pwd)/tests/e2e
+if ! cmp -s "$e2e/package-lock.json" "$e2e/node_modules/.motcua-package-lock.json"; then
+	echo "deps.sh: installing playwright-core and axe-core into tests/e2e/node_modules (npm ci)"
+	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	cp "$e2e/package-lock.json" "$e2e/node_modules/.motcua-package-lock.json"
+fi

@@ -13,6 +13,7 @@
 #include "features/accounts.h"
 #include "features/authz.h"
 #include "features/audit.h"
+#include "features/dossier_demo.h"
 #include "features/org.h"
 #include "features/procedures.h"
 #include "features/settings.h"
@@ -63,12 +64,25 @@ static const char serve_help[] =
 	"  --max-upload BYTES   largest multipart upload (default 67108864)\n"
 	"  --site-name TEXT     the unit named in the page header (MOTCUA_SITE_NAME)\n"
 	"  --contact-address TEXT, --contact-phone TEXT, --contact-email TEXT\n"
-	"                       footer contact details (MOTCUA_CONTACT_ADDRESS, _PHONE, _EMAIL)\n";
+	"                       footer contact details (MOTCUA_CONTACT_ADDRESS, _PHONE, _EMAIL)\n"
+	"  --smtp URL           the SMTP server for email to citizens: smtp://host:587 (STARTTLS\n"
+	"                       when offered) or smtps://host:465 (MOTCUA_SMTP; login from\n"
+	"                       MOTCUA_SMTP_USER and MOTCUA_SMTP_PASSWORD). Without it, messages\n"
+	"                       wait in the outbox\n"
+	"  --mail-from ADDR     the sender address of that email (MOTCUA_MAIL_FROM)\n";
 
 static const char migrate_help[] = "usage: motcua migrate [--db PATH]\n"
 				   "Apply the embedded SQL migrations that the database lacks.\n";
-static const char demo_help[] = "usage: motcua demo [--db PATH]\n"
-				"Create (or update) a database with the demo data of Quận Thanh Xuân.\n";
+static const char demo_help[] =
+	"usage: motcua demo [--db PATH]\n"
+	"Create (or update) a database with the demo data of Quận Thanh Xuân: units, staff,\n"
+	"the procedure catalogue and, in a database without any, about 200 dossiers of\n"
+	"the past 60 days in every status (their scan in --data).\n";
+static const char generate_help[] =
+	"usage: motcua generate --dossiers N [--db PATH]\n"
+	"Add N dossiers for benchmarks, made as the counter makes them (codes, deadlines, timelines,\n"
+	"statistics), received over the past months at the demo district and its wards, 1,000 to a\n"
+	"transaction; the demo's units and catalogue are created first when missing.\n";
 static const char user_help[] =
 	"usage: motcua user add USERNAME --name \"FULL NAME\" --unit AGENCY_CODE [--position TITLE] [--role ROLE]...\n"
 	"                       [--password-stdin]\n"
@@ -104,6 +118,7 @@ static void usage(FILE *f)
 		"  serve     run the web server\n"
 		"  migrate   apply database migrations\n"
 		"  demo      create a demo database (Quận Thanh Xuân, Hà Nội)\n"
+		"  generate  add generated dossiers for benchmarks (--dossiers N)\n"
 		"  backup    copy the database consistently while it is in use\n"
 		"  user      add, change or disable a staff account\n"
 		"  token     create or revoke an API token\n"
@@ -123,6 +138,8 @@ static const char *cmd_help(const char *cmd)
 		return migrate_help;
 	if (!strcmp(cmd, "demo"))
 		return demo_help;
+	if (!strcmp(cmd, "generate"))
+		return generate_help;
 	if (!strcmp(cmd, "backup"))
 		return backup_help;
 	if (!strcmp(cmd, "audit"))
@@ -157,12 +174,15 @@ enum opt {
 	OPT_ADDR,
 	OPT_PHONE,
 	OPT_EMAIL,
+	OPT_DOSSIERS,
 	OPT_NAME,
 	OPT_UNIT,
 	OPT_POSITION,
 	OPT_ROLE,
 	OPT_PWSTDIN,
 	OPT_SCOPE,
+	OPT_SMTP,
+	OPT_MAILFROM,
 };
 
 static const struct option long_opts[] = {
@@ -184,12 +204,15 @@ static const struct option long_opts[] = {
 	{ "contact-address", required_argument, NULL, OPT_ADDR },
 	{ "contact-phone", required_argument, NULL, OPT_PHONE },
 	{ "contact-email", required_argument, NULL, OPT_EMAIL },
+	{ "dossiers", required_argument, NULL, OPT_DOSSIERS },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "unit", required_argument, NULL, OPT_UNIT },
 	{ "position", required_argument, NULL, OPT_POSITION },
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "smtp", required_argument, NULL, OPT_SMTP },
+	{ "mail-from", required_argument, NULL, OPT_MAILFROM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -202,6 +225,9 @@ static struct {
 	int pw_stdin;
 	char scopes[256];
 } user_opts;
+
+/* Flags of `motcua generate`. */
+static int64_t generate_dossiers;
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
@@ -245,6 +271,10 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 	cfg->site.address = env_or("MOTCUA_CONTACT_ADDRESS", NULL);
 	cfg->site.phone = env_or("MOTCUA_CONTACT_PHONE", NULL);
 	cfg->site.email = env_or("MOTCUA_CONTACT_EMAIL", NULL);
+	cfg->mail.smtp_url = env_or("MOTCUA_SMTP", NULL);
+	cfg->mail.from = env_or("MOTCUA_MAIL_FROM", NULL);
+	cfg->mail.user = env_or("MOTCUA_SMTP_USER", NULL);
+	cfg->mail.password = env_or("MOTCUA_SMTP_PASSWORD", NULL);
 	if ((s = env_or("MOTCUA_THREADS", NULL))) {
 		if (parse_uint(s, 256, &v) || !v)
 			return bad_value("MOTCUA_THREADS", s);
@@ -311,6 +341,13 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_ADDR: cfg->site.address = optarg; break;
 		case OPT_PHONE: cfg->site.phone = optarg; break;
 		case OPT_EMAIL: cfg->site.email = optarg; break;
+		case OPT_SMTP: cfg->mail.smtp_url = optarg; break;
+		case OPT_MAILFROM: cfg->mail.from = optarg; break;
+		case OPT_DOSSIERS:
+			if (parse_uint(optarg, 100000000, &v) || !v)
+				return bad_value("--dossiers (1 to 100000000)", optarg);
+			generate_dossiers = (int64_t)v;
+			break;
 		case OPT_NAME: user_opts.name = optarg; break;
 		case OPT_PWSTDIN: user_opts.pw_stdin = 1; break;
 		case OPT_SCOPE: {
@@ -344,6 +381,22 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		}
 	}
 	*first_arg = optind;
+	return -1;
+}
+
+/* Mail: an smtp:// or smtps:// URL and a sender address, or neither. -1 to go on, or an exit code. */
+static int check_mail_config(const struct mail_config *mail)
+{
+	if (!mail->smtp_url)
+		return -1;
+	if (strncmp(mail->smtp_url, "smtp://", 7) && strncmp(mail->smtp_url, "smtps://", 8))
+		return bad_value("--smtp (an smtp:// or smtps:// URL)", mail->smtp_url);
+	if (!mail->from) {
+		fprintf(stderr, "motcua: --smtp needs --mail-from (MOTCUA_MAIL_FROM), the sender address\n");
+		return EXIT_USAGE;
+	}
+	if (contact_email_check(mail->from, NULL, NULL))
+		return bad_value("--mail-from", mail->from);
 	return -1;
 }
 
@@ -482,11 +535,19 @@ static int demo_people(struct db *db)
 static int cmd_demo(const struct app_config *cfg)
 {
 	int rc;
-	struct db *db = open_migrated(cfg->db, &rc);
+	struct db *db;
+	/* the scan the online demo dossiers attach, on disk before the rows naming it commit */
+	if (dossier_demo_files(cfg->data)) {
+		fprintf(stderr, "motcua: cannot write the demo's files into '%s': %s\n", cfg->data,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	db = open_migrated(cfg->db, &rc);
 	if (!db)
 		return rc;
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
-	    procedure_demo(db, time_now_us() / 1000000) || db_commit(db)) {
+	    procedure_demo(db, time_now_us() / 1000000) || dossier_demo(db, time_now_us() / 1000000) ||
+	    db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);
@@ -502,6 +563,43 @@ static int cmd_demo(const struct app_config *cfg)
 	for (size_t i = 0; i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++)
 		printf("  %-18s %s, %s\n", demo_staff[i].username, demo_staff[i].name,
 		       demo_staff[i].position);
+	return EXIT_OK;
+}
+
+/* motcua generate --dossiers N: the demo's units, staff and catalogue when missing, then N dossiers. */
+static int cmd_generate(const struct app_config *cfg)
+{
+	int64_t now = time_now_us() / 1000000, started = time_mono_us();
+	struct db *db;
+	int rc;
+	if (generate_dossiers <= 0) {
+		fputs(generate_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (dossier_demo_files(cfg->data)) {
+		fprintf(stderr, "motcua: cannot write the demo's files into '%s': %s\n", cfg->data,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	db = open_migrated(cfg->db, &rc);
+	if (!db)
+		return rc;
+	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
+	    procedure_demo(db, now) || db_commit(db)) {
+		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
+		db_rollback(db);
+		db_close(db);
+		return EXIT_DB;
+	}
+	rc = dossier_generate(db, generate_dossiers, now, stdout);
+	if (rc) {
+		fprintf(stderr, "motcua: generating dossiers failed: %s\n", db_errmsg(db));
+		db_close(db);
+		return EXIT_DB;
+	}
+	db_close(db);
+	printf("generated %lld dossiers in %.1f s\n", (long long)generate_dossiers,
+	       (double)(time_mono_us() - started) / 1e6);
 	return EXIT_OK;
 }
 
@@ -886,11 +984,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "serve"))
+	if (!strcmp(cmd, "serve")) {
+		if ((rc = check_mail_config(&cfg.mail)) >= 0)
+			return rc;
 		return app_serve(&cfg);
+	}
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(&cfg);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(&cfg);
+	if (!strcmp(cmd, "generate"))
+		return cmd_generate(&cfg);
 	return EXIT_USAGE;
 }

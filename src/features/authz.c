@@ -4,10 +4,37 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "features/authz.h"
+#include "rules/procedure.h"
 #include "store/counter.h"
 #include "core/banned.h"
 
 /* ---- the unit tree ---- */
+
+int unit_kind_level(const char *kind)
+{
+	if (!kind)
+		return 0;
+	if (!strcmp(kind, "province") || !strcmp(kind, "city"))
+		return PROC_CITY;
+	if (!strcmp(kind, "district"))
+		return PROC_DISTRICT;
+	if (!strcmp(kind, "ward") || !strcmp(kind, "commune"))
+		return PROC_WARD;
+	return 0;
+}
+
+int64_t unit_tree_agency(const struct unit_tree *t, int64_t unit)
+{
+	for (int depth = 0; depth < 16 && unit; depth++) {
+		long i = unit_tree_find(t, unit);
+		if (i < 0)
+			return 0;
+		if (t->level[i])
+			return unit;
+		unit = t->parent[i];
+	}
+	return 0;
+}
 
 int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 {
@@ -19,13 +46,17 @@ int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 	t->id = arena_alloc(a, cap * sizeof(*t->id));
 	t->parent = arena_alloc(a, cap * sizeof(*t->parent));
 	t->active = arena_alloc(a, cap * sizeof(*t->active));
-	rc = db_query(db, &st, "SELECT id, parent_id, active FROM units ORDER BY id", "");
+	t->level = arena_alloc(a, cap * sizeof(*t->level));
+	rc = db_query(db, &st, "SELECT id, parent_id, active, kind FROM units ORDER BY id", "");
 	while (rc == DB_ROW) {
 		if (t->n == cap) {
 			size_t ncap = st_mult(cap, 2);
 			int64_t *id = arena_alloc(a, st_mult(ncap, sizeof(*id)));
 			int64_t *parent = arena_alloc(a, st_mult(ncap, sizeof(*parent)));
 			int *active = arena_alloc(a, st_mult(ncap, sizeof(*active)));
+			int *level = arena_alloc(a, st_mult(ncap, sizeof(*level)));
+			memcpy(level, t->level, t->n * sizeof(*level));
+			t->level = level;
 			memcpy(id, t->id, t->n * sizeof(*id));
 			memcpy(parent, t->parent, t->n * sizeof(*parent));
 			memcpy(active, t->active, t->n * sizeof(*active));
@@ -37,6 +68,7 @@ int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 		t->id[t->n] = db_col_int(st, 0);
 		t->parent[t->n] = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
 		t->active[t->n] = (int)db_col_int(st, 2);
+		t->level[t->n] = unit_kind_level(db_col_text(st, 3));
 		t->n++;
 		rc = db_step(st);
 	}

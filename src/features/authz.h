@@ -18,7 +18,17 @@ struct unit_tree {
 	int64_t *id;
 	int64_t *parent;
 	int *active;
+	int *level; /* enum proc_level of a governing unit (ward, district, city…), 0 for a section */
 };
+
+/* The level of government of a unit kind (rules/procedure.h PROC_CITY…), 0 for a department or section. */
+int unit_kind_level(const char *kind);
+/*
+ * The agency a unit belongs to: itself when it governs (a ward, a district,
+ * a city), else the nearest such ancestor (a ward's one-stop section → the
+ * ward). 0 when none.
+ */
+int64_t unit_tree_agency(const struct unit_tree *t, int64_t unit);
 
 /* Load the whole tree (a city has hundreds of units, not millions). 0 or a negative enum db_rc. */
 int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t);

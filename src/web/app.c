@@ -128,6 +128,41 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/quan-tri/thu-tuc/{code}/cong-bo", page_proc_publish, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/thu-tuc/{code}/ngung-cong-bo", page_proc_unpublish,
 	  ROUTE_LOGIN | ROUTE_CSRF },
+	/* the one-stop shop, staff (pages_dossiers.c): literal paths before {code} */
+	{ HTTP_GET, "/mot-cua", page_dossiers, ROUTE_LOGIN },
+	{ HTTP_GET, "/mot-cua/tiep-nhan", page_intake_form, ROUTE_LOGIN },
+	{ HTTP_POST, "/mot-cua/tiep-nhan", page_intake_post, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/mot-cua/so-theo-doi", page_dossier_book, ROUTE_LOGIN },
+	{ HTTP_GET, "/mot-cua/thong-ke", page_dossier_stats, ROUTE_LOGIN },
+	{ HTTP_GET, "/mot-cua/ho-so/{code}", page_dossier, ROUTE_LOGIN },
+	{ HTTP_POST, "/mot-cua/ho-so/{code}/xu-ly", page_dossier_act, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/mot-cua/ho-so/{code}/phieu/{n}", page_dossier_form, ROUTE_LOGIN },
+	{ HTTP_GET, "/mot-cua/ho-so/{code}/tep/{n}", page_dossier_file, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/dossiers", api_dossiers_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/dossiers", api_dossiers_list, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/dossiers/{code}", api_dossier_get, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/dossiers/{code}/actions", api_dossier_act,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/stats/dossiers", api_dossier_stats, ROUTE_LOGIN },
+	/* the one-stop shop, citizens and the public (pages_dossiers_public.c) */
+	{ HTTP_GET, "/nop-ho-so/{code}", page_submit_form, ROUTE_SESSION },
+	{ HTTP_POST, "/nop-ho-so/{code}", page_submit_post, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/tai-khoan/ho-so", page_my_dossiers, ROUTE_LOGIN },
+	{ HTTP_GET, "/tai-khoan/ho-so/{code}", page_my_dossier, ROUTE_LOGIN },
+	{ HTTP_POST, "/tai-khoan/ho-so/{code}/rut", page_my_dossier_withdraw, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/tra-cuu", page_lookup, ROUTE_PUBLIC },
+	{ HTTP_POST, "/api/v1/public/dossiers", api_public_dossiers_create,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/api/v1/public/dossiers", api_public_dossiers_list, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/public/lookup", api_public_lookup, 0 },
+	/* the working-time calendar (pages_calendar.c) */
+	{ HTTP_GET, "/api/v1/calendar/due", api_calendar_due, 0 },
+	{ HTTP_GET, "/api/v1/calendar", api_calendar_list, 0 },
+	{ HTTP_PUT, "/api/v1/calendar/days/{date}", api_calendar_day_set,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_DELETE, "/api/v1/calendar/days/{date}", api_calendar_day_clear, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri/lich-lam-viec", page_calendar, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/lich-lam-viec", page_calendar_post, ROUTE_LOGIN | ROUTE_CSRF },
 	/* may I? (access.c) */
 	{ HTTP_GET, "/api/v1/permissions", api_permissions, ROUTE_LOGIN },
 	/* the audit log (pages_audit.c) */
@@ -407,6 +442,9 @@ int app_serve(const struct app_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_async_start();
+	/* email to citizens: its thread, with its own connection, after the signal mask (it inherits it) */
+	if (mail_start(cfg->db, &cfg->mail))
+		goto out;
 
 	memset(&sc, 0, sizeof(sc));
 	parse_listen(cfg->listen, host, sizeof(host), &sc.port);
@@ -442,6 +480,8 @@ int app_serve(const struct app_config *cfg)
 			 left);
 	rc = 0;
 out:
+	/* the mail thread ends (a message in flight finishes) before the database closes */
+	mail_stop();
 	db_thread_close_all();
 	for (int l = 0; l < LANG_COUNT; l++)
 		if (app.tmpl[l])

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include "features/accounts.h"
 #include "features/authz.h"
+#include "features/mail.h"
 #include "features/sessions.h"
 #include "http/http.h"
 #include "web/template.h"
@@ -30,6 +31,8 @@ struct app_config {
 	struct {
 		const char *name, *address, *phone, *email;
 	} site; /* configured values (NULL = from the database) */
+	/* the SMTP server for email to citizens (features/mail.h) */
+	struct mail_config mail;
 };
 
 /* The running application, shared read-only by all worker threads. */
@@ -320,5 +323,60 @@ int api_audit_list(struct request *req);
 /* The route table (app.c). */
 extern const struct route app_routes[];
 extern const size_t app_nroutes;
+
+/* the working-time calendar (pages_calendar.c) */
+int api_calendar_due(struct request *req);
+int api_calendar_list(struct request *req);
+int api_calendar_day_set(struct request *req);
+int api_calendar_day_clear(struct request *req);
+int page_calendar(struct request *req);
+int page_calendar_post(struct request *req);
+
+/*
+ * Downloads (pages_procedures.c). file_read_whole: a file appended whole to
+ * out when at most max bytes; 0, 1 when larger, -1 with errno.
+ * download_disposition: Content-Disposition "attachment" for a file named
+ * `name` (UTF-8): an ASCII fallback and the RFC 5987 UTF-8 name.
+ */
+int file_read_whole(const char *path, size_t max, struct buf *out);
+const char *download_disposition(struct request *req, const char *name);
+
+/* the one-stop shop, staff (pages_dossiers.c) */
+int page_dossiers(struct request *req);
+int page_intake_form(struct request *req);
+int page_intake_post(struct request *req);
+int page_dossier_book(struct request *req);
+int page_dossier(struct request *req);
+int page_dossier_act(struct request *req);
+int page_dossier_form(struct request *req);
+int page_dossier_file(struct request *req);
+int api_dossiers_create(struct request *req);
+int api_dossiers_list(struct request *req);
+int api_dossier_get(struct request *req);
+int api_dossier_act(struct request *req);
+
+/*
+ * A dossier as JSON for the API and the templates (pages_dossiers.c):
+ * staff get everything; a citizen (staff = 0) his own dossier without the
+ * internal notes of non-public events. Times as ISO-8601 with +07:00 and as
+ * dd/mm/yyyy HH:MM text ("received_text"), labels translated.
+ */
+struct dossier;
+json_t *dossier_view(struct request *req, const struct dossier *d, int staff);
+
+/* the one-stop shop's statistics (pages_dossier_stats.c) */
+int page_dossier_stats(struct request *req);
+int api_dossier_stats(struct request *req);
+
+/* the one-stop shop, citizens and the public (pages_dossiers_public.c) */
+int page_submit_form(struct request *req);
+int page_submit_post(struct request *req);
+int page_my_dossiers(struct request *req);
+int page_my_dossier(struct request *req);
+int page_my_dossier_withdraw(struct request *req);
+int page_lookup(struct request *req);
+int api_public_dossiers_create(struct request *req);
+int api_public_dossiers_list(struct request *req);
+int api_public_lookup(struct request *req);
 
 #endif

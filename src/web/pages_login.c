@@ -457,6 +457,11 @@ static const struct {
 	const char *href, *title, *text, *action;
 	int top; /* the action is checked at a governing unit (req_can_at_top) */
 } admin_links[] = {
+	{ "/mot-cua", N_("One-stop shop"), N_("Receive, process and return dossiers; work queues"),
+	  "dossier.receive|dossier.process|dossier.approve", 0 },
+	{ "/mot-cua/thong-ke", N_("Dossier statistics"),
+	  N_("Received, on time, late and pending, by day and procedure"),
+	  "dossier.receive|dossier.process|dossier.approve", 0 },
 	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
 	  "unit.manage", 0 },
 	{ "/quan-tri/nguoi-dung", N_("Users"), N_("Staff accounts, roles and passwords"), "user.read", 0 },
@@ -464,6 +469,8 @@ static const struct {
 	{ "/quan-tri/nhat-ky", N_("Audit log"), N_("Who did what, when; check the chain"), "audit.read", 0 },
 	{ "/quan-tri/thu-tuc", N_("Procedure catalogue"), N_("Procedures, their versions, import and export"),
 	  "procedure.manage", 1 },
+	{ "/quan-tri/lich-lam-viec", N_("Working-time calendar"),
+	  N_("Holidays, make-up days and working hours"), NULL, 0 },
 	{ "/tai-khoan/mat-khau", N_("Change password"), N_("Your own password"), NULL, 0 },
 };
 
@@ -525,12 +532,22 @@ int page_staff_home(struct request *req)
 				return 0;
 			}
 			n = (size_t)yes;
-		} else if (admin_links[i].action && req_scope(req, admin_links[i].action, &units, &n)) {
-			json_decref(ctx);
-			json_decref(roles);
-			json_decref(dels);
-			json_decref(links);
-			return 0;
+		} else if (admin_links[i].action) {
+			/* "a|b|c": any of these actions */
+			char one[64];
+			const char *p = admin_links[i].action;
+			while (*p && !n) {
+				size_t len = strcspn(p, "|");
+				snprintf(one, sizeof(one), "%.*s", (int)len, p);
+				if (req_scope(req, one, &units, &n)) {
+					json_decref(ctx);
+					json_decref(roles);
+					json_decref(dels);
+					json_decref(links);
+					return 0;
+				}
+				p += len + (p[len] == '|');
+			}
 		}
 		if (admin_links[i].action && !n)
 			continue;

@@ -632,7 +632,7 @@ static int type_by_content(const char *data, size_t len)
 }
 
 /* Read the whole file at `path` (at most `max` bytes) into out. 0, 1 when it is larger, -1 with errno. */
-static int read_file(const char *path, size_t max, struct buf *out)
+int file_read_whole(const char *path, size_t max, struct buf *out)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
@@ -673,7 +673,7 @@ out:
  * fallback (the name folded: "to-khai-dang-ky-khai-sinh.pdf") and the
  * UTF-8 name (RFC 6266, RFC 5987), in the arena.
  */
-static const char *disposition(struct request *req, const char *name)
+const char *download_disposition(struct request *req, const char *name)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(name);
@@ -739,8 +739,9 @@ int page_procedure_form(struct request *req)
 	}
 	/* NEEDSWORK: the HTTP layer has no file response: the form is read whole (they are small) */
 	buf_reset(&req->out);
-	rc = read_file(path, req->out.max - 1 < PROC_FORM_FILE_MAX ? req->out.max - 1 : PROC_FORM_FILE_MAX,
-		       &req->out);
+	rc = file_read_whole(path,
+			     req->out.max - 1 < PROC_FORM_FILE_MAX ? req->out.max - 1 : PROC_FORM_FILE_MAX,
+			     &req->out);
 	if (rc) {
 		char q[600];
 		buf_reset(&req->out);
@@ -756,7 +757,7 @@ int page_procedure_form(struct request *req)
 	type = type_by_name(name);
 	if (type < 0 && (type = type_by_content(req->out.ptr, req->out.len)) >= 0)
 		name = arena_printf(&req->arena, "%s%s", name, form_types[type].ext);
-	resp_header(req, "Content-Disposition", disposition(req, name));
+	resp_header(req, "Content-Disposition", download_disposition(req, name));
 	req->status = 200;
 	req->content_type_out = type >= 0 ? form_types[type].type : "application/octet-stream";
 	return 0;

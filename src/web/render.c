@@ -105,7 +105,25 @@ json_t *page_context(struct request *req, const char *title)
 			cur = i;
 	json_object_set(ctx, "site", app->site_json);
 	json_object_set(ctx, "asset", app->assets_json);
-	json_object_set(ctx, "nav", app->nav[lang][cur]);
+	if (req_user(req) && !strcmp(nav_items[NAV_N - 1].href, "/dang-nhap")) {
+		/* logged in: the last item leads to one's workspace or account instead of the login */
+		const struct account *u = req_user(req);
+		int staff = !strcmp(u->kind, "staff");
+		const char *href = staff ? "/quan-tri" : "/tai-khoan";
+		json_t *nav = json_deep_copy(app->nav[lang][cur]);
+		json_t *item = json_array_get(nav, NAV_N - 1);
+		json_object_set_new(item, "href", json_string(href));
+		json_object_set_new(
+			item, "label",
+			json_string(i18n_gettext_lang(lang, staff ? N_("Workspace") : N_("My account"))));
+		if (!strncmp(path, href, strlen(href)))
+			json_object_set_new(item, "current", json_true());
+		else
+			json_object_del(item, "current");
+		json_object_set_new(ctx, "nav", nav);
+	} else {
+		json_object_set(ctx, "nav", app->nav[lang][cur]);
+	}
 	json_object_set_new(ctx, "lang", json_string(i18n_code(lang)));
 	json_object_set_new(ctx, lang == LANG_EN ? "lang_en" : "lang_vi", json_true());
 	json_object_set_new(ctx, "path", json_string(path));
