@@ -2,9 +2,11 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <xlsxwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/buf.h"
 #include "core/embed.h"
 #include "core/i18n.h"
@@ -1620,33 +1622,33 @@ static json_t *record_doc(const struct source *s, const struct csv_record *r, st
 	const char *v;
 	int64_t amount;
 
-#define CELL(c) (r->v[s->col[(c)]])
+#define CSV_CELL(c) (r->v[s->col[(c)]])
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		json_object_set_new(doc, csv_columns[texts[i]], jstr(CELL(texts[i])));
+		json_object_set_new(doc, csv_columns[texts[i]], jstr(CSV_CELL(texts[i])));
 	/* an empty name from a list (a level, the online mode) is a missing one */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (*CELL(names[i]))
-			json_object_set_new(doc, csv_columns[names[i]], jstr(CELL(names[i])));
-	v = CELL(COL_INTER_LEVEL);
+		if (*CSV_CELL(names[i]))
+			json_object_set_new(doc, csv_columns[names[i]], jstr(CSV_CELL(names[i])));
+	v = CSV_CELL(COL_INTER_LEVEL);
 	if (!strcmp(v, "true") || !strcmp(v, "1"))
 		json_object_set_new(doc, "inter_level", json_true());
 	else if (!strcmp(v, "false") || !strcmp(v, "0"))
 		json_object_set_new(doc, "inter_level", json_false());
 	else if (*v)
 		row_error(re, "inter_level", MSG_NOT_BOOL);
-	v = CELL(COL_TIME_AMOUNT);
+	v = CSV_CELL(COL_TIME_AMOUNT);
 	if (parse_int(v, &amount))
 		json_object_set_new(time, "amount", json_integer(amount));
 	else if (*v)
 		row_error(re, "time", MSG_NOT_INT);
-	if (*CELL(COL_TIME_UNIT))
-		json_object_set_new(time, "unit", jstr(CELL(COL_TIME_UNIT)));
-	json_object_set_new(time, "note", jstr(CELL(COL_TIME_NOTE)));
+	if (*CSV_CELL(COL_TIME_UNIT))
+		json_object_set_new(time, "unit", jstr(CSV_CELL(COL_TIME_UNIT)));
+	json_object_set_new(time, "note", jstr(CSV_CELL(COL_TIME_NOTE)));
 	json_object_set_new(doc, "time", time);
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		json_error_t jerr;
 		json_t *list;
-		v = CELL(lists[i]);
+		v = CSV_CELL(lists[i]);
 		if (!*v)
 			continue;
 		list = json_loads(v, JSON_REJECT_DUPLICATES, &jerr);
@@ -1655,7 +1657,7 @@ static json_t *record_doc(const struct source *s, const struct csv_record *r, st
 		else
 			json_object_set_new(doc, csv_columns[lists[i]], list);
 	}
-#undef CELL
+#undef CSV_CELL
 	return doc;
 }
 
@@ -1900,6 +1902,8 @@ static int csv_eol(struct csv *c)
  * error (reported; the line was skipped), -2 after an error that ends the
  * reading (an unclosed quote runs to the end of the file).
  */
+static int csv_formula_like(const char *s);
+
 static int csv_record(struct csv *c, struct csv_record *r)
 {
 	struct buf cell = BUF_INIT;
@@ -1978,8 +1982,14 @@ static int csv_record(struct csv *c, struct csv_record *r)
 			r->len = len;
 			cap *= 2;
 		}
-		r->v[r->n] = arena_strndup(c->a, cell.ptr, cell.len);
-		r->len[r->n++] = cell.len;
+		/* the export's escape of a formula-like value ("'=…") comes off */
+		if (cell.len >= 2 && cell.ptr[0] == '\'' && csv_formula_like(cell.ptr + 1)) {
+			r->v[r->n] = arena_strndup(c->a, cell.ptr + 1, cell.len - 1);
+			r->len[r->n++] = cell.len - 1;
+		} else {
+			r->v[r->n] = arena_strndup(c->a, cell.ptr, cell.len);
+			r->len[r->n++] = cell.len;
+		}
 		if (c->p < c->end && *c->p == ',') {
 			c->p++;
 			continue;
@@ -2149,9 +2159,34 @@ int procedure_export_json(struct db *db, struct arena *a, int all, struct buf *o
 	return rc;
 }
 
-/* One CSV value, quoted when it holds a comma, a quote mark or a line break (RFC 4180). */
+/*
+ * Whether a spreadsheet would read `s` as a formula (=, +, -, @, a tab or a
+ * carriage return first: OWASP "CSV injection"), also behind apostrophes
+ * already there, so that the escape below can be undone exactly.
+ */
+static int csv_formula_like(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/*
+ * One CSV value, quoted when it holds a comma, a quote mark or a line break
+ * (RFC 4180); a value a spreadsheet would take for a formula gets an
+ * apostrophe first (csv_unescape_formula takes it off on import).
+ */
 static void csv_cell(struct buf *out, const char *s, int last)
 {
+	if (csv_formula_like(s)) {
+		/* "'-" … stays text in a spreadsheet; the quoting below still applies */
+		struct buf t = BUF_INIT;
+		buf_addch(&t, '\'');
+		buf_adds(&t, s);
+		csv_cell(out, t.ptr, last);
+		buf_release(&t);
+		return;
+	}
 	if (strpbrk(s, ",\"\r\n")) {
 		buf_addch(out, '"');
 		for (; *s; s++) {
@@ -2166,50 +2201,72 @@ static void csv_cell(struct buf *out, const char *s, int last)
 	buf_adds(out, last ? "\r\n" : ",");
 }
 
-static void csv_json_cell(struct buf *out, const json_t *v, int last)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-
-	if (!s)
-		BUG("json_dumps failed");
-	csv_cell(out, s, last);
-	free(s);
-}
-
 static const char *doc_str(const json_t *doc, const char *key)
 {
 	const char *s = json_string_value(json_object_get(doc, key));
 	return s ? s : "";
 }
 
+/* The cells of one procedure in the columns' order (csv_columns), JSON lists as compact text (freed by the
+ * caller). */
+static void export_cells(json_t *doc, char *cells[NCOLS])
+{
+	const json_t *time = json_object_get(doc, "time");
+	static const struct {
+		enum csv_col col;
+		const char *key;
+	} texts[] = {
+		{ COL_CODE, "code" },
+		{ COL_NAME, "name" },
+		{ COL_FIELD, "field" },
+		{ COL_LEVEL, "level" },
+		{ COL_RECEIVE_LEVEL, "receive_level" },
+		{ COL_DECIDE_LEVEL, "decide_level" },
+		{ COL_RECEIVING, "receiving" },
+		{ COL_DECIDING, "deciding" },
+		{ COL_ONLINE, "online" },
+		{ COL_RESULT, "result" },
+		{ COL_LEGAL_BASIS, "legal_basis" },
+		{ COL_CONDITIONS, "conditions" },
+		{ COL_FEE_NOTE, "fee_note" },
+	};
+	static const struct {
+		enum csv_col col;
+		const char *key;
+	} lists[] = { { COL_FEES, "fees" }, { COL_DOCUMENTS, "documents" }, { COL_STEPS, "steps" } };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		cells[texts[i].col] = xstrdup(doc_str(doc, texts[i].key));
+	cells[COL_INTER_LEVEL] =
+		xstrdup(json_is_true(json_object_get(doc, "inter_level")) ? "true" : "false");
+	cells[COL_TIME_AMOUNT] = xmalloc(24);
+	snprintf(cells[COL_TIME_AMOUNT], 24, "%" PRId64,
+		 (int64_t)json_integer_value(json_object_get(time, "amount")));
+	cells[COL_TIME_UNIT] = xstrdup(doc_str(time, "unit"));
+	cells[COL_TIME_NOTE] = xstrdup(doc_str(time, "note"));
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		cells[lists[i].col] =
+			json_dumps(json_object_get(doc, lists[i].key), JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!cells[lists[i].col])
+			BUG("json_dumps failed");
+	}
+}
+
+static void cells_free(char *cells[NCOLS])
+{
+	for (int k = 0; k < NCOLS; k++)
+		free(cells[k]);
+}
+
 static int export_csv_one(json_t *doc, void *ctx)
 {
 	struct buf *out = ctx;
-	const json_t *time = json_object_get(doc, "time");
-	char amount[24];
+	char *cells[NCOLS];
 
-	snprintf(amount, sizeof(amount), "%" PRId64,
-		 (int64_t)json_integer_value(json_object_get(time, "amount")));
-	csv_cell(out, doc_str(doc, "code"), 0);
-	csv_cell(out, doc_str(doc, "name"), 0);
-	csv_cell(out, doc_str(doc, "field"), 0);
-	csv_cell(out, doc_str(doc, "level"), 0);
-	csv_cell(out, json_is_true(json_object_get(doc, "inter_level")) ? "true" : "false", 0);
-	csv_cell(out, doc_str(doc, "receive_level"), 0);
-	csv_cell(out, doc_str(doc, "decide_level"), 0);
-	csv_cell(out, doc_str(doc, "receiving"), 0);
-	csv_cell(out, doc_str(doc, "deciding"), 0);
-	csv_cell(out, amount, 0);
-	csv_cell(out, doc_str(time, "unit"), 0);
-	csv_cell(out, doc_str(time, "note"), 0);
-	csv_cell(out, doc_str(doc, "online"), 0);
-	csv_cell(out, doc_str(doc, "result"), 0);
-	csv_cell(out, doc_str(doc, "legal_basis"), 0);
-	csv_cell(out, doc_str(doc, "conditions"), 0);
-	csv_cell(out, doc_str(doc, "fee_note"), 0);
-	csv_json_cell(out, json_object_get(doc, "fees"), 0);
-	csv_json_cell(out, json_object_get(doc, "documents"), 0);
-	csv_json_cell(out, json_object_get(doc, "steps"), 1);
+	export_cells(doc, cells);
+	for (int k = 0; k < NCOLS; k++)
+		csv_cell(out, cells[k], k == NCOLS - 1);
+	cells_free(cells);
 	return buf_err(out) ? DB_ERROR : 0;
 }
 
@@ -2221,6 +2278,82 @@ int procedure_export_csv(struct db *db, struct arena *a, int all, struct buf *ou
 	if (buf_err(out))
 		return DB_ERROR;
 	return export_each(db, all, export_csv_one, out);
+}
+
+struct xlsx_export {
+	lxw_worksheet *ws;
+	lxw_format *text;
+	lxw_row_t row;
+	lxw_error err;
+};
+
+static int export_xlsx_one(json_t *doc, void *ctx)
+{
+	struct xlsx_export *x = ctx;
+	char *cells[NCOLS];
+
+	export_cells(doc, cells);
+	x->row++;
+	for (int k = 0; k < NCOLS && x->err == LXW_NO_ERROR; k++)
+		x->err = worksheet_write_string(x->ws, x->row, (lxw_col_t)k, cells[k], x->text);
+	cells_free(cells);
+	return x->err == LXW_NO_ERROR ? 0 : DB_ERROR;
+}
+
+int procedure_export_xlsx(struct db *db, struct arena *a, int all, struct buf *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	struct xlsx_export x = { 0 };
+	lxw_workbook *wb;
+	lxw_format *head;
+	int fd, rc = DB_ERROR;
+
+	(void)a;
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/motcua-catalogue-XXXXXX", tmp) >= sizeof(path))
+		return DB_ERROR;
+	/* libxlsxwriter writes only to a named file: a private one, read back and removed */
+	fd = mkstemp(path);
+	if (fd < 0)
+		return DB_ERROR;
+	close(fd);
+	wb = workbook_new(path);
+	if (!wb || !(x.ws = workbook_add_worksheet(wb, "Thủ tục hành chính")))
+		goto out;
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	x.text = workbook_add_format(wb);
+	format_set_num_format(x.text, "@"); /* text: 2.000720 stays 2.000720 */
+	for (int k = 0; k < NCOLS && x.err == LXW_NO_ERROR; k++)
+		x.err = worksheet_write_string(x.ws, 0, (lxw_col_t)k, csv_columns[k], head);
+	worksheet_freeze_panes(x.ws, 1, 0);
+	worksheet_set_column(x.ws, 0, 0, 14, NULL);
+	worksheet_set_column(x.ws, 1, 1, 60, NULL);
+	if (x.err != LXW_NO_ERROR || (rc = export_each(db, all, export_xlsx_one, &x)))
+		goto out;
+	rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : DB_ERROR;
+	wb = NULL;
+	if (!rc) {
+		FILE *f = fopen(path, "rb");
+		char chunk[65536];
+		size_t n;
+		if (!f) {
+			rc = DB_ERROR;
+			goto out;
+		}
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(out, chunk, n);
+		if (ferror(f) || buf_err(out))
+			rc = DB_ERROR;
+		fclose(f);
+	}
+out:
+	if (wb)
+		workbook_close(wb);
+	unlink(path);
+	return rc;
 }
 
 /* ---- the demo catalogue ---- */

@@ -230,6 +230,8 @@ int procedure_import_csv(struct db *db, struct arena *a, const char *text, size_
 struct buf;
 int procedure_export_json(struct db *db, struct arena *a, int all, struct buf *out);
 int procedure_export_csv(struct db *db, struct arena *a, int all, struct buf *out);
+/* The same columns as an Excel workbook, every cell text (codes like 2.000720 stay as written). */
+int procedure_export_xlsx(struct db *db, struct arena *a, int all, struct buf *out);
 
 /*
  * The demo catalogue (lists/procedures-demo.json, embedded): its fields and

@@ -73,6 +73,12 @@ static int scope_merge(struct request *req, const char *perm, int64_t **set, siz
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* The agencies whose figures the user may see (sorted): see above. 0, or 1 after answering. */
 static int stats_allowed(struct request *req, struct stats_args *a)
 {
@@ -91,17 +97,21 @@ static int stats_allowed(struct request *req, struct stats_args *a)
 	/* a section works its agency's dossiers */
 	for (size_t i = 0; i < nwork; i++)
 		work[i] = unit_tree_agency(t, work[i]);
+	qsort(work, nwork, sizeof(*work), cmp_id);
 	a->allowed = arena_alloc(&req->arena, (t->n + 1) * sizeof(*a->allowed));
 	a->nallowed = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		int ok = 0;
+		int64_t path[UNIT_MAX_DEPTH];
+		size_t depth;
+		int ok;
 		if (!t->level[i])
 			continue;
-		for (size_t k = 0; k < nwork && !ok; k++)
-			ok = work[k] == t->id[i];
-		for (size_t k = 0; k < nover && !ok; k++) {
-			long at = unit_tree_find(t, over[k]);
-			ok = at >= 0 && t->level[at] && unit_tree_within(t, t->id[i], over[k]);
+		ok = ids_contain(work, nwork, t->id[i]);
+		/* or overseen: a leader's or admin's power at it or at an agency above it */
+		depth = ok ? 0 : unit_tree_path(t, t->id[i], path, UNIT_MAX_DEPTH);
+		for (size_t k = 0; k < depth && !ok; k++) {
+			long at = unit_tree_find(t, path[k]);
+			ok = at >= 0 && t->level[at] && ids_contain(over, nover, path[k]);
 		}
 		if (ok)
 			a->allowed[a->nallowed++] = t->id[i]; /* the tree is sorted by id */

@@ -1950,29 +1950,37 @@ int page_proc_import(struct request *req)
 
 /* ---- export ---- */
 
-/* The download of the catalogue: ?format=csv|json[&all=1]. */
+/* The download of the catalogue: ?format=csv|json|xlsx[&all=1]. */
 static void export_download(struct request *req)
 {
 	struct db *db = db_thread();
 	const char *format = req_query(req, "format"), *all = req_query(req, "all");
-	int csv, rc;
+	int csv, xlsx, rc, every = all && !strcmp(all, "1");
 	char date[16], name[64];
 	struct civil c;
 
-	if (!format || (strcmp(format, "csv") && strcmp(format, "json"))) {
-		resp_error(req, 400, "bad_format", _("The format is csv or json."));
+	if (!format || (strcmp(format, "csv") && strcmp(format, "json") && strcmp(format, "xlsx"))) {
+		resp_error(req, 400, "bad_format", _("The format is csv, json or xlsx."));
 		return;
 	}
 	csv = !strcmp(format, "csv");
+	xlsx = !strcmp(format, "xlsx");
 	if (!db) {
 		resp_unavailable(req);
 		return;
 	}
-	/* a BOM first, so that Excel reads the CSV as UTF-8 */
-	resp_text(req, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-		  csv ? "\xEF\xBB\xBF" : "");
-	rc = csv ? procedure_export_csv(db, &req->arena, all && !strcmp(all, "1"), &req->out)
-		 : procedure_export_json(db, &req->arena, all && !strcmp(all, "1"), &req->out);
+	if (xlsx) {
+		buf_reset(&req->out);
+		rc = procedure_export_xlsx(db, &req->arena, every, &req->out);
+		req->status = 200;
+		req->content_type_out = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else {
+		/* a BOM first, so that Excel reads the CSV as UTF-8 */
+		resp_text(req, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+			  csv ? "\xEF\xBB\xBF" : "");
+		rc = csv ? procedure_export_csv(db, &req->arena, every, &req->out)
+			 : procedure_export_json(db, &req->arena, every, &req->out);
+	}
 	if (rc || buf_err(&req->out)) {
 		log_error("event=procedure_export rc=%d toobig=%d id=%s", rc, buf_err(&req->out), req->id);
 		buf_reset(&req->out);
@@ -1982,7 +1990,7 @@ static void export_download(struct request *req)
 	}
 	time_to_civil(req_now(req), VN_UTC_OFFSET, &c);
 	snprintf(date, sizeof(date), "%04d%02d%02d", c.year, c.month, c.day);
-	snprintf(name, sizeof(name), "attachment; filename=\"thu-tuc-%s.%s\"", date, csv ? "csv" : "json");
+	snprintf(name, sizeof(name), "attachment; filename=\"thu-tuc-%s.%s\"", date, format);
 	resp_header(req, "Content-Disposition", name);
 	resp_header(req, "Cache-Control", "no-store");
 }

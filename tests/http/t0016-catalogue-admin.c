@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "harness.h"
@@ -1262,6 +1263,37 @@ static void test_export(void **state)
 	v = body_json(&r);
 	assert_true(json_array_size(v) >= 25);
 	json_decref(v);
+	resp_free(&r);
+	/* Excel: a workbook whose cells are text, so 2.000720 is not read as the number 2.00072 */
+	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/xuat?format=xlsx&all=1", &r), 200);
+	assert_non_null(resp_hdr(&r, "Content-Type", h, sizeof(h)));
+	assert_string_equal(h, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+	assert_true(r.body.len > 1000);
+	assert_memory_equal(r.body.ptr, "PK\x03\x04", 4);
+	{
+		char path[] = "/tmp/motcua-t0016-XXXXXX";
+		char cmd[200], line[4096];
+		int fd = mkstemp(path), shared = 0, number = 0;
+		FILE *p;
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, r.body.ptr, r.body.len), (ssize_t)r.body.len);
+		close(fd);
+		snprintf(
+			cmd, sizeof(cmd),
+			"python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
+			"print(z.read(\"xl/sharedStrings.xml\").decode()); print(z.read(\"xl/worksheets/sheet1.xml\").decode())' %s",
+			path);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		while (fgets(line, sizeof(line), p)) {
+			shared |= strstr(line, "<t>2.000720</t>") != NULL;
+			number |= strstr(line, "<v>2.00072</v>") != NULL;
+		}
+		assert_int_equal(pclose(p), 0);
+		unlink(path);
+		assert_true(shared);
+		assert_false(number);
+	}
 	resp_free(&r);
 	assert_int_equal(browse(&admin, "/quan-tri/thu-tuc/xuat?format=xml", &r), 400);
 	resp_free(&r);

@@ -1039,6 +1039,46 @@ static void test_csv_round_trip(void **state)
 	buf_release(&out);
 }
 
+/* Texts a spreadsheet would run as formulas are escaped in the CSV and come back exactly on import. */
+static void test_csv_formulas(void **state)
+{
+	struct fixture *fx = *state;
+	struct fixture other = { 0 };
+	struct buf out = BUF_INIT;
+	struct procedure p;
+	struct proc_version v;
+	struct proc_import_error *errs;
+	size_t imported, nerrs;
+	int rc;
+
+	parse_ok(&fx->arena, certify_doc, &p);
+	p.field = "Chứng thực";
+	p.conditions = "=HYPERLINK(\"http://x.example/\",\"Bấm vào đây\")";
+	p.fee_note = "'@SUM(A1)";
+	p.result = "-Bản sao được chứng thực";
+	add_field(fx->db, "Chứng thực");
+	save(fx->db, &p);
+	assert_int_equal(procedure_export_csv(fx->db, &fx->arena, 1, &out), 0);
+	/* what Excel sees: text, not a formula */
+	assert_non_null(strstr(out.ptr, ",\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"Bấm vào đây\"\")\","));
+	assert_non_null(strstr(out.ptr, ",''@SUM(A1),"));
+	assert_non_null(strstr(out.ptr, ",'-Bản sao được chứng thực,"));
+	assert_null(strstr(out.ptr, ",=HYPERLINK"));
+	/* and back again, exactly */
+	assert_int_equal(open_fresh("procedures3", &other), 0);
+	add_field(other.db, "Chứng thực");
+	rc = procedure_import_csv(other.db, &other.arena, out.ptr, out.len, "import", NOW, 1, &imported, &errs,
+				  &nerrs);
+	if (rc)
+		fail_msg("import gave %d: %s", rc, error_lines(fx, errs, nerrs));
+	assert_int_equal(procedure_load(other.db, &other.arena, p.code, -1, &v), 0);
+	assert_string_equal(v.p.conditions, p.conditions);
+	assert_string_equal(v.p.fee_note, p.fee_note);
+	assert_string_equal(v.p.result, p.result);
+	close_fresh(&other);
+	buf_release(&out);
+}
+
 static void test_json_export_round_trip(void **state)
 {
 	struct fixture *fx = *state;
@@ -1104,6 +1144,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_formulas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_export_round_trip, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("procedures", tests, NULL, NULL) ? 1 : 0;
