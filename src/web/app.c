@@ -103,7 +103,7 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/api/v1/procedures", api_procedures_list, 0 },
 	{ HTTP_POST, "/api/v1/procedures", api_procedures_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
 	{ HTTP_POST, "/api/v1/procedures/import", api_procedures_import,
-	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW },
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW | ROUTE_UPLOAD },
 	{ HTTP_GET, "/api/v1/procedures/export", api_procedures_export, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/procedures/{code}", api_procedure_get, ROUTE_SESSION },
 	{ HTTP_PUT, "/api/v1/procedures/{code}", api_procedure_update,

@@ -2165,23 +2165,45 @@ int api_procedures_import(struct request *req)
 	size_t imported, nerrors;
 	int json, status;
 
+	const char *text = req->body.ptr;
+	size_t len = req->body.len;
+
 	if (manage_denied(req))
 		return 0;
-	if (!strncasecmp(ct, "application/json", 16))
+	if (!strncasecmp(ct, "multipart/form-data", 19)) {
+		/* a large file as a form upload, spooled to disk (the raw body is limited to --max-body) */
+		const struct upload *u = find_upload(req, "file");
+		char *t = NULL;
+		int rc;
+		if (!u) {
+			resp_error(req, 400, "bad_request", _("Send the file in the field \"file\"."));
+			return 0;
+		}
+		rc = read_upload(req, u, &t, &len);
+		if (rc) {
+			if (rc > 0)
+				resp_error(req, 413, "too_large", _("The file is too large to import."));
+			else
+				resp_unavailable(req);
+			return 0;
+		}
+		text = t;
+		json = len && (t[0] == '[' || (len > 3 && !memcmp(t, "\xEF\xBB\xBF[", 4)));
+	} else if (!strncasecmp(ct, "application/json", 16)) {
 		json = 1;
-	else if (!strncasecmp(ct, "text/csv", 8))
+	} else if (!strncasecmp(ct, "text/csv", 8)) {
 		json = 0;
-	else {
+	} else {
 		resp_error(req, 415, "unsupported_media_type",
 			   _("Send a JSON array of procedures (application/json) or a CSV file (text/csv)."));
 		return 0;
 	}
-	if (json && (!req->json || !json_is_array(req->json))) {
+	if (json && !req->mp && (!req->json || !json_is_array(req->json))) {
 		resp_error(req, 400, "bad_request", _("Send a JSON array of procedures."));
 		return 0;
 	}
-	status = run_import(req, req->body.ptr, req->body.len, json, publish && !strcmp(publish, "1"),
-			    &imported, &errors, &nerrors);
+	status = run_import(req, text, len, json, publish && !strcmp(publish, "1"), &imported, &errors,
+			    &nerrors);
 	if (status == 200) {
 		resp_json(req, 200, json_pack("{s:I}", "imported", (json_int_t)imported));
 	} else if (status == 422) {

@@ -1195,6 +1195,49 @@ static void test_import(void **state)
 	resp_free(&r);
 	free(text);
 	free(d3);
+
+	/* a file past the body limit (1 MiB): refused as a raw body, taken as an upload (to 32 MiB) */
+	d3 = doc_json("9.900013", "Xác nhận thử nghiệm bốn", TEST_FIELD, 8);
+	{
+		size_t pad = (size_t)1200 << 10, n = strlen(d3) + pad + 3;
+		struct part_file pf;
+		struct buf mp = BUF_INIT;
+		text = malloc(n);
+		assert_non_null(text);
+		text[0] = '[';
+		memcpy(text + 1, d3, strlen(d3));
+		memset(text + 1 + strlen(d3), ' ', pad); /* JSON allows white space anywhere between tokens */
+		text[n - 2] = ']';
+		text[n - 1] = '\0';
+		resp_init(&r);
+		{
+			const char *h[] = { admin.cookie, admin.token, "Content-Type: application/json",
+					    NULL };
+			assert_int_equal(
+				http_req(&srv, "POST", "/api/v1/procedures/import", h, text, n - 1, &r), 0);
+		}
+		assert_int_equal(r.status, 413);
+		resp_free(&r);
+		assert_int_equal(versions_of("9.900013"), 0);
+		pf = (struct part_file){ "file", "thu-tuc.json", "application/json", text, n - 1 };
+		multipart(&mp, NULL, NULL, &pf, 1);
+		resp_init(&r);
+		{
+			const char *h[] = { admin.cookie, admin.token, MP_TYPE, NULL };
+			assert_int_equal(http_req(&srv, "POST", "/api/v1/procedures/import", h, mp.ptr,
+						  mp.len, &r),
+					 0);
+		}
+		assert_int_equal(r.status, 200);
+		v = body_json(&r);
+		assert_int_equal(json_integer_value(json_object_get(v, "imported")), 1);
+		json_decref(v);
+		resp_free(&r);
+		buf_release(&mp);
+		assert_int_equal(versions_of("9.900013"), 1);
+	}
+	free(text);
+	free(d3);
 }
 
 static void test_export(void **state)
