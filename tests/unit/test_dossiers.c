@@ -252,12 +252,45 @@ static void apology_timing_and_verdicts(void **state)
 	assert_true(stat_sum(fx, "returned", THREE_DAYS) >= 1);
 }
 
+/* A dossier keeps the procedure version it was received under when a new one is published. */
+static void keeps_its_version(void **state)
+{
+	struct fixture *fx = *state;
+	struct dossier d, e;
+	struct proc_version pv;
+	int64_t version = 0;
+
+	receive(fx, THREE_DAYS, fx->ward, at(2026, 12, 21, 9, 0), &d);
+	assert_int_equal(d.procedure_version, 1);
+	assert_int_equal(procedure_load(fx->db, &fx->arena, THREE_DAYS, 0, &pv), 0);
+	pv.p.name = "Thủ tục đăng ký nhận cha, mẹ, con (sửa đổi)";
+	pv.p.time_amount = 5;
+	pv.p.steps[1].hours += 16;
+	assert_int_equal(db_begin(fx->db), 0);
+	assert_int_equal(procedure_save(fx->db, &pv.p, "test", at(2026, 12, 21, 10, 0), &version), 0);
+	assert_int_equal(procedure_publish(fx->db, THREE_DAYS, version, at(2026, 12, 21, 10, 0)), 0);
+	assert_int_equal(db_commit(fx->db), 0);
+	assert_int_equal(version, 2);
+	/* the old dossier still has version 1's name, time and steps */
+	assert_int_equal(dossier_load(fx->db, &fx->arena, d.code, &d), 0);
+	assert_int_equal(d.procedure_version, 1);
+	assert_string_equal(d.procedure_name, "Thủ tục đăng ký nhận cha, mẹ, con");
+	assert_int_equal(d.hours, 24);
+	/* a new one gets version 2 */
+	receive(fx, THREE_DAYS, fx->ward, at(2026, 12, 21, 11, 0), &e);
+	assert_int_equal(e.procedure_version, 2);
+	assert_int_equal(e.hours, 40);
+	assert_string_equal(e.procedure_name, "Thủ tục đăng ký nhận cha, mẹ, con (sửa đổi)");
+	assert_int_equal(e.steps[1].hours, d.steps[1].hours + 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(due_instants),
 		cmocka_unit_test(supplement_restart),
 		cmocka_unit_test(apology_timing_and_verdicts),
+		cmocka_unit_test(keeps_its_version),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
