@@ -1036,6 +1036,25 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 	return notify(db, d, act->action, note, now);
 }
 
+int dossier_doc_attach(struct db *db, struct dossier *d, size_t idx, const char *sha, const char *name,
+		       const char *mime)
+{
+	int rc;
+	if (idx >= d->ndocs || !sha || strlen(sha) != 64)
+		return DOSSIER_INVALID;
+	rc = db_exec(db,
+		     "UPDATE dossier_docs SET provided = 1, file_sha = ?, file_name = ?, file_mime = ? "
+		     "WHERE dossier_id = ? AND idx = ?",
+		     "sssii", sha, name ? name : "", mime ? mime : "", d->id, (int64_t)idx);
+	if (rc)
+		return rc;
+	d->docs[idx].provided = 1;
+	d->docs[idx].file_sha = sha;
+	d->docs[idx].file_name = name ? name : "";
+	d->docs[idx].file_mime = mime ? mime : "";
+	return 0;
+}
+
 /* ---- queues ---- */
 
 static const char *const queue_names[DQ_COUNT] = { "all", "todo", "today", "overdue", "waiting", "returned" };

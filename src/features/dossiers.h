@@ -199,6 +199,16 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 		  int64_t now, const char **why);
 
 /*
+ * Attach a file to required document `idx` of d (a paper supplied after a
+ * request, online): the document counts as provided and keeps the new file
+ * (the old one stays in the store and in the timeline's history). Inside
+ * the caller's write transaction, before the DA_SUPPLIED action. 0,
+ * DOSSIER_INVALID for an index out of range, or a negative rc.
+ */
+int dossier_doc_attach(struct db *db, struct dossier *d, size_t idx, const char *sha, const char *name,
+		       const char *mime);
+
+/*
  * The permission actions (permission.h) one of which the actor must hold
  * at d->current_unit (or, for "citizen.self", be the owner) to do `action`
  * now: the state machine's list, narrowed for a forward to the role of the

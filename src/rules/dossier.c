@@ -30,7 +30,8 @@ static const struct transition {
 	{ DS_NEW, DA_SUPPLEMENT, 0, DS_SUPPLEMENT, receive_ },
 	{ DS_NEW, DA_WITHDRAW, -1, DS_WITHDRAWN, citizen_ },
 	{ DS_SUPPLEMENT, DA_SUPPLIED, 0, DS_NEW, supplied_ },
-	{ DS_SUPPLEMENT, DA_SUPPLIED, 1, DS_PROCESSING, desk_ },
+	/* online, the citizen uploads the papers himself: they are back, the clock restarts */
+	{ DS_SUPPLEMENT, DA_SUPPLIED, 1, DS_PROCESSING, supplied_ },
 	{ DS_SUPPLEMENT, DA_REFUSE, 0, DS_REFUSED, receive_ },
 	{ DS_SUPPLEMENT, DA_WITHDRAW, -1, DS_WITHDRAWN, citizen_ },
 	{ DS_RECEIVED, DA_START, -1, DS_PROCESSING, desk_ },

@@ -150,6 +150,8 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/tai-khoan/ho-so", page_my_dossiers, ROUTE_LOGIN },
 	{ HTTP_GET, "/tai-khoan/ho-so/{code}", page_my_dossier, ROUTE_LOGIN },
 	{ HTTP_POST, "/tai-khoan/ho-so/{code}/rut", page_my_dossier_withdraw, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/tai-khoan/ho-so/{code}/bo-sung", page_my_dossier_supply,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
 	{ HTTP_GET, "/tra-cuu", page_lookup, ROUTE_PUBLIC },
 	{ HTTP_POST, "/api/v1/public/dossiers", api_public_dossiers_create,
 	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },

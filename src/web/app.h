@@ -374,6 +374,7 @@ int page_submit_post(struct request *req);
 int page_my_dossiers(struct request *req);
 int page_my_dossier(struct request *req);
 int page_my_dossier_withdraw(struct request *req);
+int page_my_dossier_supply(struct request *req);
 int page_lookup(struct request *req);
 int api_public_dossiers_create(struct request *req);
 int api_public_dossiers_list(struct request *req);

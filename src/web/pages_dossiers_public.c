@@ -1269,8 +1269,27 @@ static void empty_to_false(json_t *v)
 	}
 }
 
+/* The papers asked for: the note of the last supplement request. */
+static const char *supplement_request(const struct dossier *d)
+{
+	size_t n = d->nevents < DOSSIER_MAX_EVENTS ? d->nevents : DOSSIER_MAX_EVENTS;
+	for (size_t i = n; i-- > 0;)
+		if (d->events[i].action == DA_SUPPLEMENT)
+			return d->events[i].note;
+	return "";
+}
+
+static void render_mine_supply(struct request *req, int status, const struct dossier *d, const char *error,
+			       const char *reason, json_t *wd_errors, const char *supply_error);
+
 static void render_mine(struct request *req, int status, const struct dossier *d, const char *error,
 			const char *reason, json_t *wd_errors)
+{
+	render_mine_supply(req, status, d, error, reason, wd_errors, NULL);
+}
+
+static void render_mine_supply(struct request *req, int status, const struct dossier *d, const char *error,
+			       const char *reason, json_t *wd_errors, const char *supply_error)
 {
 	json_t *ctx = page_context(req, arena_printf(&req->arena, _("Dossier %s"), d->code));
 	json_t *view = dossier_view(req, d, 0);
@@ -1291,6 +1310,22 @@ static void render_mine(struct request *req, int status, const struct dossier *d
 		json_object_set_new(ctx, "submitted", json_true());
 	if (msg && !strcmp(msg, "withdrawn"))
 		json_object_set_new(ctx, "notice", json_string(_("The dossier has been withdrawn.")));
+	if (msg && !strcmp(msg, "supplied"))
+		json_object_set_new(
+			ctx, "notice",
+			json_string(_("The papers have been sent. The one-stop shop will check them.")));
+	if (owner_may(d, DA_SUPPLIED) && d->status == DS_SUPPLEMENT) {
+		json_t *docs = json_array();
+		const char *request = supplement_request(d);
+		for (size_t i = 0; i < d->ndocs; i++)
+			json_array_append_new(docs, json_pack("{s:i,s:i,s:s}", "index", (int)i, "n",
+							      (int)i + 1, "name", d->docs[i].name));
+		json_object_set_new(ctx, "supply",
+				    json_pack("{s:s,s:s,s:o,s:o,s:o}", "action",
+					      arena_printf(&req->arena, MINE_PATH "/%s/bo-sung", d->code),
+					      "csrf", req_csrf(req), "request", str_or_false(request),
+					      "supply_error", str_or_false(supply_error), "documents", docs));
+	}
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	json_object_set_new(ctx, "can_withdraw", json_boolean(can_withdraw && !confirming));
@@ -1318,6 +1353,127 @@ int page_my_dossier(struct request *req)
 	if (load_mine(req, db_thread(), &d))
 		return 0;
 	render_mine(req, 200, &d, NULL, NULL, NULL);
+	return 0;
+}
+
+int page_my_dossier_supply(struct request *req)
+{
+	const struct account *u;
+	struct db *db = db_thread();
+	const char *note = form_text(req, "note"), *why = NULL, *problem = NULL;
+	const char *sha[DOSSIER_MAX_DOCS] = { 0 }, *name[DOSSIER_MAX_DOCS] = { 0 },
+		   *mime[DOSSIER_MAX_DOCS] = { 0 };
+	struct dossier_act act;
+	struct dossier d;
+	size_t total = 0, nfiles = 0;
+	int rc;
+
+	if (citizen_only(req, msg_staff_mine(), &u))
+		return 0;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	/* the dossier first (read only), to know its documents */
+	if (load_mine(req, db, &d))
+		return 0;
+	if (d.status != DS_SUPPLEMENT || !owner_may(&d, DA_SUPPLIED)) {
+		json_t *allowed = owner_actions(&d);
+		render_mine(req, 409, &d, withdraw_refusal(req, &d, allowed), NULL, NULL);
+		json_decref(allowed);
+		return 0;
+	}
+	/* every file checked before any is kept */
+	for (const struct upload *f = req->files; f && !problem; f = f->next) {
+		long k = doc_index(f->field, d.ndocs);
+		if (!f->size)
+			continue;
+		if (k < 0)
+			problem = _("There is no such document in this dossier.");
+		else if (sha[k])
+			problem = _("Attach one file for each document.");
+		else if (f->size > DOC_FILE_MAX)
+			problem = _("A file may be at most 10 MB.");
+		else if (!(mime[k] = sniff_type(f->path)))
+			problem = _("A file must be a PDF, a JPEG or a PNG image.");
+		else {
+			total += f->size;
+			name[k] = clean_file_name(req, f->filename, mime[k], (size_t)k);
+			sha[k] = f->path; /* stored below */
+			nfiles++;
+		}
+	}
+	if (!problem && total > DOC_TOTAL_MAX)
+		problem = _("The files together may be at most 32 MB.");
+	if (!problem && !nfiles)
+		problem = _("Attach at least one file.");
+	if (!problem && !free_text_ok(note, NOTE_MAX))
+		problem = _("The note is too long or holds characters that are not allowed.");
+	if (problem) {
+		render_mine_supply(req, 422, &d, NULL, NULL, NULL, problem);
+		return 0;
+	}
+	for (size_t k = 0; k < d.ndocs; k++) {
+		char *digest;
+		if (!sha[k])
+			continue;
+		digest = arena_alloc(&req->arena, 65);
+		if (files_store(the_app->cfg.data, sha[k], digest)) {
+			log_error("event=files_store msg=\"supply failed\" id=%s", req->id);
+			resp_unavailable(req);
+			return 0;
+		}
+		sha[k] = digest;
+	}
+	if (db_begin(db)) {
+		resp_unavailable(req);
+		return 0;
+	}
+	/* again inside the transaction: the dossier may have moved since */
+	if (load_mine(req, db, &d))
+		goto out;
+	if (d.status != DS_SUPPLEMENT || !owner_may(&d, DA_SUPPLIED)) {
+		json_t *allowed = owner_actions(&d);
+		db_rollback(db);
+		render_mine(req, 409, &d, withdraw_refusal(req, &d, allowed), NULL, NULL);
+		json_decref(allowed);
+		goto out;
+	}
+	rc = 0;
+	for (size_t k = 0; k < d.ndocs && !rc; k++)
+		if (sha[k])
+			rc = dossier_doc_attach(db, &d, k, sha[k], name[k], mime[k]);
+	memset(&act, 0, sizeof(act));
+	act.action = DA_SUPPLIED;
+	act.note = *note ? note : _("Papers sent online.");
+	act.actor_account = u->id;
+	act.actor_name = *u->full_name ? u->full_name : CITIZEN_ACTOR;
+	if (!rc)
+		rc = dossier_apply(db, &req->arena, &d, &act, req_now(req), &why);
+	if (!rc)
+		rc = req_audit_json(req, db, "dossier.supplied",
+				    arena_printf(&req->arena, "dossier:%s", d.code),
+				    json_pack("{s:I,s:s}", "files", (json_int_t)nfiles, "status",
+					      dossier_status_name(d.status)));
+	if (!rc && !(rc = db_commit(db))) {
+		resp_redirect(req, arena_printf(&req->arena, MINE_PATH "/%s?msg=supplied",
+						input_url_encode(req, d.code)));
+		goto out;
+	}
+	db_rollback(db);
+	if (rc == DOSSIER_INVALID)
+		render_mine_supply(req, 422, &d, NULL, NULL, NULL,
+				   _(why ? why : N_("Some fields are not valid.")));
+	else if (rc == DOSSIER_STATE) {
+		json_t *allowed = owner_actions(&d);
+		render_mine(req, 409, &d, withdraw_refusal(req, &d, allowed), NULL, NULL);
+		json_decref(allowed);
+	} else {
+		resp_unavailable(req);
+	}
+out:
+	if (db_in_transaction(db))
+		db_rollback(db);
 	return 0;
 }
 

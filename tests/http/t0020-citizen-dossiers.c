@@ -888,6 +888,82 @@ static void test_withdraw(void **state)
 	resp_free(&r);
 }
 
+/* ---- papers asked for, supplied online ---- */
+
+static void test_supply(void **state)
+{
+	struct http_resp r;
+	struct mp m;
+	struct form f = good_form();
+	char loc[256], code[64], path[200], body[300];
+	const char *p;
+	long long events;
+	(void)state;
+
+	/* a new online dossier, and the counter asks for a clearer copy before receiving it */
+	mp_form(&m, &an, &f);
+	mp_good_files(&m);
+	assert_int_equal(mp_post(&an, "/nop-ho-so/" PROC_ONLINE, &m, &r), 303);
+	assert_non_null(resp_hdr(&r, "Location", loc, sizeof(loc)));
+	resp_free(&r);
+	p = strstr(loc, "/tai-khoan/ho-so/");
+	assert_non_null(p);
+	snprintf(code, sizeof(code), "%.*s", (int)strcspn(p + 17, "?"), p + 17);
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions", code);
+	snprintf(body, sizeof(body),
+		 "{\"action\":\"request_supplement\",\"note\":\"Bản sao giấy tờ số 2 bị mờ, "
+		 "xin gửi lại bản quét rõ hơn\"}");
+	resp_init(&r);
+	assert_int_equal(ts_as(&srv, &clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	events = sql_int("SELECT nevents FROM dossiers WHERE code = ?", code);
+
+	/* the citizen sees what is asked and a form to send it */
+	snprintf(path, sizeof(path), "/tai-khoan/ho-so/%s", code);
+	assert_int_equal(get_as(&an, path, &r), 200);
+	expect_in(&r, "Bản sao giấy tờ số 2 bị mờ");
+	expect_in(&r, "id=\"supply\"");
+	resp_free(&r);
+	/* another citizen cannot send papers for it */
+	snprintf(path, sizeof(path), "/tai-khoan/ho-so/%s/bo-sung", code);
+	buf_init(&m.b, 1 << 20);
+	mp_field(&m, "csrf", binh.csrf);
+	mp_file(&m, "doc1", "ban-sao.png", "image/png", png_bytes, sizeof(png_bytes));
+	assert_int_equal(mp_post(&binh, path, &m, &r), 404);
+	resp_free(&r);
+	/* nothing attached, or a file that is not a PDF, JPEG or PNG: refused, nothing changes */
+	buf_init(&m.b, 1 << 20);
+	mp_field(&m, "csrf", an.csrf);
+	assert_int_equal(mp_post(&an, path, &m, &r), 422);
+	resp_free(&r);
+	buf_init(&m.b, 1 << 20);
+	mp_field(&m, "csrf", an.csrf);
+	mp_file(&m, "doc1", "ban-sao.pdf", "application/pdf", "xin chao", 8);
+	assert_int_equal(mp_post(&an, path, &m, &r), 422);
+	resp_free(&r);
+	assert_int_equal(sql_int("SELECT nevents FROM dossiers WHERE code = ?", code), events);
+	assert_int_equal(sql_int("SELECT status FROM dossiers WHERE code = ?", code), 4);
+	/* the clear copy: the dossier goes back to the counter */
+	buf_init(&m.b, 1 << 20);
+	mp_field(&m, "csrf", an.csrf);
+	mp_file(&m, "doc1", "ban-sao-ro.pdf", "application/pdf", pdf_bytes, sizeof(pdf_bytes) - 1);
+	assert_int_equal(mp_post(&an, path, &m, &r), 303);
+	resp_free(&r);
+	assert_int_equal(sql_int("SELECT status FROM dossiers WHERE code = ?", code), 1);
+	assert_int_equal(sql_int("SELECT nevents FROM dossiers WHERE code = ?", code), events + 1);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_docs d JOIN dossiers x ON x.id = d.dossier_id "
+				 "WHERE x.code = ? AND d.idx = 1 AND d.file_name = 'ban-sao-ro.pdf'",
+				 code),
+			 1);
+	/* once back, there is nothing more to send */
+	buf_init(&m.b, 1 << 20);
+	mp_field(&m, "csrf", an.csrf);
+	mp_file(&m, "doc1", "ban-sao-ro.pdf", "application/pdf", pdf_bytes, sizeof(pdf_bytes) - 1);
+	assert_int_equal(mp_post(&an, path, &m, &r), 409);
+	resp_free(&r);
+}
+
 /* ---- the API ---- */
 
 static void test_api(void **state)
@@ -975,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_bad_fields),     cmocka_unit_test(test_not_online),
 		cmocka_unit_test(test_lookup),	       cmocka_unit_test(test_lookup_rate),
 		cmocka_unit_test(test_withdraw),       cmocka_unit_test(test_api),
+		cmocka_unit_test(test_supply),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);

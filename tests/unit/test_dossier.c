@@ -64,9 +64,10 @@ static void transitions(void **state)
 	assert_int_equal(dossier_next(DS_NEW, DA_SUPPLEMENT, 0, &perms), DS_SUPPLEMENT);
 	assert_int_equal(dossier_next(DS_SUPPLEMENT, DA_SUPPLIED, 0, &perms), DS_NEW);
 	assert_true(has_perm(perms, "citizen.self"));
-	/* after receipt the papers come back to processing */
+	/* after receipt the papers come back to processing: brought to the counter or uploaded by the citizen */
 	assert_int_equal(dossier_next(DS_SUPPLEMENT, DA_SUPPLIED, 1, &perms), DS_PROCESSING);
-	assert_false(has_perm(perms, "citizen.self"));
+	assert_true(has_perm(perms, "citizen.self"));
+	assert_true(has_perm(perms, "dossier.receive"));
 	assert_int_equal(dossier_next(DS_PROCESSING, DA_SUPPLEMENT, 1, &perms), DS_SUPPLEMENT);
 	assert_true(has_perm(perms, "dossier.process"));
 	/* the main road */
