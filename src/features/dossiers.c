@@ -488,8 +488,10 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 	d->pages = in->pages ? in->pages : 1;
 	d->copies = in->copies ? in->copies : 1;
 	d->fee_due = fee_total(p->fees, p->nfees, d->pages, d->copies);
-	if (d->fee_due < 0)
-		d->fee_due = 0;
+	if (d->fee_due < 0) {
+		*why = N_("The fee for so many pages or copies cannot be computed: check the numbers.");
+		return DOSSIER_INVALID;
+	}
 	d->note = in->note ? in->note : "";
 	d->nsteps = p->nsteps;
 	for (size_t i = 0; i < p->nsteps; i++) {
@@ -741,6 +743,18 @@ int dossier_load(struct db *db, struct arena *a, const char *code, struct dossie
 	return load_parts(db, a, out);
 }
 
+int dossier_load_for_update(struct db *db, struct arena *a, const char *code, struct dossier *out)
+{
+	int rc;
+	if (!dossier_code_valid(code))
+		return DOSSIER_NOT_FOUND;
+	/* a write on the row first: PostgreSQL locks it until the transaction ends (SQLite's is whole) */
+	rc = db_exec(db, "UPDATE dossiers SET updated_at = updated_at WHERE code = ?", "s", code);
+	if (rc)
+		return rc;
+	return dossier_load(db, a, code, out);
+}
+
 int dossier_lookup(struct db *db, struct arena *a, const char *code, const char *check, struct dossier *out)
 {
 	struct db_stmt *st;
@@ -782,11 +796,36 @@ static const char *role_perm(const char *role)
 	return NULL;
 }
 
+int dossier_decision_step(const struct dossier *d)
+{
+	for (size_t i = d->nsteps; i-- > 0;)
+		if (d->steps[i].role && !strcmp(d->steps[i].role, "leader"))
+			return (int)i;
+	/* a process without a leader's step: its last step, or the one before the return */
+	return d->nsteps > 1 ? (int)d->nsteps - 2 : 0;
+}
+
+int dossier_possible(const struct dossier *d, int action)
+{
+	if (!dossier_next(d->status, action, d->received_at != 0, NULL))
+		return 0;
+	if (d->status == DS_PROCESSING && d->nsteps) {
+		int decision = dossier_decision_step(d);
+		/* the decision is taken at its step, by its level; the step itself is not "passed on" */
+		if ((action == DA_APPROVE || action == DA_REJECT) && d->step != decision)
+			return 0;
+		if (action == DA_FORWARD && d->step == decision)
+			return 0;
+	}
+	return 1;
+}
+
 size_t dossier_perms(const struct dossier *d, int action, const char **out, size_t max)
 {
 	const char *const *perms = NULL;
 	size_t n = 0;
-	if (max < 2 || !dossier_next(d->status, action, d->received_at != 0, &perms) || !perms) {
+	if (max < 2 || !dossier_possible(d, action) ||
+	    !dossier_next(d->status, action, d->received_at != 0, &perms) || !perms) {
 		if (max)
 			out[0] = NULL;
 		return 0;
@@ -852,7 +891,7 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 
 	*why = NULL;
 	to = dossier_next(d->status, act->action, d->received_at != 0, NULL);
-	if (!to)
+	if (!to || !dossier_possible(d, act->action))
 		return DOSSIER_STATE;
 	if (!text_ok(note, 4000, 1)) {
 		*why = N_("The note is too long or holds characters that are not allowed.");
@@ -956,6 +995,16 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 			*why = N_("The new appointment must be later than the current one.");
 			return DOSSIER_INVALID;
 		}
+		/* within working time (up to the end of a period), and at most the statutory time again */
+		if (cal_between(cal, act->new_due - 60, act->new_due) != 60) {
+			*why = N_("The new appointment must be in working hours.");
+			return DOSSIER_INVALID;
+		}
+		if (act->new_due > cal_add(cal, d->due_at, (d->hours > 8 ? d->hours : 8) * 3600)) {
+			*why = N_(
+				"The new appointment may put the result off by at most the statutory time again.");
+			return DOSSIER_INVALID;
+		}
 		d->apology_at = now;
 		d->apology_due_at = act->new_due;
 		d->apology_reason = arena_strdup(a, note);
@@ -964,11 +1013,15 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 	case DA_ASSIGN: {
 		struct db_stmt *st;
 		int ok = 0;
+		/* an active official of the agency or one of its sections who works dossiers there */
 		rc = db_query(
 			db, &st,
-			"SELECT full_name FROM accounts WHERE id = ? AND unit_id = ? AND kind = 'staff' AND "
-			"active = 1",
-			"ii", act->assignee, d->current_unit);
+			"SELECT a.full_name FROM accounts a JOIN units u ON u.id = a.unit_id WHERE a.id = ? AND "
+			"a.kind = 'staff' AND a.active = 1 AND (u.id = ? OR (u.parent_id = ? AND u.kind NOT IN "
+			"('province', 'city', 'district', 'ward', 'commune'))) AND EXISTS (SELECT 1 FROM "
+			"role_grants g WHERE g.account_id = a.id AND g.unit_id = a.unit_id AND g.revoked_at IS "
+			"NULL AND g.role IN ('onestop_clerk', 'specialist', 'leader', 'collector'))",
+			"iii", act->assignee, d->current_unit, d->current_unit);
 		if (rc == DB_ROW) {
 			ok = 1;
 			snprintf(buf, sizeof(buf), "%s", db_col_text(st, 0));

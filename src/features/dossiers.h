@@ -171,6 +171,8 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 
 /* Load a dossier with its steps, documents and timeline. DOSSIER_OK, DOSSIER_NOT_FOUND or a negative rc. */
 int dossier_load(struct db *db, struct arena *a, const char *code, struct dossier *out);
+/* The same inside a write transaction, the dossier's row locked until it ends (two actions at once: one waits). */
+int dossier_load_for_update(struct db *db, struct arena *a, const char *code, struct dossier *out);
 
 /* ---- the lifecycle ---- */
 
@@ -217,6 +219,16 @@ int dossier_doc_attach(struct db *db, struct dossier *d, size_t idx, const char 
  * action is not allowed now.
  */
 size_t dossier_perms(const struct dossier *d, int action, const char **out, size_t max);
+
+/*
+ * The decision step: the last step done by a leader (else the step before
+ * the last). Approve and reject are taken there, by its level's leader,
+ * not earlier (no step, and no level, is skipped); that step is not
+ * "passed on" but decided. dossier_possible: whether `action` can be taken
+ * now (the state machine and this rule), whoever asks.
+ */
+int dossier_decision_step(const struct dossier *d);
+int dossier_possible(const struct dossier *d, int action);
 
 /* ---- queues and lists ---- */
 

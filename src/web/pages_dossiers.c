@@ -326,9 +326,11 @@ static json_t *possible_view(struct request *req, const struct dossier *d)
 	size_t n = dossier_actions(d->status, d->received_at != 0, acts, DA_ACTION_COUNT);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "name", dossier_action_name(acts[i]),
-						   "label", label(dossier_action_label(acts[i])), "yours",
-						   may_do(req, d, acts[i], NULL) == 1));
+		if (dossier_possible(d, acts[i]))
+			json_array_append_new(a,
+					      json_pack("{s:s,s:s,s:b}", "name", dossier_action_name(acts[i]),
+							"label", label(dossier_action_label(acts[i])),
+							"yours", may_do(req, d, acts[i], NULL) == 1));
 	return a;
 }
 
@@ -531,8 +533,16 @@ int api_dossiers_create(struct request *req)
 				in.provided[k] = 1;
 		}
 	}
-	in.pages = (int)json_integer_value(json_object_get(req->json, "pages"));
-	in.copies = (int)json_integer_value(json_object_get(req->json, "copies"));
+	{
+		json_int_t pg = json_integer_value(json_object_get(req->json, "pages"));
+		json_int_t cp = json_integer_value(json_object_get(req->json, "copies"));
+		if (pg < 0 || pg > FEE_COUNT_MAX)
+			errs_add(&e, "pages", N_("Enter the number of pages (1 or more)."));
+		if (cp < 0 || cp > FEE_COUNT_MAX)
+			errs_add(&e, "copies", N_("Enter the number of copies (1 or more)."));
+		in.pages = pg >= 0 && pg <= FEE_COUNT_MAX ? (int)pg : 0;
+		in.copies = cp >= 0 && cp <= FEE_COUNT_MAX ? (int)cp : 0;
+	}
 	in.note = input_trim(req, jstr(req->json, "note"));
 	in.actor_account = req_user(req)->id;
 	in.actor_name = req_user(req)->full_name;
@@ -545,6 +555,7 @@ int api_dossiers_create(struct request *req)
 		struct dossier d;
 		struct db *db = db_thread();
 		resp_header(req, "Location", arena_printf(&req->arena, "/api/v1/dossiers/%s", code));
+		resp_header_static(req, "Cache-Control", "no-store");
 		if (db && !dossier_load(db, &req->arena, code, &d))
 			resp_json(req, 201, dossier_view(req, &d, 1));
 		else
@@ -582,7 +593,7 @@ static int act_store(struct request *req, const char *code, struct dossier_act *
 	*allowed = NULL;
 	if (!db || db_begin(db))
 		return 503;
-	rc = dossier_load(db, &req->arena, code, d);
+	rc = dossier_load_for_update(db, &req->arena, code, d);
 	if (rc) {
 		db_rollback(db);
 		return rc < 0 ? 503 : 404;
@@ -596,7 +607,7 @@ static int act_store(struct request *req, const char *code, struct dossier_act *
 		db_rollback(db);
 		return rc < 0 ? 503 : 404;
 	}
-	if (!dossier_next(d->status, act->action, d->received_at != 0, NULL)) {
+	if (!dossier_possible(d, act->action)) {
 		*allowed = possible_view(req, d);
 		db_rollback(db);
 		return 409;
@@ -682,6 +693,7 @@ int api_dossier_act(struct request *req)
 	status = act_store(req, req_param(req, "code"), &act, &d, &why, &allowed);
 	switch (status) {
 	case 200:
+		resp_header_static(req, "Cache-Control", "no-store");
 		resp_json(req, 200, dossier_view(req, &d, strcmp(req_user(req)->kind, "citizen") != 0));
 		break;
 	case 404:

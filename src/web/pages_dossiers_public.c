@@ -1186,7 +1186,9 @@ static int load_mine(struct request *req, struct db *db, struct dossier *d)
 		resp_unavailable(req);
 		return 1;
 	}
-	rc = dossier_load(db, &req->arena, req_param(req, "code"), d);
+	/* inside a write transaction: the row locked, so two actions at once take turns */
+	rc = db_in_transaction(db) ? dossier_load_for_update(db, &req->arena, req_param(req, "code"), d)
+				   : dossier_load(db, &req->arena, req_param(req, "code"), d);
 	if (rc < 0) {
 		resp_unavailable(req);
 		return 1;

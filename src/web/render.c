@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/embed.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -164,8 +165,15 @@ void page_render(struct request *req, int status, const char *name, json_t *ctx)
 		return;
 	}
 	resp_html(req, status);
-	/* pages are rendered per request; personal pages add no-store themselves */
-	resp_header(req, "Cache-Control", "no-cache");
+	/* pages are rendered per request; personal pages add no-store themselves (then it is kept alone) */
+	{
+		const struct header *h;
+		for (h = req->headers; h; h = h->next)
+			if (!strcasecmp(h->name, "Cache-Control"))
+				break;
+		if (!h)
+			resp_header(req, "Cache-Control", "no-cache");
+	}
 	resp_header(req, "Content-Language", i18n_code(req->lang));
 }
 

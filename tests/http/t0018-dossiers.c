@@ -21,11 +21,11 @@
 #include "store/db.h"
 
 #define DEMO_PASSWORD "ThanhXuan-Demo-2026"
-#define WARD_AGENCY   "000.01.15.H26"  /* UBND phường Nhân Chính */
-#define DIST_AGENCY   "000.00.15.H26"  /* UBND quận Thanh Xuân */
-#define THREE_DAYS    "1.001022"       /* đăng ký nhận cha, mẹ, con: ward, 3 working days, 2 documents */
-#define INTER_LEVEL   "1.001731"       /* hỗ trợ chi phí mai táng: received at the ward, decided at the district */
-#define DISTRICT_ONLY "1.001612"       /* đăng ký thành lập hộ kinh doanh: district */
+#define WARD_AGENCY   "000.01.15.H26" /* UBND phường Nhân Chính */
+#define DIST_AGENCY   "000.00.15.H26" /* UBND quận Thanh Xuân */
+#define THREE_DAYS    "1.001022" /* đăng ký nhận cha, mẹ, con: ward, 3 working days, 2 documents */
+#define INTER_LEVEL   "1.001731" /* hỗ trợ chi phí mai táng: received at the ward, decided at the district */
+#define DISTRICT_ONLY "1.001612" /* đăng ký thành lập hộ kinh doanh: district */
 
 static struct test_server srv;
 /* the ward's clerk, specialist and chairman; the district's clerk, specialist and leader */
@@ -86,7 +86,8 @@ static int teardown(void **state)
 }
 
 /* A request as u; the JSON answer (caller frees; NULL when the body is not JSON), *status. */
-static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body, long *status)
+static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body,
+		    long *status)
 {
 	struct http_resp r;
 	json_t *j;
@@ -119,7 +120,8 @@ static const char *jpath(json_t *j, const char *a, const char *b)
 }
 
 /* An intake body for `procedure` with every document ticked. */
-static char *intake_body(const char *procedure, const char *name, const char *id_no, const char *phone, int ndocs)
+static char *intake_body(const char *procedure, const char *name, const char *id_no, const char *phone,
+			 int ndocs)
 {
 	char *s = NULL;
 	char docs[64] = "";
@@ -163,8 +165,8 @@ static int has_action(json_t *list, const char *name)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v)
-	if (!strcmp(json_string_value(json_object_get(v, "name")), name)) return 1;
+	json_array_foreach(list, i,
+			   v) if (!strcmp(json_string_value(json_object_get(v, "name")), name)) return 1;
 	return 0;
 }
 
@@ -265,7 +267,8 @@ static void *race(void *arg)
 		r->status = resp.status;
 		j = json_loads(resp.body.ptr ? resp.body.ptr : "", 0, NULL);
 		if (j && json_is_string(json_object_get(j, "code")))
-			snprintf(r->code, sizeof(r->code), "%s", json_string_value(json_object_get(j, "code")));
+			snprintf(r->code, sizeof(r->code), "%s",
+				 json_string_value(json_object_get(j, "code")));
 		json_decref(j);
 	}
 	resp_free(&resp);
@@ -323,12 +326,17 @@ static void main_road(void **state)
 	j = get_dossier(&w_clerk, code, 200);
 	assert_string_equal(jpath(j, "status", NULL), "processing");
 	json_decref(j);
+	/* the chairman cannot decide before the specialist's step is done: no step is skipped */
+	j = act(&w_lead, code, "{\"action\":\"approve\",\"result\":\"x\"}", 409);
+	assert_false(has_action(json_object_get(json_object_get(j, "error"), "allowed"), "approve"));
+	json_decref(j);
 	/* step 2 is the specialist's: the clerk may not pass it on, the leader may not either */
 	json_decref(act(&w_clerk, code, "{\"action\":\"forward\"}", 403));
 	json_decref(act(&w_spec, code, "{\"action\":\"forward\",\"note\":\"Hồ sơ hợp lệ\"}", 200));
 	/* the specialist does not approve; the chairman does */
 	json_decref(act(&w_spec, code, "{\"action\":\"approve\"}", 403));
-	j = act(&w_lead, code, "{\"action\":\"approve\",\"result\":\"Trích lục đăng ký nhận cha, mẹ, con\"}", 200);
+	j = act(&w_lead, code, "{\"action\":\"approve\",\"result\":\"Trích lục đăng ký nhận cha, mẹ, con\"}",
+		200);
 	assert_string_equal(jpath(j, "status", NULL), "result_ready");
 	assert_string_equal(jpath(j, "outcome", NULL), "approved");
 	/* decided well before the due instant three working days away */
@@ -355,7 +363,8 @@ static void main_road(void **state)
 	/* every change is in the audit chain */
 	assert_true(sql_int("SELECT COUNT(*) FROM audit_log WHERE object = 'dossier:' || ?", code) >= 5);
 	/* the day's statistics counted it */
-	assert_true(sql_int("SELECT SUM(early) FROM dossier_stats WHERE procedure_code = ?", THREE_DAYS) >= 1);
+	assert_true(sql_int("SELECT SUM(early) FROM dossier_stats WHERE procedure_code = ?", THREE_DAYS) >=
+		    1);
 }
 
 static void supplement_restarts_the_clock(void **state)
@@ -374,8 +383,8 @@ static void supplement_restarts_the_clock(void **state)
 	assert_true(json_is_true(json_object_get(j, "paused")));
 	json_decref(j);
 	/* as if the papers came back days later: the deadline had been near */
-	sql_exec("UPDATE dossiers SET due_at = ?, first_due_at = due_at WHERE code = ?", (int64_t)time(NULL) - 3600,
-		 code);
+	sql_exec("UPDATE dossiers SET due_at = ?, first_due_at = due_at WHERE code = ?",
+		 (int64_t)time(NULL) - 3600, code);
 	sql_exec("UPDATE dossiers SET first_due_at = ? WHERE code = ?", (int64_t)time(NULL) - 3600, code);
 	due_before = sql_int("SELECT due_at FROM dossiers WHERE code = ?", code);
 	j = act(&w_spec, code, "{\"action\":\"supplied\"}", 200);
@@ -383,7 +392,8 @@ static void supplement_restarts_the_clock(void **state)
 	assert_false(json_is_true(json_object_get(j, "paused")));
 	json_decref(j);
 	/* restarted from zero: three full working days from now */
-	assert_true(sql_int("SELECT due_at FROM dossiers WHERE code = ?", code) >= (long long)time(NULL) + 24 * 3600);
+	assert_true(sql_int("SELECT due_at FROM dossiers WHERE code = ?", code) >=
+		    (long long)time(NULL) + 24 * 3600);
 	assert_true(sql_int("SELECT due_at FROM dossiers WHERE code = ?", code) > due_before);
 	assert_true(sql_int("SELECT first_due_at FROM dossiers WHERE code = ?", code) > due_before);
 }
@@ -397,16 +407,42 @@ static void apology_once_and_in_time(void **state)
 	receive(THREE_DAYS, 2, code, sizeof(code));
 	json_decref(act(&w_clerk, code, "{\"action\":\"start\"}", 200));
 	/* the new appointment must be later than the current one */
-	json_decref(act(&w_spec, code,
-			"{\"action\":\"apologize\",\"note\":\"Cần xác minh\",\"new_due\":\"2001-01-01T08:00\"}", 422));
+	json_decref(
+		act(&w_spec, code,
+		    "{\"action\":\"apologize\",\"note\":\"Cần xác minh\",\"new_due\":\"2001-01-01T08:00\"}",
+		    422));
+	/* not past the statutory time again (three working days after the appointment), nor in 2100 */
+	json_decref(
+		act(&w_spec, code,
+		    "{\"action\":\"apologize\",\"note\":\"Cần xác minh\",\"new_due\":\"2100-12-31T16:00\"}",
+		    422));
 	time_to_civil((int64_t)time(NULL) + 40 * 86400, VN_UTC_OFFSET, &c);
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT16:00", c.year, c.month, c.day);
+	snprintf(body, sizeof(body),
+		 "{\"action\":\"apologize\",\"note\":\"Cần xác minh\",\"new_due\":\"%s\"}", when);
+	json_decref(act(&w_spec, code, body, 422));
+	/* four working hours after the appointment, as the calendar counts them */
+	{
+		json_t *d = get_dossier(&w_clerk, code, 200), *due;
+		char path[200];
+		snprintf(path, sizeof(path), "/api/v1/calendar/due?from=%.19s%%2B07:00&hours=4",
+			 jpath(d, "due_at", NULL));
+		due = call_ok(&w_clerk, "GET", path, NULL, 200);
+		snprintf(when, sizeof(when), "%.16s", jpath(due, "due", NULL));
+		json_decref(due);
+		json_decref(d);
+	}
+	/* at night: not an appointment anyone keeps */
+	snprintf(body, sizeof(body),
+		 "{\"action\":\"apologize\",\"note\":\"Cần xác minh\",\"new_due\":\"%.10sT22:00\"}", when);
+	json_decref(act(&w_spec, code, body, 422));
 	/* a reason is required */
 	snprintf(body, sizeof(body), "{\"action\":\"apologize\",\"new_due\":\"%s\"}", when);
 	json_decref(act(&w_spec, code, body, 422));
-	snprintf(body, sizeof(body),
-		 "{\"action\":\"apologize\",\"note\":\"Phải xác minh tại nơi cư trú trước đây\",\"new_due\":\"%s\"}",
-		 when);
+	snprintf(
+		body, sizeof(body),
+		"{\"action\":\"apologize\",\"note\":\"Phải xác minh tại nơi cư trú trước đây\",\"new_due\":\"%s\"}",
+		when);
 	j = act(&w_spec, code, body, 200);
 	assert_non_null(json_object_get(j, "apology"));
 	/* the new appointment shows, the first one stays for the verdict */
@@ -459,7 +495,8 @@ static void inter_level(void **state)
 	json_decref(j);
 	json_decref(act(&w_lead, code, "{\"action\":\"forward\"}", 403));
 	json_decref(act(&d_spec, code, "{\"action\":\"forward\"}", 200));
-	j = act(&d_lead, code, "{\"action\":\"approve\",\"result\":\"Quyết định hỗ trợ chi phí mai táng\"}", 200);
+	j = act(&d_lead, code, "{\"action\":\"approve\",\"result\":\"Quyết định hỗ trợ chi phí mai táng\"}",
+		200);
 	/* the result comes back to the ward's counter */
 	assert_string_equal(jpath(j, "current_unit", "name"), "Phường Nhân Chính");
 	steps = json_object_get(j, "steps");
@@ -475,10 +512,11 @@ static void inter_level(void **state)
 	assert_string_equal(jpath(json_array_get(steps, 1), "level", NULL), "ward");
 	assert_string_equal(jpath(json_array_get(steps, 2), "level", NULL), "district");
 	json_decref(j);
-	assert_int_equal(sql_int("SELECT COUNT(DISTINCT unit_id) FROM dossier_steps s JOIN dossiers d ON d.id = "
-				 "s.dossier_id WHERE d.code = ?",
-				 code),
-			 2);
+	assert_int_equal(
+		sql_int("SELECT COUNT(DISTINCT unit_id) FROM dossier_steps s JOIN dossiers d ON d.id = "
+			"s.dossier_id WHERE d.code = ?",
+			code),
+		2);
 	json_decref(act(&d_clerk, code, "{\"action\":\"return\"}", 403));
 	json_decref(act(&w_clerk, code, "{\"action\":\"return\"}", 200));
 }
@@ -503,7 +541,8 @@ static void queues_and_pages(void **state)
 		json_t *row = json_array_get(rows, i);
 		const char *pc = jpath(row, "procedure_code", NULL);
 		if (strncmp(jpath(row, "code", NULL), DIST_AGENCY "-", strlen(DIST_AGENCY) + 1))
-			assert_true(!strcmp(pc, "1.001731") || !strcmp(pc, "1.010407") || !strcmp(pc, "1.001776"));
+			assert_true(!strcmp(pc, "1.001731") || !strcmp(pc, "1.010407") ||
+				    !strcmp(pc, "1.001776"));
 	}
 	json_decref(j);
 	snprintf(path, sizeof(path), "/api/v1/dossiers?queue=all&code=%s", code);
@@ -514,14 +553,16 @@ static void queues_and_pages(void **state)
 	sql_exec("UPDATE dossiers SET due_at = ? WHERE code = ?", (int64_t)time(NULL) - 60, code);
 	j = call_ok(&w_clerk, "GET", "/api/v1/dossiers?queue=overdue", NULL, 200);
 	assert_true(json_integer_value(json_object_get(j, "total")) >= 1);
-	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(j, "dossiers"), 0), "overdue")));
+	assert_true(
+		json_is_true(json_object_get(json_array_get(json_object_get(j, "dossiers"), 0), "overdue")));
 	json_decref(j);
 	json_decref(call_ok(&w_clerk, "GET", "/api/v1/dossiers?queue=nope", NULL, 400));
 	json_decref(call_ok(&w_clerk, "GET", "/api/v1/dossiers?page=0", NULL, 400));
 
 	/* the pages */
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", "/mot-cua", (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r),
+	assert_int_equal(http_req(&srv, "GET", "/mot-cua", (const char *const[]){ w_clerk.cookie, NULL },
+				  NULL, 0, &r),
 			 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body.ptr, code));
@@ -529,27 +570,31 @@ static void queues_and_pages(void **state)
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/mot-cua/ho-so/%s", code);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(
+		http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body.ptr, "Nguyễn Thị Hồng Nhung"));
 	resp_free(&r);
 	/* the receipt slip prints as a PDF */
 	snprintf(path, sizeof(path), "/mot-cua/ho-so/%s/phieu/1", code);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(
+		http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_memory_equal(r.body.ptr, "%PDF-", 5);
 	resp_free(&r);
 	/* form 03 does not apply to a dossier that was not refused */
 	snprintf(path, sizeof(path), "/mot-cua/ho-so/%s/phieu/3", code);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(
+		http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r), 0);
 	assert_int_equal(r.status, 404);
 	resp_free(&r);
 	/* another ward's staff get 404, not the dossier */
 	snprintf(path, sizeof(path), "/mot-cua/ho-so/%s", code);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ d_clerk.cookie, NULL }, NULL, 0, &r), 0);
+	assert_int_equal(
+		http_req(&srv, "GET", path, (const char *const[]){ d_clerk.cookie, NULL }, NULL, 0, &r), 0);
 	assert_int_equal(r.status, 404);
 	assert_null(strstr(r.body.ptr, "Nguyễn Thị Hồng Nhung"));
 	resp_free(&r);
