@@ -7,7 +7,7 @@
 set -eu
 
 pkgs="build-essential meson ninja-build pkg-config python3 gettext
-libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core
+libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core libmagic-dev
 poppler-utils python3-aiosmtpd zbar-tools
 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
 libcmocka-dev libcurl4-openssl-dev curl sqlite3

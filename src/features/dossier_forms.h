@@ -1,4 +1,5 @@
-/* dossier_forms.h: the printed forms of the one-stop shop (Circular 01/2018/TT-VPCP art. 9) as PDF and XLSX. */
+/* dossier_forms.h: the printed forms of the one-stop shop (Circular 01/2018/TT-VPCP art. 9) as PDF and XLSX.
+ */
 #ifndef FEATURES_DOSSIER_FORMS_H
 #define FEATURES_DOSSIER_FORMS_H
 

@@ -171,7 +171,8 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 
 /* Load a dossier with its steps, documents and timeline. DOSSIER_OK, DOSSIER_NOT_FOUND or a negative rc. */
 int dossier_load(struct db *db, struct arena *a, const char *code, struct dossier *out);
-/* The same inside a write transaction, the dossier's row locked until it ends (two actions at once: one waits). */
+/* The same inside a write transaction, the dossier's row locked until it ends (two actions at once: one
+ * waits). */
 int dossier_load_for_update(struct db *db, struct arena *a, const char *code, struct dossier *out);
 
 /* ---- the lifecycle ---- */

@@ -392,9 +392,13 @@ static enum send_result smtp_send(const struct mail_config *cfg, const char *to,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress);
-	/* smtps:// is TLS from the start; elsewhere STARTTLS when the server offers it */
+	/*
+	 * smtps:// is TLS from the start; smtp:// to another machine must upgrade
+	 * with STARTTLS (required, not tried: a stripped STARTTLS would expose
+	 * the password and the citizens' mail); only loopback goes in the clear
+	 */
 	if (!strncasecmp(cfg->smtp_url, "smtp://", 7) && !url_is_loopback(cfg->smtp_url))
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (cfg->user && *cfg->user) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");

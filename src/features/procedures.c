@@ -2178,17 +2178,11 @@ static int csv_formula_like(const char *s)
  */
 static void csv_cell(struct buf *out, const char *s, int last)
 {
-	if (csv_formula_like(s)) {
-		/* "'-" … stays text in a spreadsheet; the quoting below still applies */
-		struct buf t = BUF_INIT;
-		buf_addch(&t, '\'');
-		buf_adds(&t, s);
-		csv_cell(out, t.ptr, last);
-		buf_release(&t);
-		return;
-	}
+	/* "'-…" stays text in a spreadsheet */
+	const char *lead = csv_formula_like(s) ? "'" : "";
 	if (strpbrk(s, ",\"\r\n")) {
 		buf_addch(out, '"');
+		buf_adds(out, lead);
 		for (; *s; s++) {
 			if (*s == '"')
 				buf_addch(out, '"');
@@ -2196,6 +2190,7 @@ static void csv_cell(struct buf *out, const char *s, int last)
 		}
 		buf_addch(out, '"');
 	} else {
+		buf_adds(out, lead);
 		buf_adds(out, s);
 	}
 	buf_adds(out, last ? "\r\n" : ",");

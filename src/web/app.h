@@ -341,6 +341,17 @@ int page_calendar_post(struct request *req);
 int file_read_whole(const char *path, size_t max, struct buf *out);
 const char *download_disposition(struct request *req, const char *name);
 
+/*
+ * Uploaded documents (uploads.c). upload_doc_type: "application/pdf",
+ * "image/jpeg" or "image/png" when the file's content is one of them (its
+ * first bytes, and libmagic agreeing), NULL for anything else.
+ * upload_file_name: the name a file is kept under: the client's base name
+ * without control characters, bidirectional overrides, path separators or
+ * invalid UTF-8, at most 200 bytes; "tep-N.pdf" when nothing is left.
+ */
+const char *upload_doc_type(const char *path);
+const char *upload_file_name(struct request *req, const char *name, const char *mime, size_t idx);
+
 /* the one-stop shop, staff (pages_dossiers.c) */
 int page_dossiers(struct request *req);
 int page_intake_form(struct request *req);

@@ -1,6 +1,7 @@
 /* pages_dossiers.c: the one-stop shop for staff: queues, intake, the dossier page and its actions, printed
  * forms. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -660,7 +661,16 @@ static int64_t parse_local(const char *s)
 	if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || c.hour > 23 || c.min > 59 ||
 	    c.sec > 59 || c.year < 2000 || c.year > 2100)
 		return 0;
-	return time_from_civil(&c, VN_UTC_OFFSET);
+	{
+		/* a real date and time: 31/02 does not roll over into March */
+		struct civil back;
+		int64_t t = time_from_civil(&c, VN_UTC_OFFSET);
+		time_to_civil(t, VN_UTC_OFFSET, &back);
+		if (back.year != c.year || back.month != c.month || back.day != c.day ||
+		    back.hour != c.hour || back.min != c.min)
+			return 0;
+		return t;
+	}
 }
 
 int api_dossier_act(struct request *req)
@@ -1173,8 +1183,13 @@ static void form_site(struct request *req, struct db *db, const struct dossier *
 	}
 	s->office = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
 	s->place = "Hà Nội";
-	s->lookup_url = arena_printf(&req->arena, "%s://%s/tra-cuu?ma=", req->is_tls ? "https" : "http",
-				     host && *host ? host : "localhost");
+	/* the Host the clerk's browser used, when it is a plain host[:port]; else the configured address */
+	if (!host || !*host || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+		    strlen(host))
+		host = the_app->cfg.listen;
+	s->lookup_url =
+		arena_printf(&req->arena, "%s://%s/tra-cuu?ma=", req->is_tls ? "https" : "http", host);
 	s->staff_name = req_user(req)->full_name;
 }
 
@@ -1241,14 +1256,28 @@ int page_dossier_file(struct request *req)
 
 /* ---- the tracking book (form 06) ---- */
 
+#define BOOK_MAX      3000 /* dossiers in one book: a ward's quarter, a district's month */
+#define BOOKS_AT_ONCE 2	   /* books drawn at the same time by this process */
+static atomic_int books_drawing;
+
+/* "YYYY-MM-DD" exactly (digits where digits go), a real date; its local midnight, 0 when not. */
 static int64_t parse_day(const char *s)
 {
-	struct civil c = { 0 };
-	int n = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &c.year, &c.month, &c.day, &n) != 3 || s[n] || c.month < 1 ||
-	    c.month > 12 || c.day < 1 || c.day > 31 || c.year < 2000 || c.year > 2100)
+	struct civil c = { 0 }, back;
+	int64_t t;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
-	return time_from_civil(&c, VN_UTC_OFFSET);
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	c.year = (int)strtol(s, NULL, 10);
+	c.month = (int)strtol(s + 5, NULL, 10);
+	c.day = (int)strtol(s + 8, NULL, 10);
+	if (c.year < 2000 || c.year > 2100)
+		return 0;
+	t = time_from_civil(&c, VN_UTC_OFFSET);
+	time_to_civil(t, VN_UTC_OFFSET, &back);
+	return back.year == c.year && back.month == c.month && back.day == c.day ? t : 0;
 }
 
 int page_dossier_book(struct request *req)
@@ -1292,26 +1321,57 @@ int page_dossier_book(struct request *req)
 		resp_error(req, 400, "bad_request", _("The format is pdf or xlsx."));
 		return 0;
 	}
-	list = arena_alloc(&req->arena, 5000 * sizeof(*list));
+	/* a book is drawn whole: bounded in size, and two at a time */
 	rc = db_query(
 		db, &st,
-		"SELECT code FROM dossiers WHERE receiving_unit = ? AND received_at >= ? AND received_at < ? "
-		"ORDER BY received_at, id LIMIT 5000",
+		"SELECT COUNT(*) FROM dossiers WHERE receiving_unit = ? AND received_at >= ? AND received_at < ?",
 		"iii", unit, from, to);
 	{
-		const char **codes = arena_alloc(&req->arena, 5000 * sizeof(*codes));
-		size_t nc = 0;
-		for (; rc == DB_ROW && nc < 5000; rc = db_step(st))
-			codes[nc++] = arena_strdup(&req->arena, db_col_text(st, 0));
+		int64_t count = rc == DB_ROW ? db_col_int(st, 0) : 0;
 		while (rc == DB_ROW)
 			rc = db_step(st);
 		if (rc < 0) {
 			resp_unavailable(req);
 			return 0;
 		}
+		if (count > BOOK_MAX) {
+			resp_error(
+				req, 422, "too_many",
+				arena_printf(
+					&req->arena,
+					_("%lld dossiers were received in this period: choose a shorter one (at most %d in a book)."),
+					(long long)count, BOOK_MAX));
+			return 0;
+		}
+	}
+	if (atomic_fetch_add(&books_drawing, 1) >= BOOKS_AT_ONCE) {
+		atomic_fetch_sub(&books_drawing, 1);
+		resp_header_static(req, "Retry-After", "10");
+		resp_error(req, 429, "busy", _("Other books are being drawn: try again in a few seconds."));
+		return 0;
+	}
+	list = arena_alloc(&req->arena, BOOK_MAX * sizeof(*list));
+	rc = db_query(
+		db, &st,
+		"SELECT code FROM dossiers WHERE receiving_unit = ? AND received_at >= ? AND received_at < ? "
+		"ORDER BY received_at, id",
+		"iii", unit, from, to);
+	{
+		const char **codes = arena_alloc(&req->arena, BOOK_MAX * sizeof(*codes));
+		size_t nc = 0;
+		for (; rc == DB_ROW && nc < BOOK_MAX; rc = db_step(st))
+			codes[nc++] = arena_strdup(&req->arena, db_col_text(st, 0));
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc < 0) {
+			atomic_fetch_sub(&books_drawing, 1);
+			resp_unavailable(req);
+			return 0;
+		}
 		for (size_t i = 0; i < nc; i++) {
 			struct dossier *d = arena_alloc(&req->arena, sizeof(*d));
 			if (dossier_load(db, &req->arena, codes[i], d)) {
+				atomic_fetch_sub(&books_drawing, 1);
 				resp_unavailable(req);
 				return 0;
 			}
@@ -1324,14 +1384,23 @@ int page_dossier_book(struct request *req)
 	buf_reset(&req->out);
 	rc = xlsx ? dossier_book_xlsx(list, n, &s, from, to, &req->out)
 		  : dossier_book_pdf(list, n, &s, from, to, &req->out);
+	atomic_fetch_sub(&books_drawing, 1);
 	if (rc) {
 		buf_reset(&req->out);
 		resp_error(req, 500, "internal", _("Internal server error, please try again later."));
 		return 0;
 	}
-	resp_header(req, "Content-Disposition",
-		    arena_printf(&req->arena, "attachment; filename=\"so-theo-doi-ho-so-%s-%s.%s\"", from_s,
-				 to_s, xlsx ? "xlsx" : "pdf"));
+	/* named by the dates as parsed, never by the query's text */
+	{
+		struct civil a, b;
+		time_to_civil(from, VN_UTC_OFFSET, &a);
+		time_to_civil(to - 86400, VN_UTC_OFFSET, &b);
+		resp_header(req, "Content-Disposition",
+			    arena_printf(
+				    &req->arena,
+				    "attachment; filename=\"so-theo-doi-ho-so-%04d%02d%02d-%04d%02d%02d.%s\"",
+				    a.year, a.month, a.day, b.year, b.month, b.day, xlsx ? "xlsx" : "pdf"));
+	}
 	resp_header_static(req, "Cache-Control", "no-store");
 	req->status = 200;
 	req->content_type_out = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -1495,25 +1564,6 @@ static const struct upload *find_upload(const struct request *req, const char *f
 	return NULL;
 }
 
-/* PDF, JPEG or PNG by the file's first bytes; NULL otherwise. */
-static const char *scan_type(const char *path)
-{
-	unsigned char b[8] = { 0 };
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	if (!f)
-		return NULL;
-	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	if (n >= 5 && !memcmp(b, "%PDF-", 5))
-		return "application/pdf";
-	if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-		return "image/jpeg";
-	if (n == 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	return NULL;
-}
-
 int page_intake_post(struct request *req)
 {
 	struct db *db = db_thread();
@@ -1573,27 +1623,34 @@ int page_intake_post(struct request *req)
 			errs_add(&e, "copies", N_("Enter the number of copies (1 or more)."));
 	}
 	in.note = input_trim(req, req_form(req, "note"));
+	/* the scans: checked here, kept only once every field is right */
 	for (size_t i = 0; i < pv.p.ndocuments; i++) {
 		const struct upload *u = find_upload(req, arena_printf(&req->arena, "file%zu", i));
 		in.provided[i] = req_form(req, arena_printf(&req->arena, "doc%zu", i)) != NULL;
 		if (u) {
-			const char *type = scan_type(u->path);
-			char *sha = arena_alloc(&req->arena, 65);
+			const char *type = upload_doc_type(u->path);
 			if (!type)
 				errs_add(&e, arena_printf(&req->arena, "documents[%zu]", i),
 					 N_("A scan must be a PDF, JPEG or PNG file."));
 			else if (u->size > SCAN_FILE_MAX)
 				errs_add(&e, arena_printf(&req->arena, "documents[%zu]", i),
 					 N_("A scan may be at most 10 MB."));
-			else if (files_store(the_app->cfg.data, u->path, sha))
-				errs_add(&e, arena_printf(&req->arena, "documents[%zu]", i),
-					 N_("The file could not be saved. Please try again shortly."));
 			else {
-				in.file_sha[i] = sha;
-				in.file_name[i] = u->filename && *u->filename ? u->filename : "scan";
+				in.file_sha[i] = u->path; /* stored below */
+				in.file_name[i] = upload_file_name(req, u->filename, type, i);
 				in.file_mime[i] = type;
 			}
 		}
+	}
+	for (size_t i = 0; !e.n && i < pv.p.ndocuments; i++) {
+		char *sha;
+		if (!in.file_sha[i])
+			continue;
+		sha = arena_alloc(&req->arena, 65);
+		if (files_store(the_app->cfg.data, in.file_sha[i], sha))
+			errs_add(&e, arena_printf(&req->arena, "documents[%zu]", i),
+				 N_("The file could not be saved. Please try again shortly."));
+		in.file_sha[i] = sha;
 	}
 	in.actor_account = req_user(req)->id;
 	in.actor_name = req_user(req)->full_name;

@@ -3,6 +3,7 @@
  * own (/tai-khoan/ho-so), and anyone looks a dossier up by its code (/tra-cuu); the same under
  * /api/v1/public.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -263,106 +264,6 @@ static const char *unit_name(struct request *req, struct db *db, struct unit_nam
 
 /* ---- uploads ---- */
 
-/* The MIME type of a spooled upload by its first bytes (never its name or declared type), NULL for others. */
-static const char *sniff_type(const char *path)
-{
-	unsigned char b[8];
-	ssize_t n = 0, r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	while (n < (ssize_t)sizeof(b) && (r = read(fd, b + n, sizeof(b) - (size_t)n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		n += r;
-	}
-	close(fd);
-	if (n >= 5 && !memcmp(b, "%PDF-", 5))
-		return "application/pdf";
-	if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-		return "image/jpeg";
-	if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	return NULL;
-}
-
-static const char *type_ext(const char *mime)
-{
-	return !strcmp(mime, "application/pdf") ? "pdf" : !strcmp(mime, "image/png") ? "png" : "jpg";
-}
-
-/* The length of the UTF-8 character at s (1..4), 0 when it is not one (overlong, surrogate, past U+10FFFF).
- */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2, c = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3, c = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-/*
- * The name a file is kept under: the client's base name without control
- * characters (C0, DEL, C1), the bidirectional overrides that disguise an
- * extension, path separators or invalid UTF-8, surrounding spaces removed,
- * at most FILE_NAME_MAX bytes cut between characters; "tep-N.pdf" when
- * nothing is left.
- */
-static const char *clean_file_name(struct request *req, const char *name, const char *mime, size_t idx)
-{
-	const unsigned char *s = (const unsigned char *)(name ? name : "");
-	char *out = arena_alloc(&req->arena, FILE_NAME_MAX + 1);
-	size_t n = 0;
-	while (*s) {
-		uint32_t cp;
-		size_t len = utf8_char(s, &cp);
-		if (!len) {
-			s++;
-			continue;
-		}
-		if (!(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '/' || cp == '\\' ||
-		      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-		      cp == 0x200F || cp == 0xFEFF)) {
-			if (n + len > FILE_NAME_MAX)
-				break;
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s += len;
-	}
-	out[n] = '\0';
-	while (n && out[n - 1] == ' ')
-		out[--n] = '\0';
-	while (*out == ' ')
-		out++;
-	if (!*out)
-		return arena_printf(&req->arena, "tep-%zu.%s", idx + 1, type_ext(mime));
-	return out;
-}
-
 /* "doc3" → 3 when below ndocs; -1 for any other field name. */
 static long doc_index(const char *field, size_t ndocs)
 {
@@ -514,13 +415,13 @@ static void sub_files(struct request *req, struct sub *s)
 			sub_err(s, key, _("The file is larger than 10 MB: scan it at a lower resolution."));
 			continue;
 		}
-		if (!(s->mime[i] = sniff_type(u->path))) {
+		if (!(s->mime[i] = upload_doc_type(u->path))) {
 			sub_err(s, key,
 				_("The file must be a PDF, JPEG or PNG file (its content is checked, not its name)."));
 			continue;
 		}
 		total += u->size;
-		s->fname[i] = clean_file_name(req, u->filename, s->mime[i], i);
+		s->fname[i] = upload_file_name(req, u->filename, s->mime[i], i);
 	}
 	if (total > DOC_TOTAL_MAX)
 		sub_err(s, "documents",
@@ -1396,11 +1297,11 @@ int page_my_dossier_supply(struct request *req)
 			problem = _("Attach one file for each document.");
 		else if (f->size > DOC_FILE_MAX)
 			problem = _("A file may be at most 10 MB.");
-		else if (!(mime[k] = sniff_type(f->path)))
+		else if (!(mime[k] = upload_doc_type(f->path)))
 			problem = _("A file must be a PDF, a JPEG or a PNG image.");
 		else {
 			total += f->size;
-			name[k] = clean_file_name(req, f->filename, mime[k], (size_t)k);
+			name[k] = upload_file_name(req, f->filename, mime[k], (size_t)k);
 			sha[k] = f->path; /* stored below */
 			nfiles++;
 		}
@@ -1593,7 +1494,15 @@ static int64_t lookup_throttled(const struct request *req, int64_t now)
 	int64_t wait = 0;
 
 	pthread_once(&rate_once, rate_key_init);
-	crypto_shorthash(h, (const unsigned char *)req->client_ip, strlen(req->client_ip), rate_key);
+	{
+		/* an IPv6 client holds a whole /64: it counts as one */
+		unsigned char v6[16];
+		if (strchr(req->client_ip, ':') && inet_pton(AF_INET6, req->client_ip, v6) == 1)
+			crypto_shorthash(h, v6, 8, rate_key);
+		else
+			crypto_shorthash(h, (const unsigned char *)req->client_ip, strlen(req->client_ip),
+					 rate_key);
+	}
 	memcpy(&key, h, sizeof(key));
 	key |= 1; /* never 0, the free mark */
 	set = rate_table[(key >> 1) % RATE_SETS];

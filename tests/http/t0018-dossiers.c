@@ -583,6 +583,48 @@ static void queues_and_pages(void **state)
 	assert_int_equal(r.status, 200);
 	assert_memory_equal(r.body.ptr, "%PDF-", 5);
 	resp_free(&r);
+	/* the tracking book (form 06) of today, as PDF and Excel, named by the dates */
+	{
+		char day[16], want[200], h[256];
+		struct civil c;
+		time_to_civil((int64_t)time(NULL), VN_UTC_OFFSET, &c);
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", c.year, c.month, c.day);
+		snprintf(path, sizeof(path), "/mot-cua/so-theo-doi?from=%s&to=%s", day, day);
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL },
+					  NULL, 0, &r),
+				 0);
+		assert_int_equal(r.status, 200);
+		assert_memory_equal(r.body.ptr, "%PDF-", 5);
+		assert_non_null(resp_hdr(&r, "Content-Disposition", h, sizeof(h)));
+		snprintf(want, sizeof(want),
+			 "attachment; filename=\"so-theo-doi-ho-so-%04d%02d%02d-%04d%02d%02d.pdf\"", c.year,
+			 c.month, c.day, c.year, c.month, c.day);
+		assert_string_equal(h, want);
+		resp_free(&r);
+		snprintf(path, sizeof(path), "/mot-cua/so-theo-doi?from=%s&to=%s&format=xlsx", day, day);
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "GET", path, (const char *const[]){ w_clerk.cookie, NULL },
+					  NULL, 0, &r),
+				 0);
+		assert_int_equal(r.status, 200);
+		assert_memory_equal(r.body.ptr, "PK\x03\x04", 4);
+		resp_free(&r);
+		/* dates that are not dates, or the wrong way round */
+		static const char *const bad[] = { "from=2026-+1-+1&to=2026-01-02",
+						   "from=2026-02-31&to=2026-03-01",
+						   "from=2026-03-01&to=2026-02-01",
+						   "from=2020-01-01&to=2026-01-01" };
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(path, sizeof(path), "/mot-cua/so-theo-doi?%s", bad[i]);
+			resp_init(&r);
+			assert_int_equal(http_req(&srv, "GET", path,
+						  (const char *const[]){ w_clerk.cookie, NULL }, NULL, 0, &r),
+					 0);
+			assert_int_equal(r.status, 400);
+			resp_free(&r);
+		}
+	}
 	/* form 03 does not apply to a dossier that was not refused */
 	snprintf(path, sizeof(path), "/mot-cua/ho-so/%s/phieu/3", code);
 	resp_init(&r);

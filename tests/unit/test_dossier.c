@@ -64,7 +64,8 @@ static void transitions(void **state)
 	assert_int_equal(dossier_next(DS_NEW, DA_SUPPLEMENT, 0, &perms), DS_SUPPLEMENT);
 	assert_int_equal(dossier_next(DS_SUPPLEMENT, DA_SUPPLIED, 0, &perms), DS_NEW);
 	assert_true(has_perm(perms, "citizen.self"));
-	/* after receipt the papers come back to processing: brought to the counter or uploaded by the citizen */
+	/* after receipt the papers come back to processing: brought to the counter or uploaded by the citizen
+	 */
 	assert_int_equal(dossier_next(DS_SUPPLEMENT, DA_SUPPLIED, 1, &perms), DS_PROCESSING);
 	assert_true(has_perm(perms, "citizen.self"));
 	assert_true(has_perm(perms, "dossier.receive"));
@@ -91,7 +92,8 @@ static void transitions(void **state)
 	for (int s = 1; s < DS_STATUS_COUNT; s++) {
 		int acts[DA_ACTION_COUNT];
 		size_t n = dossier_actions(s, 1, acts, DA_ACTION_COUNT);
-		assert_int_equal(dossier_status_final(s), s == DS_RETURNED || s == DS_REFUSED || s == DS_WITHDRAWN);
+		assert_int_equal(dossier_status_final(s),
+				 s == DS_RETURNED || s == DS_REFUSED || s == DS_WITHDRAWN);
 		if (dossier_status_final(s))
 			assert_int_equal(n, 0);
 		for (size_t i = 0; i < n; i++)

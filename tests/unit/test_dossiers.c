@@ -183,7 +183,8 @@ static void supplement_restart(void **state)
 	assert_int_equal(apply(fx, &d, DA_START, "", at(2026, 12, 1, 9, 0), &why), 0);
 	assert_int_equal(apply(fx, &d, DA_SUPPLEMENT, "", at(2026, 12, 1, 10, 0), &why), DOSSIER_INVALID);
 	assert_non_null(why);
-	assert_int_equal(apply(fx, &d, DA_SUPPLEMENT, "Bản sao giấy khai sinh", at(2026, 12, 1, 10, 0), &why), 0);
+	assert_int_equal(apply(fx, &d, DA_SUPPLEMENT, "Bản sao giấy khai sinh", at(2026, 12, 1, 10, 0), &why),
+			 0);
 	assert_int_equal(d.status, DS_SUPPLEMENT);
 	assert_int_equal(d.paused_at, at(2026, 12, 1, 10, 0));
 	/* the papers come back on Monday 7/12 at 14:00: three full working days from then */
