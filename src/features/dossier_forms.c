@@ -783,7 +783,7 @@ static const struct {
 
 /* One row's cells as text; the strings live in r. */
 struct book_row {
-	char no[16], received[32], due[32], transferred[32], finished[32], returned[32];
+	char no[24], received[32], due[32], transferred[32], finished[32], returned[32];
 	struct buf contact;
 	const char *cells[BC_COUNT];
 };

@@ -256,7 +256,7 @@ int api_calendar_due(struct request *req)
 	const char *from = req_query(req, "from"), *days = req_query(req, "days"),
 		   *hours = req_query(req, "hours");
 	struct db *db = db_thread();
-	int64_t t, n, seconds, due;
+	int64_t t, n = 0, seconds, due;
 	int y, m, d;
 
 	if (!from || parse_instant(input_trim(req, from), &t)) {
