@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/timefmt.h"
 #include "core/xalloc.h"
+#include "features/audit.h"
 #include "features/calendar.h"
 #include "features/dossier_demo.h"
 #include "features/dossiers.h"
@@ -974,6 +975,11 @@ int dossier_demo(struct db *db, int64_t now)
 			rc = live(&g, ag, p, &pl);
 		}
 	}
+	if (!rc && g.made) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "{\"dossiers\":%lld}", (long long)g.made);
+		rc = audit_append(db, "cli", "dossier.demo", "demo", detail);
+	}
 	gen_release(&g);
 	return rc;
 }
@@ -1039,6 +1045,16 @@ int dossier_generate(struct db *db, int64_t n, int64_t now, FILE *progress)
 				(long long)done, (long long)n, s, s > 0 ? (double)done / s : 0.0);
 			fflush(progress);
 		}
+	}
+	if (!rc && g.made) {
+		/* one entry for the run: what was added, by whom */
+		char detail[64];
+		snprintf(detail, sizeof(detail), "{\"dossiers\":%lld}", (long long)g.made);
+		if (!(rc = db_begin(db)) &&
+		    !(rc = audit_append(db, "cli", "dossier.generate", "generate", detail)))
+			rc = db_commit(db);
+		if (rc)
+			db_rollback(db);
 	}
 	if (progress && !rc && g.cut)
 		fprintf(progress, "generate: %lld lives stopped early by the model's rules\n",

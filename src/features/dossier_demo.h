@@ -20,7 +20,8 @@
  * Chính and of the district act under the demo accounts when those exist
  * (motcua.nhanchinh, tuphap.nhanchinh, chutich.nhanchinh; motcua,
  * chuyenvien, lanhdao, thuphi); elsewhere under made-up names without an
- * account.
+ * account. One audit entry ("dossier.demo", "dossier.generate") says how
+ * many dossiers were added.
  */
 
 /*

@@ -251,9 +251,11 @@ static int read_pending(struct db *db, struct summing *s, const struct dossier_s
 /*
  * Overdue now: open (received, processing, awaiting the fee) past the due
  * instant, as the work queue DQ_OVERDUE counts them (a dossier waiting for
- * the citizen's papers is paused, a decided one is not late any more). The
- * index dossiers_open (receiving_unit, status, due_at) finds them without
- * reading the others.
+ * the citizen's papers is paused, a decided one is not late any more).
+ * Counted per unit on the index dossiers_open (receiving_unit, status,
+ * due_at) alone, without reading a dossier; hence not per procedure, which
+ * would read each overdue dossier (unless one procedure is asked, when the
+ * count is that procedure's).
  */
 static int read_overdue(struct db *db, struct summing *s, const struct dossier_stats_query *q)
 {
@@ -261,13 +263,13 @@ static int read_overdue(struct db *db, struct summing *s, const struct dossier_s
 	struct db_stmt *st;
 	int rc, i;
 	buf_init(&sql, 64 * 1024);
-	buf_adds(&sql, "SELECT receiving_unit, procedure_code, COUNT(*) FROM dossiers WHERE ");
+	buf_adds(&sql, "SELECT receiving_unit, COUNT(*) FROM dossiers WHERE ");
 	in_list(&sql, "receiving_unit", q->nunits);
 	buf_addf(&sql, " AND status IN (%d, %d, %d) AND due_at > 0 AND due_at < ?", DS_RECEIVED,
 		 DS_PROCESSING, DS_AWAITING_FEE);
 	if (has_procedure(q))
 		buf_adds(&sql, " AND procedure_code = ?");
-	buf_adds(&sql, " GROUP BY receiving_unit, procedure_code");
+	buf_adds(&sql, " GROUP BY receiving_unit");
 	st = prepare_units(db, &sql, q, &i);
 	buf_release(&sql);
 	if (!st)
@@ -277,14 +279,19 @@ static int read_overdue(struct db *db, struct summing *s, const struct dossier_s
 		db_bind_text(st, i++, q->procedure_code, strlen(q->procedure_code));
 	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
 		struct dossier_stats_unit *u = unit_of(s, db_col_int(st, 0));
-		const char *code = db_col_text(st, 1);
-		int64_t n = db_col_int(st, 2);
-		if (!u || !code)
-			continue;
-		u->c.overdue += n;
-		proc_of(s, code)->c.overdue += n;
+		if (u)
+			u->c.overdue += db_col_int(st, 1);
 	}
-	return finish(st, rc);
+	if ((rc = finish(st, rc)))
+		return rc;
+	if (has_procedure(q)) {
+		int64_t n = 0;
+		for (size_t k = 0; k < s->out->nunits; k++)
+			n += s->out->units[k].c.overdue;
+		if (n)
+			proc_of(s, q->procedure_code)->c.overdue = n;
+	}
+	return 0;
 }
 
 /* The catalogue's names of the procedures found (published version, else the latest). */

@@ -43,8 +43,8 @@ struct dossier_stats_unit {
 
 struct dossier_stats_proc {
 	const char *code;
-	const char *name; /* the catalogue's name now, "" when the procedure is gone */
-	struct dossier_counts c;
+	const char *name;	 /* the catalogue's name now, "" when the procedure is gone */
+	struct dossier_counts c; /* overdue only when the query names the procedure (see below) */
 };
 
 struct dossier_stats_day {
@@ -78,8 +78,10 @@ struct dossier_stats {
  * procedure (those with any figure, by code) and per day (every day of the
  * period, zeros included). Sums the rows of dossier_stats for the period
  * (their primary key starts with unit and day) and dossier_pending; the
- * overdue count is counted on the index dossiers_open (receiving unit,
- * status, due instant) among the open dossiers only. Never scans dossiers.
+ * overdue count is counted per unit on the index dossiers_open (receiving
+ * unit, status, due instant) alone, so it is not split by procedure (a
+ * procedure's overdue is there only when the query names the procedure).
+ * Never reads the dossiers themselves for the totals.
  * Arrays in the arena. 0, -1 for a bad query, or a negative enum db_rc.
  */
 int dossier_stats_load(struct db *db, struct arena *a, const struct dossier_stats_query *q,

@@ -280,7 +280,12 @@ static json_t *permille_json(int v)
 	return v < 0 ? json_null() : json_integer(v);
 }
 
-static json_t *counts_json(const struct dossier_counts *c, int now_too)
+enum now_fields {
+	NOW_PENDING = 1 << 0, /* pending: per unit, per procedure */
+	NOW_OVERDUE = 1 << 1, /* overdue: per unit (per procedure only when one is asked) */
+};
+
+static json_t *counts_json(const struct dossier_counts *c, unsigned now_too)
 {
 	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:o}", "received",
 			      (json_int_t)c->received, "online_received", (json_int_t)c->online_received,
@@ -291,10 +296,10 @@ static json_t *counts_json(const struct dossier_counts *c, int now_too)
 			      (json_int_t)c->refused, "withdrawn", (json_int_t)c->withdrawn, "returned",
 			      (json_int_t)c->returned, "online_permille",
 			      permille_json(dossier_counts_online_permille(c)));
-	if (now_too) {
+	if (now_too & NOW_PENDING)
 		json_object_set_new(o, "pending", json_integer(c->pending));
+	if (now_too & NOW_OVERDUE)
 		json_object_set_new(o, "overdue", json_integer(c->overdue));
-	}
 	return o;
 }
 
@@ -339,14 +344,15 @@ int api_dossier_stats(struct request *req)
 	}
 	units = json_array();
 	for (size_t i = 0; i < s.nunits; i++) {
-		json_t *o = counts_json(&s.units[i].c, 1);
+		json_t *o = counts_json(&s.units[i].c, NOW_PENDING | NOW_OVERDUE);
 		json_object_set_new(o, "id", json_integer(s.units[i].unit_id));
 		json_object_set_new(o, "name", json_string(unit_label(&a, s.units[i].unit_id)));
 		json_array_append_new(units, o);
 	}
 	procs = json_array();
 	for (size_t i = 0; i < s.nprocs; i++) {
-		json_t *o = counts_json(&s.procs[i].c, 1);
+		json_t *o =
+			counts_json(&s.procs[i].c, *a.procedure ? NOW_PENDING | NOW_OVERDUE : NOW_PENDING);
 		json_object_set_new(o, "code", json_string(s.procs[i].code));
 		json_object_set_new(o, "name", json_string(s.procs[i].name));
 		json_array_append_new(procs, o);
@@ -367,8 +373,8 @@ int api_dossier_stats(struct request *req)
 				u && u->agency_code ? u->agency_code : "", "from", date_iso(req, a.from),
 				"to", date_iso(req, a.to), "procedure",
 				*a.procedure ? json_string(a.procedure) : json_null(), "as_of", now, "totals",
-				counts_json(&s.total, 1), "by_unit", units, "by_procedure", procs, "by_day",
-				days);
+				counts_json(&s.total, NOW_PENDING | NOW_OVERDUE), "by_unit", units,
+				"by_procedure", procs, "by_day", days);
 	}
 	resp_header_static(req, "Cache-Control", "no-store");
 	resp_json(req, 200, out);
