@@ -218,6 +218,152 @@ static int read_days(struct db *db, struct summing *s, const struct dossier_stat
 	return finish(st, rc);
 }
 
+/* The counters of a row, from column `first` on (submitted … returned), channel at column `chan`. */
+static void row_counts(struct db_stmt *st, int first, int chan, struct dossier_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->submitted = db_col_int(st, first);
+	c->received = db_col_int(st, first + 1);
+	c->online_received = db_col_int(st, chan) == DCH_ONLINE ? c->received : 0;
+	c->finished = db_col_int(st, first + 2);
+	c->early = db_col_int(st, first + 3);
+	c->on_time = db_col_int(st, first + 4);
+	c->late = db_col_int(st, first + 5);
+	c->refused = db_col_int(st, first + 6);
+	c->withdrawn = db_col_int(st, first + 7);
+	c->returned = db_col_int(st, first + 8);
+}
+
+#define COUNTER_COLUMNS "submitted, received, finished, early, on_time, late, refused, withdrawn, returned"
+
+static int month_days(int64_t yyyymm)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = (int)(yyyymm / 100), m = (int)(yyyymm % 100);
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m < 1 || m > 12 ? 31 : mdays[m - 1] + (m == 2 && leap);
+}
+
+static int64_t month_next(int64_t yyyymm)
+{
+	return yyyymm % 100 == 12 ? (yyyymm / 100 + 1) * 100 + 1 : yyyymm + 1;
+}
+
+static int64_t month_prev(int64_t yyyymm)
+{
+	return yyyymm % 100 == 1 ? (yyyymm / 100 - 1) * 100 + 12 : yyyymm - 1;
+}
+
+/*
+ * Without a procedure asked: the totals and the daily series from the
+ * unit's days (dossier_stats_unit_day), the procedures from the whole
+ * months of the period (dossier_stats_month) and the days of its partial
+ * months at either end (dossier_stats): a year reads some 30,000 rows
+ * instead of 370,000, whatever the number of dossiers.
+ */
+static int read_rollups(struct db *db, struct summing *s, const struct dossier_stats_query *q)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	struct dossier_stats_unit *u = NULL;
+	struct dossier_stats_proc *p = NULL;
+	int64_t last_unit = 0, last_ymd = 0, day = -1;
+	int64_t fm = q->from / 100, lm = q->to / 100;
+	int rc, i, full;
+
+	buf_init(&sql, 64 * 1024);
+	buf_adds(&sql,
+		 "SELECT unit_id, day, channel, " COUNTER_COLUMNS " FROM dossier_stats_unit_day WHERE ");
+	in_list(&sql, "unit_id", q->nunits);
+	buf_adds(&sql, " AND day >= ? AND day <= ?");
+	st = prepare_units(db, &sql, q, &i);
+	buf_release(&sql);
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, i++, q->from);
+	db_bind_int(st, i++, q->to);
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		struct dossier_counts c;
+		int64_t unit = db_col_int(st, 0), ymd = db_col_int(st, 1);
+		if (!u || unit != last_unit) {
+			u = unit_of(s, unit);
+			last_unit = unit;
+		}
+		if (ymd != last_ymd) {
+			day = dossier_stats_day_number((int32_t)ymd) - s->first_day;
+			last_ymd = ymd;
+		}
+		if (!u || day < 0 || (size_t)day >= s->out->ndays)
+			continue;
+		row_counts(st, 3, 2, &c);
+		counts_add(&u->c, &c);
+		counts_add(&s->out->days[day].c, &c);
+	}
+	if ((rc = finish(st, rc)))
+		return rc;
+
+	/* the whole months fm..lm inside the period */
+	if (q->from % 100 != 1)
+		fm = month_next(fm);
+	if (q->to % 100 != month_days(lm))
+		lm = month_prev(lm);
+	full = fm <= lm;
+	if (full) {
+		buf_init(&sql, 64 * 1024);
+		buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
+			       " FROM dossier_stats_month WHERE ");
+		in_list(&sql, "unit_id", q->nunits);
+		buf_adds(&sql, " AND month >= ? AND month <= ?");
+		st = prepare_units(db, &sql, q, &i);
+		buf_release(&sql);
+		if (!st)
+			return DB_ERROR;
+		db_bind_int(st, i++, fm);
+		db_bind_int(st, i++, lm);
+		for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+			struct dossier_counts c;
+			const char *code = db_col_text(st, 1);
+			if (!code || !unit_of(s, db_col_int(st, 0)))
+				continue;
+			if (!p || strcmp(p->code, code))
+				p = proc_of(s, code);
+			row_counts(st, 3, 2, &c);
+			counts_add(&p->c, &c);
+		}
+		if ((rc = finish(st, rc)))
+			return rc;
+	}
+	/* the days of the partial months at either end */
+	buf_init(&sql, 64 * 1024);
+	buf_adds(&sql,
+		 "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS " FROM dossier_stats WHERE ");
+	in_list(&sql, "unit_id", q->nunits);
+	buf_adds(&sql, full ? " AND ((day >= ? AND day < ?) OR (day > ? AND day <= ?))"
+			    : " AND day >= ? AND day <= ?");
+	st = prepare_units(db, &sql, q, &i);
+	buf_release(&sql);
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, i++, q->from);
+	if (full) {
+		db_bind_int(st, i++, fm * 100 + 1);
+		db_bind_int(st, i++, lm * 100 + 31);
+	}
+	db_bind_int(st, i++, q->to);
+	p = NULL;
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		struct dossier_counts c;
+		const char *code = db_col_text(st, 1);
+		if (!code || !unit_of(s, db_col_int(st, 0)))
+			continue;
+		if (!p || strcmp(p->code, code))
+			p = proc_of(s, code);
+		row_counts(st, 3, 2, &c);
+		counts_add(&p->c, &c);
+	}
+	return finish(st, rc);
+}
+
 /* Pending now (dossier_pending), per unit and procedure. */
 static int read_pending(struct db *db, struct summing *s, const struct dossier_stats_query *q)
 {
@@ -352,8 +498,8 @@ int dossier_stats_load(struct db *db, struct arena *a, const struct dossier_stat
 	}
 	qsort(s.slots, q->nunits, sizeof(*s.slots), slot_cmp);
 
-	if ((rc = read_days(db, &s, q)) || (rc = read_pending(db, &s, q)) || (rc = read_overdue(db, &s, q)) ||
-	    (rc = read_names(db, &s)))
+	if ((rc = has_procedure(q) ? read_days(db, &s, q) : read_rollups(db, &s, q)) ||
+	    (rc = read_pending(db, &s, q)) || (rc = read_overdue(db, &s, q)) || (rc = read_names(db, &s)))
 		return rc;
 	for (size_t i = 0; i < out->nunits; i++)
 		counts_add(&out->total, &out->units[i].c);

@@ -223,13 +223,34 @@ static int stats_add(struct db *db, const struct dossier *d, const char *column,
 			break;
 	if (i == sizeof(columns) / sizeof(columns[0]))
 		return DB_ERROR;
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) VALUES (?, ?, ?, ?, "
-		 "1) ON CONFLICT (unit_id, day, procedure_code, channel) DO UPDATE SET %s = dossier_stats.%s "
-		 "+ 1",
-		 columns[i], columns[i], columns[i]);
-	return db_exec(db, sql, "isii", d->receiving_unit, d->procedure_code, (int64_t)d->channel,
-		       local_yyyymmdd(at));
+	{
+		/* the day's row, and its rollups: the unit's day (no procedure) and the procedure's month */
+		int64_t day = local_yyyymmdd(at);
+		int rc;
+		snprintf(
+			sql, sizeof(sql),
+			"INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) VALUES (?, ?, ?, ?, 1) "
+			"ON CONFLICT (unit_id, day, procedure_code, channel) DO UPDATE SET %s = dossier_stats.%s + 1",
+			columns[i], columns[i], columns[i]);
+		if ((rc = db_exec(db, sql, "isii", d->receiving_unit, d->procedure_code, (int64_t)d->channel,
+				  day)))
+			return rc;
+		snprintf(
+			sql, sizeof(sql),
+			"INSERT INTO dossier_stats_unit_day (unit_id, day, channel, %s) VALUES (?, ?, ?, 1) ON "
+			"CONFLICT (unit_id, day, channel) DO UPDATE SET %s = dossier_stats_unit_day.%s + 1",
+			columns[i], columns[i], columns[i]);
+		if ((rc = db_exec(db, sql, "iii", d->receiving_unit, day, (int64_t)d->channel)))
+			return rc;
+		snprintf(
+			sql, sizeof(sql),
+			"INSERT INTO dossier_stats_month (unit_id, month, procedure_code, channel, %s) VALUES (?, ?, "
+			"?, ?, 1) ON CONFLICT (unit_id, month, procedure_code, channel) DO UPDATE SET %s = "
+			"dossier_stats_month.%s + 1",
+			columns[i], columns[i], columns[i]);
+		return db_exec(db, sql, "iisi", d->receiving_unit, day / 100, d->procedure_code,
+			       (int64_t)d->channel);
+	}
 }
 
 static int pending_add(struct db *db, const struct dossier *d, int64_t delta)
