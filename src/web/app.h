@@ -374,6 +374,10 @@ int api_dossier_act(struct request *req);
  */
 struct dossier;
 json_t *dossier_view(struct request *req, const struct dossier *d, int staff);
+/* A dossier's instant as "2026-11-26T08:30:00+07:00" (JSON null for 0), and as "08:30 26/11/2026" ("" for 0).
+ */
+json_t *dossier_iso(int64_t t);
+const char *dossier_when_text(struct request *req, int64_t t);
 
 /* the one-stop shop's statistics (pages_dossier_stats.c) */
 int page_dossier_stats(struct request *req);

@@ -29,7 +29,7 @@ static const char *const staff_perms[] = { DOSSIER_PERM_RECEIVE, DOSSIER_PERM_PR
 
 /* ---- formatting ---- */
 
-static json_t *iso_or_null(int64_t t)
+json_t *dossier_iso(int64_t t)
 {
 	char s[40];
 	struct civil c;
@@ -42,7 +42,7 @@ static json_t *iso_or_null(int64_t t)
 }
 
 /* "08:30 26/11/2026", or "" for 0. */
-static const char *when_text(struct request *req, int64_t t)
+const char *dossier_when_text(struct request *req, int64_t t)
 {
 	char d[32], h[16];
 	if (!t)
@@ -116,26 +116,26 @@ json_t *dossier_view(struct request *req, const struct dossier *d, int staff)
 			    d->assignee ? json_pack("{s:I,s:s}", "id", (json_int_t)d->assignee, "name",
 						    d->assignee_name ? d->assignee_name : "")
 					: json_null());
-	json_object_set_new(o, "submitted_at", iso_or_null(d->submitted_at));
-	json_object_set_new(o, "received_at", iso_or_null(d->received_at));
-	json_object_set_new(o, "due_at", iso_or_null(d->due_at));
-	json_object_set_new(o, "first_due_at", iso_or_null(d->first_due_at));
-	json_object_set_new(o, "transfer_due_at", iso_or_null(d->transfer_due_at));
-	json_object_set_new(o, "finished_at", iso_or_null(d->finished_at));
-	json_object_set_new(o, "returned_at", iso_or_null(d->returned_at));
-	json_object_set_new(o, "submitted_text", str_or_null(when_text(req, d->submitted_at)));
-	json_object_set_new(o, "received_text", str_or_null(when_text(req, d->received_at)));
-	json_object_set_new(o, "due_text", str_or_null(when_text(req, d->due_at)));
-	json_object_set_new(o, "finished_text", str_or_null(when_text(req, d->finished_at)));
-	json_object_set_new(o, "returned_text", str_or_null(when_text(req, d->returned_at)));
+	json_object_set_new(o, "submitted_at", dossier_iso(d->submitted_at));
+	json_object_set_new(o, "received_at", dossier_iso(d->received_at));
+	json_object_set_new(o, "due_at", dossier_iso(d->due_at));
+	json_object_set_new(o, "first_due_at", dossier_iso(d->first_due_at));
+	json_object_set_new(o, "transfer_due_at", dossier_iso(d->transfer_due_at));
+	json_object_set_new(o, "finished_at", dossier_iso(d->finished_at));
+	json_object_set_new(o, "returned_at", dossier_iso(d->returned_at));
+	json_object_set_new(o, "submitted_text", str_or_null(dossier_when_text(req, d->submitted_at)));
+	json_object_set_new(o, "received_text", str_or_null(dossier_when_text(req, d->received_at)));
+	json_object_set_new(o, "due_text", str_or_null(dossier_when_text(req, d->due_at)));
+	json_object_set_new(o, "finished_text", str_or_null(dossier_when_text(req, d->finished_at)));
+	json_object_set_new(o, "returned_text", str_or_null(dossier_when_text(req, d->returned_at)));
 	json_object_set_new(o, "overdue",
 			    json_boolean(open && d->status != DS_SUPPLEMENT && d->due_at && d->due_at < now));
 	json_object_set_new(o, "paused", json_boolean(d->paused_at != 0));
 	if (d->apology_at)
 		json_object_set_new(o, "apology",
-				    json_pack("{s:o,s:o,s:s,s:s}", "at", iso_or_null(d->apology_at),
-					      "new_due_at", iso_or_null(d->apology_due_at), "new_due_text",
-					      when_text(req, d->apology_due_at), "reason",
+				    json_pack("{s:o,s:o,s:s,s:s}", "at", dossier_iso(d->apology_at),
+					      "new_due_at", dossier_iso(d->apology_due_at), "new_due_text",
+					      dossier_when_text(req, d->apology_due_at), "reason",
 					      d->apology_reason));
 	json_object_set_new(o, "verdict",
 			    d->verdict ? json_string(dossier_verdict_name(d->verdict)) : json_null());
@@ -164,12 +164,12 @@ json_t *dossier_view(struct request *req, const struct dossier *d, int staff)
 				      s->name, "responsible", s->responsible, "level",
 				      proc_level_name(s->level) ? proc_level_name(s->level) : "", "hours",
 				      (json_int_t)s->hours);
-		json_object_set_new(j, "started_at", iso_or_null(s->started_at));
-		json_object_set_new(j, "due_at", iso_or_null(s->due_at));
-		json_object_set_new(j, "finished_at", iso_or_null(s->finished_at));
-		json_object_set_new(j, "started_text", str_or_null(when_text(req, s->started_at)));
-		json_object_set_new(j, "due_text", str_or_null(when_text(req, s->due_at)));
-		json_object_set_new(j, "finished_text", str_or_null(when_text(req, s->finished_at)));
+		json_object_set_new(j, "started_at", dossier_iso(s->started_at));
+		json_object_set_new(j, "due_at", dossier_iso(s->due_at));
+		json_object_set_new(j, "finished_at", dossier_iso(s->finished_at));
+		json_object_set_new(j, "started_text", str_or_null(dossier_when_text(req, s->started_at)));
+		json_object_set_new(j, "due_text", str_or_null(dossier_when_text(req, s->due_at)));
+		json_object_set_new(j, "finished_text", str_or_null(dossier_when_text(req, s->finished_at)));
 		json_object_set_new(j, "by", str_or_null(s->by_name));
 		json_object_set_new(j, "verdict",
 				    s->verdict ? json_string(dossier_verdict_name(s->verdict)) : json_null());
@@ -186,8 +186,8 @@ json_t *dossier_view(struct request *req, const struct dossier *d, int staff)
 		json_t *j;
 		if (!staff && !e->public_)
 			continue;
-		j = json_pack("{s:o,s:s,s:s,s:s,s:s,s:s}", "at", iso_or_null(e->at), "at_text",
-			      when_text(req, e->at), "action",
+		j = json_pack("{s:o,s:s,s:s,s:s,s:s,s:s}", "at", dossier_iso(e->at), "at_text",
+			      dossier_when_text(req, e->at), "action",
 			      e->action ? dossier_action_name(e->action) : "submit", "action_label",
 			      e->action			 ? label(dossier_action_label(e->action))
 			      : d->channel == DCH_ONLINE ? _("Submitted online")
@@ -805,12 +805,13 @@ static json_t *row_view(struct request *req, const struct dossier_row *r)
 			      r->procedure_code, "procedure_name", r->procedure_name, "applicant",
 			      r->applicant_name, "channel", dossier_channel_name(r->channel), "status",
 			      dossier_status_name(r->status), "status_label",
-			      label(dossier_status_label(r->status)), "due_text", when_text(req, r->due_at));
+			      label(dossier_status_label(r->status)), "due_text",
+			      dossier_when_text(req, r->due_at));
 	int open = r->received_at && !r->finished_at && !dossier_status_final(r->status);
-	json_object_set_new(o, "received_at", iso_or_null(r->received_at));
-	json_object_set_new(o, "due_at", iso_or_null(r->due_at));
-	json_object_set_new(o, "received_text", str_or_null(when_text(req, r->received_at)));
-	json_object_set_new(o, "submitted_text", str_or_null(when_text(req, r->submitted_at)));
+	json_object_set_new(o, "received_at", dossier_iso(r->received_at));
+	json_object_set_new(o, "due_at", dossier_iso(r->due_at));
+	json_object_set_new(o, "received_text", str_or_null(dossier_when_text(req, r->received_at)));
+	json_object_set_new(o, "submitted_text", str_or_null(dossier_when_text(req, r->submitted_at)));
 	json_object_set_new(o, "overdue",
 			    json_boolean(open && r->status != DS_SUPPLEMENT && r->due_at &&
 					 r->due_at < req_now(req)));

@@ -16,6 +16,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "features/authz.h"
 #include "features/dossiers.h"
 #include "features/files.h"
 #include "features/org.h"
@@ -59,30 +60,6 @@
 #define CITIZEN_ACTOR "Công dân"
 
 /* ---- small helpers ---- */
-
-/* "2026-11-26T08:30:00+07:00", JSON null for 0. */
-static json_t *iso_or_null(int64_t t)
-{
-	char s[40];
-	struct civil c;
-	if (!t)
-		return json_null();
-	time_to_civil(t, VN_UTC_OFFSET, &c);
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d+07:00", c.year, c.month, c.day, c.hour, c.min,
-		 c.sec);
-	return json_string(s);
-}
-
-/* "08:30 26/11/2026" in Vietnam time, "" for 0. */
-static const char *when_text(struct request *req, int64_t t)
-{
-	char d[16], h[8];
-	if (!t)
-		return "";
-	time_fmt_date_vn(d, sizeof(d), t);
-	time_fmt_time_vn(h, sizeof(h), t);
-	return arena_printf(&req->arena, "%s %s", h, d);
-}
 
 static const char *label(const char *msgid)
 {
@@ -205,18 +182,6 @@ struct unit_choice {
 	const char *name;
 };
 
-/* The level of government a unit of this kind governs (a department or one-stop section: none). */
-static int kind_level(const char *kind)
-{
-	if (!strcmp(kind, "province") || !strcmp(kind, "city"))
-		return PROC_CITY;
-	if (!strcmp(kind, "district"))
-		return PROC_DISTRICT;
-	if (!strcmp(kind, "ward") || !strcmp(kind, "commune"))
-		return PROC_WARD;
-	return 0;
-}
-
 /*
  * The active units of `level` with an agency code (a dossier's code needs
  * one): the wards for a ward procedure, the district for a district one.
@@ -233,7 +198,7 @@ static int receiving_units(struct request *req, struct db *db, int level, struct
 		return rc;
 	for (size_t i = 0; i < m; i++)
 		if (all[i].active && all[i].agency_code && *all[i].agency_code &&
-		    kind_level(all[i].kind) == level)
+		    unit_kind_level(all[i].kind) == level)
 			(*out)[(*n)++] = (struct unit_choice){ all[i].id, all[i].name };
 	return 0;
 }
@@ -975,14 +940,15 @@ static json_t *row_json(struct request *req, const struct dossier_row *r, int ap
 			      arena_printf(&req->arena, MINE_PATH "/%s", r->code));
 	if (api) {
 		json_object_set_new(o, "channel", json_string(dossier_channel_name(r->channel)));
-		json_object_set_new(o, "submitted_at", iso_or_null(r->submitted_at));
-		json_object_set_new(o, "received_at", iso_or_null(r->received_at));
-		json_object_set_new(o, "due_at", iso_or_null(r->due_at));
-		json_object_set_new(o, "finished_at", iso_or_null(r->finished_at));
-		json_object_set_new(o, "returned_at", iso_or_null(r->returned_at));
+		json_object_set_new(o, "submitted_at", dossier_iso(r->submitted_at));
+		json_object_set_new(o, "received_at", dossier_iso(r->received_at));
+		json_object_set_new(o, "due_at", dossier_iso(r->due_at));
+		json_object_set_new(o, "finished_at", dossier_iso(r->finished_at));
+		json_object_set_new(o, "returned_at", dossier_iso(r->returned_at));
 	} else {
-		json_object_set_new(o, "submitted_text", json_string(when_text(req, r->submitted_at)));
-		json_object_set_new(o, "due_text", str_or_false(when_text(req, r->due_at)));
+		json_object_set_new(o, "submitted_text",
+				    json_string(dossier_when_text(req, r->submitted_at)));
+		json_object_set_new(o, "due_text", str_or_false(dossier_when_text(req, r->due_at)));
 	}
 	return o;
 }
@@ -1628,18 +1594,18 @@ static json_t *public_view(struct request *req, struct db *db, const struct doss
 		int64_t t = *(const int64_t *)((const char *)d + dates[i].off);
 		if (api)
 			json_object_set_new(o, arena_printf(&req->arena, "%s_at", dates[i].key),
-					    iso_or_null(t));
+					    dossier_iso(t));
 		else
 			json_object_set_new(o, arena_printf(&req->arena, "%s_text", dates[i].key),
-					    str_or_false(when_text(req, t)));
+					    str_or_false(dossier_when_text(req, t)));
 	}
 	if (d->apology_at) {
 		/* form 04: the new appointment (its reason stays inside) */
 		if (api)
-			json_object_set_new(o, "new_due_at", iso_or_null(d->apology_due_at));
+			json_object_set_new(o, "new_due_at", dossier_iso(d->apology_due_at));
 		else
 			json_object_set_new(o, "new_due_text",
-					    json_string(when_text(req, d->apology_due_at)));
+					    json_string(dossier_when_text(req, d->apology_due_at)));
 	}
 	for (size_t i = 0; i < d->nsteps; i++) {
 		const struct dossier_step *s = &d->steps[i];
@@ -1647,13 +1613,15 @@ static json_t *public_view(struct request *req, struct db *db, const struct doss
 				      "responsible", s->responsible, "unit",
 				      unit_name(req, db, &names, s->unit_id));
 		if (api) {
-			json_object_set_new(j, "started_at", iso_or_null(s->started_at));
-			json_object_set_new(j, "due_at", iso_or_null(s->due_at));
-			json_object_set_new(j, "finished_at", iso_or_null(s->finished_at));
+			json_object_set_new(j, "started_at", dossier_iso(s->started_at));
+			json_object_set_new(j, "due_at", dossier_iso(s->due_at));
+			json_object_set_new(j, "finished_at", dossier_iso(s->finished_at));
 		} else {
-			json_object_set_new(j, "started_text", json_string(when_text(req, s->started_at)));
-			json_object_set_new(j, "due_text", json_string(when_text(req, s->due_at)));
-			json_object_set_new(j, "finished_text", json_string(when_text(req, s->finished_at)));
+			json_object_set_new(j, "started_text",
+					    json_string(dossier_when_text(req, s->started_at)));
+			json_object_set_new(j, "due_text", json_string(dossier_when_text(req, s->due_at)));
+			json_object_set_new(j, "finished_text",
+					    json_string(dossier_when_text(req, s->finished_at)));
 			json_object_set_new(j, "current",
 					    json_boolean((int)i == d->step && s->started_at &&
 							 !s->finished_at &&
@@ -1678,7 +1646,7 @@ static json_t *public_view(struct request *req, struct db *db, const struct doss
 			      "status_label", label(dossier_status_label(e->status_to)), "unit",
 			      unit_name(req, db, &names, event_unit(d, e)));
 		json_object_set_new(j, api ? "at" : "at_text",
-				    api ? iso_or_null(e->at) : json_string(when_text(req, e->at)));
+				    api ? dossier_iso(e->at) : json_string(dossier_when_text(req, e->at)));
 		json_array_append_new(events, j);
 	}
 	json_object_set_new(o, "steps", steps);
