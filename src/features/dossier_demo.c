@@ -769,11 +769,18 @@ static int live(struct gen *g, const struct agency *ag, const struct demo_proc *
 		DO(DA_FEE_PAID, soon(&l, 8 * HOUR), &ag->collector, "", NULL, 0, 0);
 	}
 	if ((pl->flags & PF_APOLOGY) && cal_between(g->cal, l.t + 30 * 60, d->due_at) >= 9 * HOUR) {
-		/* form 04 at least a working day ahead; the dossier then ends after its first appointment */
-		int64_t due = d->due_at;
+		/*
+		 * form 04 at least a working day ahead, the new appointment in working hours and at most
+		 * the statutory time (a working day at least) later; the dossier then ends after its first
+		 * appointment
+		 */
+		int64_t most = (d->hours > 8 ? d->hours : 8) * HOUR, k = span(&g->r, most / 2, most);
+		int64_t new_due = after(g, d->due_at, k);
+		if (cal_between(g->cal, new_due - 60, new_due) != 60)
+			new_due = after(g, d->due_at, k - 10 * 60); /* not at the start of a period */
 		DO(DA_APOLOGIZE, after(g, l.t, 30 * 60),
 		   staff_for(g, ag, p->role[d->step], p->level[d->step]),
-		   apologies[pick(&g->r, N(apologies))], NULL, after(g, due, span(&g->r, 16, 40) * HOUR), 0);
+		   apologies[pick(&g->r, N(apologies))], NULL, new_due, 0);
 		verdict = DV_LATE;
 	}
 	big_t = verdict == DV_LATE && d->apology_at
