@@ -461,7 +461,7 @@ static const struct {
 	  "dossier.receive|dossier.process|dossier.approve", 0 },
 	{ "/mot-cua/thong-ke", N_("Dossier statistics"),
 	  N_("Received, on time, late and pending, by day and procedure"),
-	  "dossier.receive|dossier.process|dossier.approve", 0 },
+	  "dossier.receive|dossier.process|dossier.approve|audit.read", 0 },
 	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
 	  "unit.manage", 0 },
 	{ "/quan-tri/nguoi-dung", N_("Users"), N_("Staff accounts, roles and passwords"), "user.read", 0 },
