@@ -4,10 +4,12 @@
 # For each target wrk runs ROUNDS times (interleaved, so machine noise hits all
 # targets alike) and the median requests/s and p99 latency are printed:
 #   home          motcua's rendered home page
-#   static        a static asset served by motcua from the binary
+#   static        a 12 KB static asset served by motcua from the binary
+#                 (bench/asset-12k.css, built into the benchmark's binary only)
 #   nginx-static  nginx (2 workers, access log off) serving the same asset file
 #   nginx-home    nginx serving the home page's bytes as a static file
 #   home-pg       motcua's home page with its database on PostgreSQL
+#   site.css      the whole stylesheet, by motcua and by nginx (for information)
 # and then the write path (bench_write: a transaction that takes a counter
 # number and inserts the row using it) on SQLite and on PostgreSQL, and the
 # catalogue search (bench_catalogue: procedure_list over 5,000 procedures,
@@ -16,13 +18,13 @@
 # 100,000 dossiers, and 1,000,000 with BENCH_FULL=1) on both.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
-# ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/site.css).
+# ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/bench-12k.css).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
-ASSET=${ASSET:-static/site.css}
+ASSET=${ASSET:-static/bench-12k.css}
 build=$root/build-bench
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/deps.sh bench)" >&2; exit 1; }
@@ -30,7 +32,11 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench: nginx is missing (scripts/deps.sh bench)" >&2; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" "$root" --buildtype=release -Db_ndebug=false -Dtests=false >/dev/null
+	meson setup "$build" "$root" --buildtype=release -Db_ndebug=false -Dtests=false \
+		-Dbench_asset=true >/dev/null
+else
+	# the 12 KB asset of the targets, served from the benchmark's binary only
+	meson setup --reconfigure "$build" "$root" -Dbench_asset=true >/dev/null
 fi
 ninja -C "$build" >/dev/null
 
@@ -69,6 +75,7 @@ done
 mkdir -p "$tmp/www/static"
 asset_name=$(basename "$ASSET")
 curl -fs "http://127.0.0.1:$mport/$ASSET" -o "$tmp/www/static/$asset_name"
+curl -fs "http://127.0.0.1:$mport/static/site.css" -o "$tmp/www/static/site.css"
 curl -fs "http://127.0.0.1:$mport/" -o "$tmp/www/index.html"
 chmod -R a+rX "$tmp/www"
 cat >"$tmp/nginx.conf" <<NGINX
@@ -139,9 +146,11 @@ for r in $(seq 1 "$ROUNDS"); do
 	run_wrk nginx-static "http://127.0.0.1:$nport/static/$asset_name"
 	run_wrk nginx-home "http://127.0.0.1:$nport/"
 	run_wrk home-pg "http://127.0.0.1:$pport/"
+	run_wrk site.css "http://127.0.0.1:$mport/static/site.css"
+	run_wrk nginx-site.css "http://127.0.0.1:$nport/static/site.css"
 done
 
-python3 - "$tmp/results" <<'PY'
+python3 - "$tmp/results" "$(wc -c <"$tmp/www/static/site.css")" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -154,7 +163,7 @@ for line in open(sys.argv[1]):
     rows.setdefault(name, []).append((float(rps), ms(p99)))
 med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in rows.items()}
 print("  %-13s %12s %10s" % ("target", "requests/s", "p99 ms"))
-for k in ("home", "static", "nginx-static", "nginx-home", "home-pg"):
+for k in ("home", "static", "nginx-static", "nginx-home", "home-pg", "site.css", "nginx-site.css"):
     print("  %-13s %12.0f %10.2f" % (k, med[k][0], med[k][1]))
 s = med["static"][0] / med["nginx-static"][0]
 h = med["home"][0] / med["nginx-static"][0]
@@ -163,6 +172,7 @@ print("  ratio static/nginx-static      %.2f  (target >= 1.2)" % s)
 print("  ratio home/nginx-static        %.2f  (target >= 0.5)" % h)
 print("  ratio home/nginx-home (same bytes) %.2f  (target >= 0.5)" % hh)
 print("  ratio home-pg/home (PostgreSQL vs SQLite)  %.2f" % (med["home-pg"][0] / med["home"][0]))
+print("  ratio site.css/nginx (the whole stylesheet, %s bytes)  %.2f" % (sys.argv[2], med["site.css"][0] / med["nginx-site.css"][0]))
 PY
 
 echo "memory (motcua on SQLite): $((rss_idle / 1024)) MB resident idle, $(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$mpid/status") MB at the peak under load (budgets: 64 and 256)"
