@@ -59,6 +59,24 @@ static void counts_add(struct dossier_counts *to, const struct dossier_counts *c
 	to->overdue += c->overdue;
 }
 
+static void counts_sub(struct dossier_counts *to, const struct dossier_counts *c)
+{
+	struct dossier_counts n = { 0 };
+	n.submitted = -c->submitted;
+	n.received = -c->received;
+	n.online_received = -c->online_received;
+	n.finished = -c->finished;
+	n.early = -c->early;
+	n.on_time = -c->on_time;
+	n.late = -c->late;
+	n.refused = -c->refused;
+	n.withdrawn = -c->withdrawn;
+	n.returned = -c->returned;
+	n.pending = -c->pending;
+	n.overdue = -c->overdue;
+	counts_add(to, &n);
+}
+
 static int finish(struct db_stmt *st, int rc)
 {
 	while (rc == DB_ROW)
@@ -254,6 +272,14 @@ static int64_t month_prev(int64_t yyyymm)
 	return yyyymm % 100 == 1 ? (yyyymm / 100 - 1) * 100 + 12 : yyyymm - 1;
 }
 
+/* Today's date as YYYYMMDD, local (as the rows are dated). */
+static int64_t today_ymd(int64_t now)
+{
+	struct civil c;
+	time_to_civil(now, VN_UTC_OFFSET, &c);
+	return (int64_t)c.year * 10000 + c.month * 100 + c.day;
+}
+
 /*
  * Without a procedure asked: the totals and the daily series from the
  * unit's days (dossier_stats_unit_day), the procedures from the whole
@@ -302,66 +328,111 @@ static int read_rollups(struct db *db, struct summing *s, const struct dossier_s
 	if ((rc = finish(st, rc)))
 		return rc;
 
-	/* the whole months fm..lm inside the period */
-	if (q->from % 100 != 1)
-		fm = month_next(fm);
-	if (q->to % 100 != month_days(lm))
-		lm = month_prev(lm);
-	full = fm <= lm;
-	if (full) {
-		buf_init(&sql, 64 * 1024);
-		buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
-			       " FROM dossier_stats_month WHERE ");
-		in_list(&sql, "unit_id", q->nunits);
-		buf_adds(&sql, " AND month >= ? AND month <= ?");
-		st = prepare_units(db, &sql, q, &i);
-		buf_release(&sql);
-		if (!st)
-			return DB_ERROR;
-		db_bind_int(st, i++, fm);
-		db_bind_int(st, i++, lm);
-		for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
-			struct dossier_counts c;
-			const char *code = db_col_text(st, 1);
-			if (!code || !unit_of(s, db_col_int(st, 0)))
-				continue;
-			if (!p || strcmp(p->code, code))
-				p = proc_of(s, code);
-			row_counts(st, 3, 2, &c);
-			counts_add(&p->c, &c);
+	/*
+	 * The procedures: the month rows of the months fm..lm, corrected by the
+	 * day rows of two day ranges (a sign each) for the partial months at the
+	 * period's ends. A partial month is read either as its days inside the
+	 * period (+1) or, when fewer days lie outside, as its whole month less
+	 * those days (-1). No statistic is dated after today (a row is the day
+	 * of an event), so a month is whole up to today: "this month" and the
+	 * last 365 days read their current month's rows, not its days.
+	 */
+	{
+		int64_t today = q->now > 0 ? today_ymd(q->now) : INT64_MAX;
+		int64_t fend = fm * 100 + month_days(fm), lstart = lm * 100 + 1;
+		int64_t lend = lm * 100 + month_days(lm);
+		int64_t lo[2] = { 0, 0 }, hi[2] = { -1, -1 };
+		int sign[2] = { 1, 1 };
+
+		int64_t lcap = lend < today ? lend : today; /* the last month's last day with rows */
+
+		if (q->to >= lcap) {
+			/* the last month is whole (up to today) */
+		} else if (fm == lm || q->to % 100 <= lcap - q->to) {
+			/* its days up to `to` */
+			lo[1] = fm == lm ? q->from : lstart;
+			hi[1] = q->to;
+			lm = month_prev(lm);
+		} else {
+			/* the month less its days after `to` */
+			lo[1] = q->to + 1;
+			hi[1] = lcap;
+			sign[1] = -1;
 		}
-		if ((rc = finish(st, rc)))
-			return rc;
+		if (q->from % 100 != 1 && fm <= lm) {
+			int64_t upto = fend < today ? fend : today;
+			if (q->from % 100 - 1 < upto - q->from + 1) {
+				/* the month less its days before `from` */
+				lo[0] = fm * 100 + 1;
+				hi[0] = q->from - 1;
+				sign[0] = -1;
+			} else {
+				/* its days from `from` */
+				lo[0] = q->from;
+				hi[0] = fend;
+				fm = month_next(fm);
+			}
+		}
+		full = fm <= lm;
+		if (full) {
+			buf_init(&sql, 64 * 1024);
+			buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
+				       " FROM dossier_stats_month WHERE ");
+			in_list(&sql, "unit_id", q->nunits);
+			buf_adds(&sql, " AND month >= ? AND month <= ?");
+			st = prepare_units(db, &sql, q, &i);
+			buf_release(&sql);
+			if (!st)
+				return DB_ERROR;
+			db_bind_int(st, i++, fm);
+			db_bind_int(st, i++, lm);
+			for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+				struct dossier_counts c;
+				const char *code = db_col_text(st, 1);
+				if (!code || !unit_of(s, db_col_int(st, 0)))
+					continue;
+				if (!p || strcmp(p->code, code))
+					p = proc_of(s, code);
+				row_counts(st, 3, 2, &c);
+				counts_add(&p->c, &c);
+			}
+			if ((rc = finish(st, rc)))
+				return rc;
+		}
+		/* each range on its own: an OR of two ranges would not be read on the key */
+		for (int k = 0; k < 2; k++) {
+			if (lo[k] > hi[k])
+				continue;
+			buf_init(&sql, 64 * 1024);
+			buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
+				       " FROM dossier_stats WHERE ");
+			in_list(&sql, "unit_id", q->nunits);
+			buf_adds(&sql, " AND day >= ? AND day <= ?");
+			st = prepare_units(db, &sql, q, &i);
+			buf_release(&sql);
+			if (!st)
+				return DB_ERROR;
+			db_bind_int(st, i++, lo[k]);
+			db_bind_int(st, i++, hi[k]);
+			p = NULL;
+			for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+				struct dossier_counts c;
+				const char *code = db_col_text(st, 1);
+				if (!code || !unit_of(s, db_col_int(st, 0)))
+					continue;
+				if (!p || strcmp(p->code, code))
+					p = proc_of(s, code);
+				row_counts(st, 3, 2, &c);
+				if (sign[k] < 0)
+					counts_sub(&p->c, &c);
+				else
+					counts_add(&p->c, &c);
+			}
+			if ((rc = finish(st, rc)))
+				return rc;
+		}
 	}
-	/* the days of the partial months at either end */
-	buf_init(&sql, 64 * 1024);
-	buf_adds(&sql,
-		 "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS " FROM dossier_stats WHERE ");
-	in_list(&sql, "unit_id", q->nunits);
-	buf_adds(&sql, full ? " AND ((day >= ? AND day < ?) OR (day > ? AND day <= ?))"
-			    : " AND day >= ? AND day <= ?");
-	st = prepare_units(db, &sql, q, &i);
-	buf_release(&sql);
-	if (!st)
-		return DB_ERROR;
-	db_bind_int(st, i++, q->from);
-	if (full) {
-		db_bind_int(st, i++, fm * 100 + 1);
-		db_bind_int(st, i++, lm * 100 + 31);
-	}
-	db_bind_int(st, i++, q->to);
-	p = NULL;
-	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
-		struct dossier_counts c;
-		const char *code = db_col_text(st, 1);
-		if (!code || !unit_of(s, db_col_int(st, 0)))
-			continue;
-		if (!p || strcmp(p->code, code))
-			p = proc_of(s, code);
-		row_counts(st, 3, 2, &c);
-		counts_add(&p->c, &c);
-	}
-	return finish(st, rc);
+	return 0;
 }
 
 /* Pending now (dossier_pending), per unit and procedure. */

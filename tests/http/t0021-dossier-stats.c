@@ -292,6 +292,64 @@ static void totals_equal_a_count_of_the_dossiers(void **state)
 	json_decref(j);
 }
 
+/*
+ * The procedures' figures come from month rows corrected by day rows at the
+ * period's ends (added, or taken off a whole month); the totals from the
+ * units' days. For periods of every shape — ending today, mid-month in the
+ * past, inside one month, across several — each procedure's received count is
+ * the dossiers' own and the procedures add up to the totals.
+ */
+static void every_period_adds_up(void **state)
+{
+	static const int backs[] = { 70, 64, 45, 38, 31, 24, 17, 9, 3, 1, 0 };
+	size_t nb = sizeof(backs) / sizeof(backs[0]);
+	(void)state;
+
+	for (size_t a = 0; a < nb; a++) {
+		for (size_t b = a; b < nb; b += 2) {
+			char from[16], to[16];
+			int64_t t_from = day_of(backs[a], from), t_to = day_of(backs[b], to) + 86400;
+			long long sum[5] = { 0 };
+			json_t *j = stats(&d_lead, district, from, to, NULL),
+			       *t = json_object_get(j, "totals");
+			json_t *v;
+			size_t i;
+			json_array_foreach(json_object_get(j, "by_procedure"), i, v)
+			{
+				const char *code = json_string_value(json_object_get(v, "code"));
+				char sql[320];
+				assert_non_null(code);
+				assert_int_equal(strspn(code, "0123456789."), strlen(code));
+				snprintf(
+					sql, sizeof(sql),
+					"SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.receiving_unit "
+					"WHERE (u.id = ? OR u.parent_id = ?) AND d.received_at >= ? AND "
+					"d.received_at < ? AND d.procedure_code = '%s'",
+					code);
+				if (num(v, "received") !=
+				    sql_int(sql, "iiii", district, district, t_from, t_to))
+					fail_msg("%s..%s, %s: %lld received, the dossiers say %lld", from, to,
+						 code, num(v, "received"),
+						 sql_int(sql, "iiii", district, district, t_from, t_to));
+				sum[0] += num(v, "received");
+				sum[1] += num(v, "finished");
+				sum[2] += num(v, "late");
+				sum[3] += num(v, "withdrawn");
+				sum[4] += num(v, "returned");
+			}
+			if (sum[0] != num(t, "received") || sum[1] != num(t, "finished") ||
+			    sum[2] != num(t, "late") || sum[3] != num(t, "withdrawn") ||
+			    sum[4] != num(t, "returned"))
+				fail_msg(
+					"%s..%s: the procedures sum to %lld received, %lld finished, %lld late; "
+					"the totals are %lld, %lld, %lld",
+					from, to, sum[0], sum[1], sum[2], num(t, "received"),
+					num(t, "finished"), num(t, "late"));
+			json_decref(j);
+		}
+	}
+}
+
 static void a_district_sees_its_wards(void **state)
 {
 	char from[16], to[16];
@@ -552,6 +610,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(totals_equal_a_count_of_the_dossiers),
 		cmocka_unit_test(a_district_sees_its_wards),
+		cmocka_unit_test(every_period_adds_up),
 		cmocka_unit_test(moving_a_dossier_moves_the_figures),
 		cmocka_unit_test(another_ward_is_refused),
 		cmocka_unit_test(bad_periods_are_refused),
