@@ -413,6 +413,94 @@ static void mark_received(const struct calendar *cal, struct dossier *d, int64_t
 	}
 }
 
+/* A statement of `n` value tuples `tuple` ("(?, ?)") after `head`; NULL on error. */
+static struct db_stmt *prepare_rows(struct db *db, const char *head, const char *tuple, size_t n)
+{
+	struct buf sql;
+	struct db_stmt *st;
+	buf_init(&sql, 4096);
+	buf_adds(&sql, head);
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&sql, i ? ", " : " ");
+		buf_adds(&sql, tuple);
+	}
+	st = buf_err(&sql) ? NULL : db_prepare(db, sql.ptr);
+	buf_release(&sql);
+	return st;
+}
+
+static int bind_str(struct db_stmt *st, int i, const char *s)
+{
+	return db_bind_text(st, i, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Run an insert of several rows: 0 or a negative enum db_rc. */
+static int run_rows(struct db_stmt *st, int bind_rc)
+{
+	int rc;
+	if (bind_rc)
+		return DB_ERROR;
+	rc = db_step(st);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERROR;
+}
+
+/* A new dossier's steps, one statement for them all (a round trip each counts on PostgreSQL). */
+static int insert_steps(struct db *db, const struct dossier *d)
+{
+	struct db_stmt *st;
+	int b = 0, k = 1;
+	if (!d->nsteps)
+		return 0;
+	st = prepare_rows(db,
+			  "INSERT INTO dossier_steps (dossier_id, idx, name, responsible, role, level, unit_id, "
+			  "hours, started_at, due_at, by_name) VALUES",
+			  "(?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, '')", d->nsteps);
+	if (!st)
+		return DB_ERROR;
+	for (size_t i = 0; i < d->nsteps; i++) {
+		const struct dossier_step *s = &d->steps[i];
+		b |= db_bind_int(st, k++, d->id);
+		b |= db_bind_int(st, k++, (int64_t)i);
+		b |= bind_str(st, k++, s->name);
+		b |= bind_str(st, k++, s->responsible);
+		b |= bind_str(st, k++, s->role);
+		b |= db_bind_int(st, k++, s->level);
+		b |= db_bind_int(st, k++, s->unit_id);
+		b |= db_bind_int(st, k++, s->hours);
+		b |= db_bind_int(st, k++, s->started_at);
+		b |= db_bind_int(st, k++, s->due_at);
+	}
+	return run_rows(st, b);
+}
+
+/* A new dossier's documents, one statement for them all. */
+static int insert_docs(struct db *db, const struct dossier *d)
+{
+	struct db_stmt *st;
+	int b = 0, k = 1;
+	if (!d->ndocs)
+		return 0;
+	st = prepare_rows(db,
+			  "INSERT INTO dossier_docs (dossier_id, idx, name, kind, count, provided, file_sha, "
+			  "file_name, file_mime) VALUES",
+			  "(?, ?, ?, ?, ?, ?, ?, ?, ?)", d->ndocs);
+	if (!st)
+		return DB_ERROR;
+	for (size_t i = 0; i < d->ndocs; i++) {
+		const struct dossier_doc *doc = &d->docs[i];
+		b |= db_bind_int(st, k++, d->id);
+		b |= db_bind_int(st, k++, (int64_t)i);
+		b |= bind_str(st, k++, doc->name);
+		b |= db_bind_int(st, k++, doc->kind);
+		b |= db_bind_int(st, k++, doc->count);
+		b |= db_bind_int(st, k++, doc->provided);
+		b |= bind_str(st, k++, doc->file_sha);
+		b |= bind_str(st, k++, doc->file_name);
+		b |= bind_str(st, k++, doc->file_mime);
+	}
+	return run_rows(st, b);
+}
+
 int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *in, int64_t now,
 		   char code[DOSSIER_CODE_MAX], int64_t *id, const char **why)
 {
@@ -555,17 +643,8 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 	}
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < d->nsteps && !rc; i++) {
-		const struct dossier_step *s = &d->steps[i];
-		rc = db_exec(
-			db,
-			"INSERT INTO dossier_steps (dossier_id, idx, name, responsible, role, level, unit_id, "
-			"hours, started_at, due_at, by_name) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, '')",
-			"iisssiiiii", d->id, (int64_t)i, s->name, s->responsible, s->role ? s->role : "",
-			(int64_t)s->level, s->unit_id, s->hours, s->started_at, s->due_at);
-	}
 	d->ndocs = p->ndocuments;
-	for (size_t i = 0; i < p->ndocuments && !rc; i++) {
+	for (size_t i = 0; i < p->ndocuments; i++) {
 		struct dossier_doc *doc = &d->docs[i];
 		doc->idx = (int)i;
 		doc->name = p->documents[i].name;
@@ -575,13 +654,11 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 		doc->file_sha = in->file_sha[i] ? in->file_sha[i] : "";
 		doc->file_name = in->file_name[i] ? in->file_name[i] : "";
 		doc->file_mime = in->file_mime[i] ? in->file_mime[i] : "";
-		rc = db_exec(
-			db,
-			"INSERT INTO dossier_docs (dossier_id, idx, name, kind, count, provided, file_sha, "
-			"file_name, file_mime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"iisiiisss", d->id, (int64_t)i, doc->name, (int64_t)doc->kind, (int64_t)doc->count,
-			(int64_t)doc->provided, doc->file_sha, doc->file_name, doc->file_mime);
 	}
+	if (!rc)
+		rc = insert_steps(db, d);
+	if (!rc)
+		rc = insert_docs(db, d);
 	if (rc)
 		return rc;
 	if ((rc = event_add(db, d, now, in->actor_account, in->actor_name, 0, 0, d->status,
