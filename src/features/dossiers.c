@@ -227,6 +227,25 @@ static int stats_add(struct db *db, const struct dossier *d, const char *column,
 		/* the day's row, and its rollups: the unit's day (no procedure) and the procedure's month */
 		int64_t day = local_yyyymmdd(at);
 		int rc;
+		if (!strcmp(db_backend(db), "postgres")) {
+			/* one round trip for the three: data-modifying WITH, PostgreSQL's own */
+			char big[1200];
+			snprintf(
+				big, sizeof(big),
+				"WITH s AS (INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) "
+				"VALUES (?, ?, ?, ?, 1) ON CONFLICT (unit_id, day, procedure_code, channel) DO "
+				"UPDATE SET %s = dossier_stats.%s + 1), u AS (INSERT INTO dossier_stats_unit_day "
+				"(unit_id, day, channel, %s) VALUES (?, ?, ?, 1) ON CONFLICT (unit_id, day, "
+				"channel) DO UPDATE SET %s = dossier_stats_unit_day.%s + 1) INSERT INTO "
+				"dossier_stats_month (unit_id, month, procedure_code, channel, %s) VALUES (?, ?, ?, "
+				"?, 1) ON CONFLICT (unit_id, month, procedure_code, channel) DO UPDATE SET %s = "
+				"dossier_stats_month.%s + 1",
+				columns[i], columns[i], columns[i], columns[i], columns[i], columns[i],
+				columns[i], columns[i], columns[i]);
+			return db_exec(db, big, "isiiiiiiisi", d->receiving_unit, d->procedure_code,
+				       (int64_t)d->channel, day, d->receiving_unit, day, (int64_t)d->channel,
+				       d->receiving_unit, day / 100, d->procedure_code, (int64_t)d->channel);
+		}
 		snprintf(
 			sql, sizeof(sql),
 			"INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) VALUES (?, ?, ?, ?, 1) "
@@ -451,10 +470,11 @@ static int insert_steps(struct db *db, const struct dossier *d)
 	int b = 0, k = 1;
 	if (!d->nsteps)
 		return 0;
-	st = prepare_rows(db,
-			  "INSERT INTO dossier_steps (dossier_id, idx, name, responsible, role, level, unit_id, "
-			  "hours, started_at, due_at, by_name) VALUES",
-			  "(?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, '')", d->nsteps);
+	st = prepare_rows(
+		db,
+		"INSERT INTO dossier_steps (dossier_id, idx, name, responsible, role, level, unit_id, "
+		"hours, started_at, due_at, by_name) VALUES",
+		"(?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, '')", d->nsteps);
 	if (!st)
 		return DB_ERROR;
 	for (size_t i = 0; i < d->nsteps; i++) {
@@ -517,7 +537,7 @@ int dossier_create(struct db *db, struct arena *a, const struct dossier_intake *
 	int received = in->channel != DCH_ONLINE;
 
 	*why = NULL;
-	if (!in->procedure_code || (rc = procedure_load(db, a, in->procedure_code, 0, &pv)) == 1) {
+	if (!in->procedure_code || (rc = procedure_load_published(db, a, in->procedure_code, &pv)) == 1) {
 		*why = N_("This procedure is not in the public catalogue.");
 		return DOSSIER_NOT_FOUND;
 	}

@@ -800,6 +800,131 @@ int procedure_load_id(struct db *db, struct arena *a, int64_t procedure_id, int6
 	return load_version(db, a, procedure_id, latest, published, version, out);
 }
 
+/*
+ * The parsed documents of published versions, shared by every thread. A
+ * version's document never changes once it is published (only a draft is
+ * replaced in place); the text is kept with the parse and compared all the
+ * same, so another database's (procedure, version) is never mistaken for it.
+ * What can change (the status, the field's name) is read each time. Entries
+ * live as long as the process; past PUBLISHED_KEEP versions, or for a text
+ * that differs from the one kept, each call parses its own copy.
+ */
+#define PUBLISHED_KEEP 512
+
+struct published_doc {
+	int64_t id, version;
+	const char *text;
+	struct arena arena;
+	struct procedure p;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	size_t n;
+	struct published_doc *items[PUBLISHED_KEEP];
+} published_docs = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Under the lock: the entry of (id, version), or NULL. */
+static struct published_doc *published_find(int64_t id, int64_t version)
+{
+	for (size_t i = 0; i < published_docs.n; i++)
+		if (published_docs.items[i]->id == id && published_docs.items[i]->version == version)
+			return published_docs.items[i];
+	return NULL;
+}
+
+/* The document `text` of (id, version) parsed into `a`, or NULL when it is damaged. */
+static int parse_doc(const char *text, struct arena *a, struct procedure *p)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(text, 0, &jerr);
+	int bad = !doc || procedure_from_json(doc, a, p, NULL, NULL);
+	json_decref(doc);
+	return bad;
+}
+
+/* The parse of `text`, (id, version)'s document: the shared one, or `own` in `a`; NULL when damaged. */
+static const struct procedure *published_get(int64_t id, int64_t version, const char *text, struct arena *a,
+					     struct procedure *own)
+{
+	struct published_doc *e;
+	const struct procedure *p = NULL;
+	int other = 0, full;
+
+	pthread_mutex_lock(&published_docs.lock);
+	if ((e = published_find(id, version))) {
+		if (!strcmp(e->text, text))
+			p = &e->p;
+		else
+			other = 1;
+	}
+	full = published_docs.n >= PUBLISHED_KEEP;
+	pthread_mutex_unlock(&published_docs.lock);
+	if (p)
+		return p;
+	if (other || full)
+		return parse_doc(text, a, own) ? NULL : own;
+
+	e = xcalloc(1, sizeof(*e));
+	arena_init(&e->arena);
+	if (parse_doc(text, &e->arena, &e->p)) {
+		arena_release(&e->arena);
+		free(e);
+		return NULL;
+	}
+	e->id = id;
+	e->version = version;
+	e->text = arena_strdup(&e->arena, text);
+	pthread_mutex_lock(&published_docs.lock);
+	{
+		struct published_doc *first = published_find(id, version);
+		if (first && !strcmp(first->text, text)) {
+			p = &first->p; /* another thread was first */
+		} else if (!first && published_docs.n < PUBLISHED_KEEP) {
+			published_docs.items[published_docs.n++] = e;
+			p = &e->p;
+			e = NULL;
+		}
+	}
+	pthread_mutex_unlock(&published_docs.lock);
+	if (e) {
+		arena_release(&e->arena);
+		free(e);
+	}
+	return p ? p : parse_doc(text, a, own) ? NULL : own;
+}
+
+int procedure_load_published(struct db *db, struct arena *a, const char *code, struct proc_version *out)
+{
+	struct db_stmt *st;
+	const struct procedure *p;
+	struct procedure own;
+	int rc = db_query(db, &st,
+			  "SELECT p.id, p.latest_version, p.published_version, v.status, v.created_by, "
+			  "v.created_at, f.name, v.doc FROM procedures p JOIN procedure_versions v ON "
+			  "v.procedure_id = p.id AND v.version = p.published_version JOIN procedure_fields f "
+			  "ON f.id = v.field_id WHERE p.code = ?",
+			  "s", code);
+
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 1 : rc;
+	memset(out, 0, sizeof(*out));
+	out->procedure_id = db_col_int(st, 0);
+	out->latest = db_col_int(st, 1);
+	out->version = out->published = db_col_int(st, 2);
+	out->status = status_from_name(db_col_text(st, 3));
+	out->created_by = arena_strdup(a, db_col_text(st, 4));
+	out->created_at = db_col_int(st, 5);
+	if (!(p = published_get(out->procedure_id, out->version, db_col_text(st, 7), a, &own))) {
+		finish(st, rc);
+		return DB_ERROR; /* a stored document is always whole: this one was damaged */
+	}
+	out->p = *p;
+	/* the field's name as the managed list has it now (it may have been renamed) */
+	out->p.field = arena_strdup(a, db_col_text(st, 6));
+	return finish(st, rc);
+}
+
 /* ---- the catalogue list ---- */
 
 /* The folded words of q, at most QUERY_MAX_WORDS, into the arena (none when q is not UTF-8). */

@@ -109,6 +109,13 @@ int procedure_unpublish(struct db *db, const char *code, int64_t now);
  */
 int procedure_load(struct db *db, struct arena *a, const char *code, int64_t version,
 		   struct proc_version *out);
+/*
+ * The published version of `code`, as procedure_load(…, 0, …) but in one
+ * query, its document parsed once per process: out->p's lists are shared
+ * with other threads and must not be changed. 0, 1 when none is published,
+ * or a negative enum db_rc.
+ */
+int procedure_load_published(struct db *db, struct arena *a, const char *code, struct proc_version *out);
 /* The same by the procedure's id, as a dossier refers to it. */
 int procedure_load_id(struct db *db, struct arena *a, int64_t procedure_id, int64_t version,
 		      struct proc_version *out);

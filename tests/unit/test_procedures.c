@@ -717,6 +717,60 @@ static void test_fields(void **state)
 		scalar(fx->db, "SELECT active FROM procedure_fields WHERE name = 'Hộ tịch - Quốc tịch'"), 0);
 }
 
+/*
+ * The published version read for intake (procedure_load_published, its
+ * document parsed once per process) is the one procedure_load gives, and
+ * follows publishing, unpublishing and a field's rename at once.
+ */
+static void test_load_published(void **state)
+{
+	struct fixture *fx = *state;
+	struct procedure p;
+	struct proc_version v, w;
+	int64_t fid;
+
+	parse_ok(&fx->arena, certify_doc, &p);
+	add_field(fx->db, "Chứng thực");
+	assert_int_equal(save(fx->db, &p), 1);
+	/* a draft only: nothing published */
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 1);
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "9.999999", &v), 1);
+	assert_int_equal(publish(fx->db, "2.000815", 1), 0);
+	for (int round = 0; round < 2; round++) { /* parsed, then shared */
+		assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 0);
+		assert_int_equal(procedure_load(fx->db, &fx->arena, "2.000815", 0, &w), 0);
+		assert_int_equal(v.version, 1);
+		assert_int_equal(v.status, PROC_PUBLISHED);
+		assert_int_equal(v.procedure_id, w.procedure_id);
+		assert_int_equal(v.created_at, w.created_at);
+		assert_string_equal(v.created_by, w.created_by);
+		assert_string_equal(v.p.name, w.p.name);
+		assert_string_equal(v.p.field, "Chứng thực");
+		assert_int_equal(v.p.nsteps, w.p.nsteps);
+		assert_int_equal(v.p.ndocuments, w.p.ndocuments);
+		assert_int_equal(procedure_hours(&v.p), procedure_hours(&w.p));
+	}
+	/* version 2 with another name: the new one at once */
+	p.name = "Chứng thực bản sao điện tử từ bản chính";
+	assert_int_equal(save(fx->db, &p), 2);
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 0);
+	assert_int_equal(v.version, 1);
+	assert_int_equal(publish(fx->db, "2.000815", 2), 0);
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 0);
+	assert_int_equal(v.version, 2);
+	assert_string_equal(v.p.name, "Chứng thực bản sao điện tử từ bản chính");
+	/* the field renamed */
+	fid = scalar(fx->db, "SELECT id FROM procedure_fields WHERE name = 'Chứng thực'");
+	assert_int_equal(db_begin(fx->db), 0);
+	assert_int_equal(procedure_field_update(fx->db, fid, "Chứng thực điện tử", -1), 0);
+	assert_int_equal(db_commit(fx->db), 0);
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 0);
+	assert_string_equal(v.p.field, "Chứng thực điện tử");
+	/* out of the catalogue */
+	assert_int_equal(unpublish(fx->db, "2.000815"), 0);
+	assert_int_equal(procedure_load_published(fx->db, &fx->arena, "2.000815", &v), 1);
+}
+
 /* ---- import and export ---- */
 
 /* A document text with some changes: "code", "field", and the hours of the first step. */
@@ -1143,6 +1197,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_agrees, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_published, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_round_trip, setup, teardown),
