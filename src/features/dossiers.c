@@ -216,7 +216,6 @@ static int stats_add(struct db *db, const struct dossier *d, const char *column,
 {
 	static const char *const columns[] = { "submitted", "received", "finished",  "early",	"on_time",
 					       "late",	    "refused",	"withdrawn", "returned" };
-	char sql[400];
 	size_t i;
 	for (i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
 		if (!strcmp(columns[i], column))
@@ -225,50 +224,30 @@ static int stats_add(struct db *db, const struct dossier *d, const char *column,
 		return DB_ERROR;
 	{
 		/* the day's row, and its rollups: the unit's day (no procedure) and the procedure's month */
+		static const char *const types[] = { "isii", "iii", "iisi" };
+		char s0[320], s1[320], s2[320];
+		const char *const sqls[] = { s0, s1, s2 };
 		int64_t day = local_yyyymmdd(at);
-		int rc;
-		if (!strcmp(db_backend(db), "postgres")) {
-			/* one round trip for the three: data-modifying WITH, PostgreSQL's own */
-			char big[1200];
-			snprintf(
-				big, sizeof(big),
-				"WITH s AS (INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) "
-				"VALUES (?, ?, ?, ?, 1) ON CONFLICT (unit_id, day, procedure_code, channel) DO "
-				"UPDATE SET %s = dossier_stats.%s + 1), u AS (INSERT INTO dossier_stats_unit_day "
-				"(unit_id, day, channel, %s) VALUES (?, ?, ?, 1) ON CONFLICT (unit_id, day, "
-				"channel) DO UPDATE SET %s = dossier_stats_unit_day.%s + 1) INSERT INTO "
-				"dossier_stats_month (unit_id, month, procedure_code, channel, %s) VALUES (?, ?, ?, "
-				"?, 1) ON CONFLICT (unit_id, month, procedure_code, channel) DO UPDATE SET %s = "
-				"dossier_stats_month.%s + 1",
-				columns[i], columns[i], columns[i], columns[i], columns[i], columns[i],
-				columns[i], columns[i], columns[i]);
-			return db_exec(db, big, "isiiiiiiisi", d->receiving_unit, d->procedure_code,
-				       (int64_t)d->channel, day, d->receiving_unit, day, (int64_t)d->channel,
-				       d->receiving_unit, day / 100, d->procedure_code, (int64_t)d->channel);
-		}
 		snprintf(
-			sql, sizeof(sql),
+			s0, sizeof(s0),
 			"INSERT INTO dossier_stats (unit_id, procedure_code, channel, day, %s) VALUES (?, ?, ?, ?, 1) "
 			"ON CONFLICT (unit_id, day, procedure_code, channel) DO UPDATE SET %s = dossier_stats.%s + 1",
 			columns[i], columns[i], columns[i]);
-		if ((rc = db_exec(db, sql, "isii", d->receiving_unit, d->procedure_code, (int64_t)d->channel,
-				  day)))
-			return rc;
 		snprintf(
-			sql, sizeof(sql),
+			s1, sizeof(s1),
 			"INSERT INTO dossier_stats_unit_day (unit_id, day, channel, %s) VALUES (?, ?, ?, 1) ON "
 			"CONFLICT (unit_id, day, channel) DO UPDATE SET %s = dossier_stats_unit_day.%s + 1",
 			columns[i], columns[i], columns[i]);
-		if ((rc = db_exec(db, sql, "iii", d->receiving_unit, day, (int64_t)d->channel)))
-			return rc;
 		snprintf(
-			sql, sizeof(sql),
+			s2, sizeof(s2),
 			"INSERT INTO dossier_stats_month (unit_id, month, procedure_code, channel, %s) VALUES (?, ?, "
 			"?, ?, 1) ON CONFLICT (unit_id, month, procedure_code, channel) DO UPDATE SET %s = "
 			"dossier_stats_month.%s + 1",
 			columns[i], columns[i], columns[i]);
-		return db_exec(db, sql, "iisi", d->receiving_unit, day / 100, d->procedure_code,
-			       (int64_t)d->channel);
+		/* one round trip for the three on PostgreSQL */
+		return db_exec_group(db, 3, sqls, types, d->receiving_unit, d->procedure_code,
+				     (int64_t)d->channel, day, d->receiving_unit, day, (int64_t)d->channel,
+				     d->receiving_unit, day / 100, d->procedure_code, (int64_t)d->channel);
 	}
 }
 

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/buf.h"
 #include "core/xalloc.h"
 #include "store/backend.h"
 #include "core/banned.h"
@@ -210,21 +211,22 @@ int db_col_is_null(struct db_stmt *st, int i)
 	return st->db->ops->col_is_null(st, i);
 }
 
-static int bind_va(struct db_stmt *st, const char *types, va_list ap)
+/* Bind the arguments for `types` from *ap, from parameter 1 on (a pointer: the caller goes on with *ap). */
+static int bind_va(struct db_stmt *st, const char *types, va_list *ap)
 {
 	int i = 1, rc = 0;
 	for (const char *t = types ? types : ""; *t && !rc; t++, i++) {
 		switch (*t) {
-		case 'i': rc = db_bind_int(st, i, va_arg(ap, int64_t)); break;
-		case 'r': rc = db_bind_real(st, i, va_arg(ap, double)); break;
+		case 'i': rc = db_bind_int(st, i, va_arg(*ap, int64_t)); break;
+		case 'r': rc = db_bind_real(st, i, va_arg(*ap, double)); break;
 		case 's': {
-			const char *s = va_arg(ap, const char *);
+			const char *s = va_arg(*ap, const char *);
 			rc = s ? db_bind_text(st, i, s, strlen(s)) : db_bind_null(st, i);
 			break;
 		}
 		case 'b': {
-			const void *p = va_arg(ap, const void *);
-			size_t n = va_arg(ap, size_t);
+			const void *p = va_arg(*ap, const void *);
+			size_t n = va_arg(*ap, size_t);
 			rc = db_bind_blob(st, i, p, n);
 			break;
 		}
@@ -236,12 +238,22 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
 }
 
 /* Prepare `sql` and bind the arguments; *out is the statement (NULL when it did not prepare). */
-static int prepare_bound(struct db *db, struct db_stmt **out, const char *sql, const char *types, va_list ap)
+static int prepare_bound(struct db *db, struct db_stmt **out, const char *sql, const char *types, va_list *ap)
 {
 	*out = db_prepare(db, sql);
 	if (!*out)
 		return DB_ERROR;
 	return bind_va(*out, types, ap);
+}
+
+/* Run a bound statement to its end. */
+static int run_bound(struct db *db, struct db_stmt *st)
+{
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db->ops->reset(st);
+	return rc;
 }
 
 int db_exec(struct db *db, const char *sql, const char *types, ...)
@@ -250,13 +262,42 @@ int db_exec(struct db *db, const char *sql, const char *types, ...)
 	va_list ap;
 	int rc;
 	va_start(ap, types);
-	rc = prepare_bound(db, &st, sql, types, ap);
+	rc = prepare_bound(db, &st, sql, types, &ap);
 	va_end(ap);
-	if (rc)
-		return rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	db->ops->reset(st);
+	return rc ? rc : run_bound(db, st);
+}
+
+int db_exec_group(struct db *db, size_t n, const char *const *sqls, const char *const *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	va_start(ap, types);
+	if (n > 1 && !strcmp(db_backend(db), "postgres")) {
+		/* WITH g1 AS (first), g2 AS (second), … last: one statement, one round trip */
+		struct buf sql = BUF_INIT, all = BUF_INIT;
+		for (size_t i = 0; i < n; i++) {
+			if (i + 1 < n)
+				buf_addf(&sql, "%s g%zu AS (%s)", i ? "," : "WITH", i + 1, sqls[i]);
+			else
+				buf_addf(&sql, " %s", sqls[i]);
+			buf_adds(&all, types[i] ? types[i] : "");
+		}
+		if (buf_err(&sql) || buf_err(&all))
+			rc = DB_ERROR;
+		else if (!(rc = prepare_bound(db, &st, sql.ptr, all.ptr, &ap)))
+			rc = run_bound(db, st);
+		buf_release(&sql);
+		buf_release(&all);
+	} else {
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!(rc = prepare_bound(db, &st, sqls[i], types[i], &ap)))
+				rc = run_bound(db, st);
+	}
+	va_end(ap);
 	return rc;
 }
 
@@ -265,7 +306,7 @@ int db_query(struct db *db, struct db_stmt **out, const char *sql, const char *t
 	va_list ap;
 	int rc;
 	va_start(ap, types);
-	rc = prepare_bound(db, out, sql, types, ap);
+	rc = prepare_bound(db, out, sql, types, &ap);
 	va_end(ap);
 	if (rc)
 		return rc;

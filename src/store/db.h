@@ -81,6 +81,13 @@ int db_col_is_null(struct db_stmt *st, int i);
  */
 int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_query(struct db *db, struct db_stmt **out, const char *sql, const char *types, ...);
+/*
+ * Several INSERT, UPDATE or DELETE statements run as one: on PostgreSQL a
+ * single statement (data-modifying WITH, one round trip), on SQLite one after
+ * another. None may read what another writes, nor return rows. types[i] goes
+ * with sqls[i]; the arguments of all follow in order. 0 or a negative enum db_rc.
+ */
+int db_exec_group(struct db *db, size_t n, const char *const *sqls, const char *const *types, ...);
 
 /* Run several ';'-separated statements with no parameters (migrations). */
 int db_exec_script(struct db *db, const char *sql);

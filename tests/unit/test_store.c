@@ -540,6 +540,49 @@ static void test_transactions(void **state)
 	assert_int_equal(scalar(other, "SELECT count(*) FROM t"), 2);
 }
 
+/*
+ * Several writes as one (db_exec_group): each statement's own arguments, upserts included;
+ * an error in any writes nothing once the transaction is rolled back.
+ */
+static void test_exec_group(void **state)
+{
+	struct fixture *fx = *state;
+	struct db *db = fx->db;
+	static const char *const sqls[] = {
+		"INSERT INTO g1 (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = g1.n + 1",
+		"INSERT INTO g2 (k, s) VALUES (?, ?)",
+		"UPDATE g3 SET n = n + ? WHERE k = ?",
+	};
+	static const char *const types[] = { "i", "is", "ii" };
+
+	exec_ok(db, "CREATE TABLE g1 (k INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+	exec_ok(db, "CREATE TABLE g2 (k INTEGER PRIMARY KEY, s TEXT NOT NULL)");
+	exec_ok(db, "CREATE TABLE g3 (k INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
+	exec_ok(db, "INSERT INTO g3 (k, n) VALUES (1, 10)");
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(
+		db_exec_group(db, 3, sqls, types, (int64_t)5, (int64_t)1, "một", (int64_t)7, (int64_t)1), 0);
+	assert_int_equal(
+		db_exec_group(db, 3, sqls, types, (int64_t)5, (int64_t)2, "hai", (int64_t)3, (int64_t)1), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(scalar(db, "SELECT n FROM g1 WHERE k = 5"), 2);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM g2"), 2);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM g2 WHERE s = 'hai' AND k = 2"), 1);
+	assert_int_equal(scalar(db, "SELECT n FROM g3 WHERE k = 1"), 20);
+	/* one statement of the group fails (k = 2 again): rolled back, nothing of it stays */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec_group(db, 3, sqls, types, (int64_t)6, (int64_t)2, "lại", (int64_t)100,
+				       (int64_t)1),
+			 DB_CONSTRAINT);
+	assert_int_equal(db_rollback(db), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM g1 WHERE k = 6"), 0);
+	assert_int_equal(scalar(db, "SELECT n FROM g3 WHERE k = 1"), 20);
+	/* one statement alone, and none */
+	assert_int_equal(db_exec_group(db, 1, sqls + 1, types + 1, (int64_t)3, "ba"), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM g2"), 3);
+	assert_int_equal(db_exec_group(db, 0, sqls, types), 0);
+}
+
 static const struct migration three[] = {
 	{ 1, "0001_a.sql", "CREATE TABLE a (x INTEGER PRIMARY KEY); INSERT INTO a (x) VALUES (1);" },
 	{ 2, "0002_b.sql",
@@ -1360,6 +1403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stmt_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_connections, setup, teardown),
