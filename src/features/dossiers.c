@@ -1092,8 +1092,10 @@ int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struc
 			*why = N_("The new appointment must be later than the current one.");
 			return DOSSIER_INVALID;
 		}
-		/* within working time (up to the end of a period), and at most the statutory time again */
-		if (cal_between(cal, act->new_due - 60, act->new_due) != 60) {
+		/* within working time (a period's start, inside, or its end), and at most the statutory time
+		 * again */
+		if (cal_between(cal, act->new_due - 60, act->new_due) != 60 &&
+		    cal_between(cal, act->new_due, act->new_due + 60) != 60) {
 			*why = N_("The new appointment must be in working hours.");
 			return DOSSIER_INVALID;
 		}

@@ -216,6 +216,20 @@ static void apology_timing_and_verdicts(void **state)
 	assert_int_equal(dossier_apply(fx->db, &fx->arena, &d, &act, at(2026, 12, 10, 10, 0), &why),
 			 DOSSIER_INVALID);
 	assert_int_equal(db_rollback(fx->db), 0);
+	/* not at lunch, nor in the evening; the afternoon's first minute is working time */
+	act.new_due = at(2026, 12, 14, 12, 30);
+	assert_int_equal(db_begin(fx->db), 0);
+	assert_int_equal(dossier_load(fx->db, &fx->arena, d.code, &d), 0);
+	assert_int_equal(dossier_apply(fx->db, &fx->arena, &d, &act, at(2026, 12, 9, 16, 0), &why),
+			 DOSSIER_INVALID);
+	assert_string_equal(why, "The new appointment must be in working hours.");
+	act.new_due = at(2026, 12, 14, 17, 1);
+	assert_int_equal(dossier_apply(fx->db, &fx->arena, &d, &act, at(2026, 12, 9, 16, 0), &why),
+			 DOSSIER_INVALID);
+	act.new_due = at(2026, 12, 14, 13, 0);
+	assert_int_equal(dossier_apply(fx->db, &fx->arena, &d, &act, at(2026, 12, 9, 16, 0), &why), 0);
+	assert_int_equal(db_rollback(fx->db), 0);
+	act.new_due = at(2026, 12, 14, 17, 0);
 	/* Wednesday 16:00 is nine working hours before: in time */
 	assert_int_equal(db_begin(fx->db), 0);
 	assert_int_equal(dossier_load(fx->db, &fx->arena, d.code, &d), 0);
