@@ -5,7 +5,7 @@
 # targets alike) and the median requests/s and p99 latency are printed:
 #   home          motcua's rendered home page
 #   static        a 12 KB static asset served by motcua from the binary
-#                 (bench/asset-12k.css, built into the benchmark's binary only)
+#                 (made from static/site.css by bench/make-asset.py, in the benchmark's binary only)
 #   nginx-static  nginx (2 workers, access log off) serving the same asset file
 #   nginx-home    nginx serving the home page's bytes as a static file
 #   home-pg       motcua's home page with its database on PostgreSQL
@@ -15,7 +15,8 @@
 # catalogue search (bench_catalogue: procedure_list over 5,000 procedures,
 # p50/p99 per query; target p99 < 5 ms) on both, and the one-stop shop
 # (bench_dossiers: durable intakes a second, lookup by code and the dashboard at
-# 100,000 dossiers, and 1,000,000 with BENCH_FULL=1) on both.
+# 100,000 dossiers, and 1,000,000 with BENCH_FULL=1) on both, and e-receipts (bench_receipts:
+# receipts issued a second, durable and signed) on both.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
 # ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/bench-12k.css).
@@ -217,3 +218,12 @@ rm -f "$tmp/dossiers.db" "$tmp/dossiers.db-wal" "$tmp/dossiers.db-shm"
 pgdos_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_dossiers|')
 psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_dossiers' -c 'CREATE DATABASE bench_dossiers' >/dev/null
 "$build/bench/bench_dossiers" "$pgdos_url" $sizes | sed 's/^/  /'
+
+# e-receipts (issue 7): receipts issued a second, each in a transaction of its own (the book's
+# counter, the XML signed with RSA-2048, the rows; synchronous=FULL / fsync on), 2 threads
+echo "e-receipts (bench_receipts: durable, signed, numbers checked gapless):"
+"$build/bench/bench_receipts" "$tmp/receipts.db" 2 | sed 's/^/  /'
+rm -f "$tmp/receipts.db" "$tmp/receipts.db-wal" "$tmp/receipts.db-shm"
+pgrec_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_receipts|')
+psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_receipts' -c 'CREATE DATABASE bench_receipts' >/dev/null
+"$build/bench/bench_receipts" "$pgrec_url" 2 | sed 's/^/  /'

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "core/log.h"
 #include "core/timefmt.h"
@@ -16,6 +17,8 @@
 #include "features/dossier_demo.h"
 #include "features/org.h"
 #include "features/procedures.h"
+#include "features/receipt_xml.h"
+#include "features/receipts.h"
 #include "features/settings.h"
 #include "features/tokens.h"
 #include "core/i18n.h"
@@ -69,7 +72,11 @@ static const char serve_help[] =
 	"                       when offered) or smtps://host:465 (MOTCUA_SMTP; login from\n"
 	"                       MOTCUA_SMTP_USER and MOTCUA_SMTP_PASSWORD). Without it, messages\n"
 	"                       wait in the outbox\n"
-	"  --mail-from ADDR     the sender address of that email (MOTCUA_MAIL_FROM)\n";
+	"  --mail-from ADDR     the sender address of that email (MOTCUA_MAIL_FROM)\n"
+	"  --payment-gateway URL  the payment provider's page where citizens pay fees online\n"
+	"                       (without it, fees are paid at the counter)\n"
+	"  --payment-secret-file PATH  the secret shared with that provider (16 to 256 bytes):\n"
+	"                       its callbacks are signed with it (HMAC-SHA256)\n";
 
 static const char migrate_help[] = "usage: motcua migrate [--db PATH]\n"
 				   "Apply the embedded SQL migrations that the database lacks.\n";
@@ -106,6 +113,12 @@ static const char token_help[] =
 static const char backup_help[] =
 	"usage: motcua backup [--db PATH] DEST\n"
 	"Write a consistent copy of the database to DEST, even while the server runs.\n";
+static const char receipts_help[] =
+	"usage: motcua receipts keygen --unit AGENCY_CODE [--data DIR]\n"
+	"Make a key pair and a self-signed X.509 certificate (RSA 2048, SHA-256, ten years) for the\n"
+	"collecting unit's e-receipts, in DIR/receipt-keys/AGENCY_CODE.key.pem and .crt.pem, for a demo\n"
+	"or a trial. In production put the key and the certificate issued by a licensed CA there, in\n"
+	"the same PEM form. An existing key is never overwritten.\n";
 static const char audit_help[] =
 	"usage: motcua audit verify [--db PATH]\n"
 	"Check the audit log's hash chain: exit 0 when intact, 1 naming the first bad entry.\n";
@@ -123,6 +136,7 @@ static void usage(FILE *f)
 		"  user      add, change or disable a staff account\n"
 		"  token     create or revoke an API token\n"
 		"  audit     verify the audit log's hash chain\n"
+		"  receipts  make a collecting unit's e-receipt key and certificate (keygen)\n"
 		"  version   print the version\n"
 		"  help CMD  help for a command\n\n"
 		"%s\n"
@@ -144,6 +158,8 @@ static const char *cmd_help(const char *cmd)
 		return backup_help;
 	if (!strcmp(cmd, "audit"))
 		return audit_help;
+	if (!strcmp(cmd, "receipts"))
+		return receipts_help;
 	if (!strcmp(cmd, "user"))
 		return user_help;
 	if (!strcmp(cmd, "token"))
@@ -183,7 +199,26 @@ enum opt {
 	OPT_SCOPE,
 	OPT_SMTP,
 	OPT_MAILFROM,
+	OPT_PAYGW,
+	OPT_PAYSECRET,
 };
+
+/* The payment provider's shared secret: a file of 16 to 256 bytes (a final newline dropped). 0 or -1. */
+static int read_secret(const char *path, unsigned char *out, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	if (!f)
+		return -1;
+	n = fread(out, 1, max, f);
+	if (fgetc(f) != EOF)
+		n = 0; /* longer than max */
+	fclose(f);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		n--;
+	*len = n;
+	return n >= 16 ? 0 : -1;
+}
 
 static const struct option long_opts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
@@ -212,6 +247,8 @@ static const struct option long_opts[] = {
 	{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "smtp", required_argument, NULL, OPT_SMTP },
+	{ "payment-gateway", required_argument, NULL, OPT_PAYGW },
+	{ "payment-secret-file", required_argument, NULL, OPT_PAYSECRET },
 	{ "mail-from", required_argument, NULL, OPT_MAILFROM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -342,6 +379,11 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_PHONE: cfg->site.phone = optarg; break;
 		case OPT_EMAIL: cfg->site.email = optarg; break;
 		case OPT_SMTP: cfg->mail.smtp_url = optarg; break;
+		case OPT_PAYGW: cfg->payment.gateway = optarg; break;
+		case OPT_PAYSECRET:
+			if (read_secret(optarg, cfg->payment.secret, sizeof(cfg->payment.secret), &cfg->payment.secret_len))
+				return bad_value("--payment-secret-file", optarg);
+			break;
 		case OPT_MAILFROM: cfg->mail.from = optarg; break;
 		case OPT_DOSSIERS:
 			if (parse_uint(optarg, 100000000, &v) || !v)
@@ -536,18 +578,20 @@ static int cmd_demo(const struct app_config *cfg)
 {
 	int rc;
 	struct db *db;
+	char keys[1024];
 	/* the scan the online demo dossiers attach, on disk before the rows naming it commit */
 	if (dossier_demo_files(cfg->data)) {
 		fprintf(stderr, "motcua: cannot write the demo's files into '%s': %s\n", cfg->data,
 			strerror(errno));
 		return EXIT_FAIL;
 	}
+	snprintf(keys, sizeof(keys), "%s/receipt-keys", cfg->data);
 	db = open_migrated(cfg->db, &rc);
 	if (!db)
 		return rc;
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
 	    procedure_demo(db, time_now_us() / 1000000) || dossier_demo(db, time_now_us() / 1000000) ||
-	    db_commit(db)) {
+	    receipt_demo(db, keys, time_now_us() / 1000000) || db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);
@@ -916,6 +960,54 @@ static int cmd_audit(const struct app_config *cfg, int argc, char **argv)
 	return rc == AUDIT_BROKEN ? EXIT_FAIL : rc ? EXIT_DB : EXIT_OK;
 }
 
+/* motcua receipts keygen --unit CODE: the unit's demo key and certificate. */
+static int cmd_receipts(const struct app_config *cfg, int argc, char **argv)
+{
+	char dir[1024], name[256] = "";
+	struct db *db;
+	struct db_stmt *st;
+	int rc, found;
+
+	if (argc != 1 || strcmp(argv[0], "keygen") || !user_opts.unit) {
+		fputs(receipts_help, stderr);
+		return EXIT_USAGE;
+	}
+	db = open_existing(cfg->db);
+	if (!db)
+		return EXIT_DB;
+	rc = db_query(db, &st, "SELECT name FROM units WHERE agency_code = ?", "s", user_opts.unit);
+	found = rc == DB_ROW;
+	if (found)
+		snprintf(name, sizeof(name), "%s", db_col_text(st, 0));
+	db_release_statements(db);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "motcua: cannot read the units\n");
+		return EXIT_DB;
+	}
+	if (!found) {
+		fprintf(stderr, "motcua: no unit has the agency code '%s'\n", user_opts.unit);
+		return EXIT_FAIL;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/receipt-keys", cfg->data) >= sizeof(dir) ||
+	    (mkdir(cfg->data, 0700) && errno != EEXIST)) {
+		fprintf(stderr, "motcua: cannot use the data folder '%s'\n", cfg->data);
+		return EXIT_FAIL;
+	}
+	rc = receipt_demo_key(dir, user_opts.unit, name);
+	if (rc == 1) {
+		fprintf(stderr, "motcua: %s/%s.key.pem exists already: it is kept\n", dir, user_opts.unit);
+		return EXIT_FAIL;
+	}
+	if (rc) {
+		fprintf(stderr, "motcua: cannot write the key and certificate into '%s'\n", dir);
+		return EXIT_FAIL;
+	}
+	printf("key: %s/%s.key.pem\ncertificate: %s/%s.crt.pem (self-signed, CN=%s)\n", dir, user_opts.unit, dir,
+	       user_opts.unit, name);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct app_config cfg;
@@ -930,6 +1022,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "motcua: libsodium cannot start\n");
 		return EXIT_FAIL;
 	}
+	if (receipt_xml_init()) {
+		fprintf(stderr, "motcua: the XML signature library cannot start\n");
+		return EXIT_FAIL;
+	}
+	atexit(receipt_xml_shutdown);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -980,6 +1077,8 @@ int main(int argc, char **argv)
 		return cmd_user(&cfg, argc - first, argv + first);
 	if (!strcmp(cmd, "token"))
 		return cmd_token(&cfg, argc - first, argv + first);
+	if (!strcmp(cmd, "receipts"))
+		return cmd_receipts(&cfg, argc - first, argv + first);
 	if (argc - first != 0) {
 		fprintf(stderr, "motcua: unexpected argument '%s'\n", argv[first]);
 		return EXIT_USAGE;

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <qrencode.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,37 +346,6 @@ static void applicant_lines(struct pdf *p, const struct dossier *d, const char *
 	     or_dots(d->procedure_code));
 }
 
-/* Draw a QR code of text in a square `size` wide at (x, y), with its quiet zone of 4 modules inside. */
-static int draw_qr(struct pdf *p, double x, double y, double size, const char *text)
-{
-	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	double m;
-	int r, c, n;
-
-	if (!qr)
-		return -1;
-	n = qr->width;
-	m = size / (n + 8);
-	/* one path filled once: abutting modules show no seams */
-	for (r = 0; r < n; r++) {
-		for (c = 0; c < n;) {
-			int start;
-
-			if (!(qr->data[r * n + c] & 1)) {
-				c++;
-				continue;
-			}
-			start = c;
-			while (c < n && (qr->data[r * n + c] & 1))
-				c++;
-			cairo_rectangle(p->cr, x + (4 + start) * m, y + (4 + r) * m, (c - start) * m, m);
-		}
-	}
-	cairo_fill(p->cr);
-	QRcode_free(qr);
-	return 0;
-}
-
 /* Form 01 (Circular 01/2018, mẫu 01): Giấy tiếp nhận hồ sơ và hẹn trả kết quả. */
 static int form01(struct pdf *p, const struct dossier *d, const struct form_site *s, int64_t now)
 {
@@ -465,7 +433,7 @@ static int form01(struct pdf *p, const struct dossier *d, const struct form_site
 		hl = hl > hr ? hl : hr;
 		pdf_ensure(p, hl > hq ? hl : hq);
 		y0 = p->y;
-		if (draw_qr(p, p->left, y0, qr, url.ptr))
+		if (pdf_qr(p, p->left, y0, qr, url.ptr))
 			log_warn("event=form_qr_failed code=%s", str(d->code));
 		pdf_text_at(p, p->left, y0 + qr, qr, QR_CAPTION, cap, PDF_ITALIC | PDF_CENTER);
 		hl = sign_draw(p, &l, p->left + qr, cw);

@@ -272,6 +272,43 @@ static int64_t month_prev(int64_t yyyymm)
 	return yyyymm % 100 == 1 ? (yyyymm / 100 - 1) * 100 + 12 : yyyymm - 1;
 }
 
+/*
+ * Add (sign 1) or take off (-1) the rows of `table` (dossier_stats_month by `month`, or
+ * dossier_stats by `day`) whose `column` is lo…hi, to the procedures.
+ */
+static int add_procedures(struct db *db, struct summing *s, const struct dossier_stats_query *q, const char *table,
+			  const char *column, int64_t lo, int64_t hi, int sign)
+{
+	struct dossier_stats_proc *p = NULL;
+	struct db_stmt *st;
+	struct buf sql;
+	int rc, i;
+	buf_init(&sql, 64 * 1024);
+	buf_addf(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS " FROM %s WHERE ", table);
+	in_list(&sql, "unit_id", q->nunits);
+	buf_addf(&sql, " AND %s >= ? AND %s <= ?", column, column);
+	st = prepare_units(db, &sql, q, &i);
+	buf_release(&sql);
+	if (!st)
+		return DB_ERROR;
+	db_bind_int(st, i++, lo);
+	db_bind_int(st, i++, hi);
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		struct dossier_counts c;
+		const char *code = db_col_text(st, 1);
+		if (!code || !unit_of(s, db_col_int(st, 0)))
+			continue;
+		if (!p || strcmp(p->code, code))
+			p = proc_of(s, code);
+		row_counts(st, 3, 2, &c);
+		if (sign < 0)
+			counts_sub(&p->c, &c);
+		else
+			counts_add(&p->c, &c);
+	}
+	return finish(st, rc);
+}
+
 /* Today's date as YYYYMMDD, local (as the rows are dated). */
 static int64_t today_ymd(int64_t now)
 {
@@ -292,10 +329,9 @@ static int read_rollups(struct db *db, struct summing *s, const struct dossier_s
 	struct buf sql;
 	struct db_stmt *st;
 	struct dossier_stats_unit *u = NULL;
-	struct dossier_stats_proc *p = NULL;
 	int64_t last_unit = 0, last_ymd = 0, day = -1;
 	int64_t fm = q->from / 100, lm = q->to / 100;
-	int rc, i, full;
+	int rc, i;
 
 	buf_init(&sql, 64 * 1024);
 	buf_adds(&sql,
@@ -373,64 +409,12 @@ static int read_rollups(struct db *db, struct summing *s, const struct dossier_s
 				fm = month_next(fm);
 			}
 		}
-		full = fm <= lm;
-		if (full) {
-			buf_init(&sql, 64 * 1024);
-			buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
-				       " FROM dossier_stats_month WHERE ");
-			in_list(&sql, "unit_id", q->nunits);
-			buf_adds(&sql, " AND month >= ? AND month <= ?");
-			st = prepare_units(db, &sql, q, &i);
-			buf_release(&sql);
-			if (!st)
-				return DB_ERROR;
-			db_bind_int(st, i++, fm);
-			db_bind_int(st, i++, lm);
-			for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
-				struct dossier_counts c;
-				const char *code = db_col_text(st, 1);
-				if (!code || !unit_of(s, db_col_int(st, 0)))
-					continue;
-				if (!p || strcmp(p->code, code))
-					p = proc_of(s, code);
-				row_counts(st, 3, 2, &c);
-				counts_add(&p->c, &c);
-			}
-			if ((rc = finish(st, rc)))
-				return rc;
-		}
+		if (fm <= lm && (rc = add_procedures(db, s, q, "dossier_stats_month", "month", fm, lm, 1)))
+			return rc;
 		/* each range on its own: an OR of two ranges would not be read on the key */
-		for (int k = 0; k < 2; k++) {
-			if (lo[k] > hi[k])
-				continue;
-			buf_init(&sql, 64 * 1024);
-			buf_adds(&sql, "SELECT unit_id, procedure_code, channel, " COUNTER_COLUMNS
-				       " FROM dossier_stats WHERE ");
-			in_list(&sql, "unit_id", q->nunits);
-			buf_adds(&sql, " AND day >= ? AND day <= ?");
-			st = prepare_units(db, &sql, q, &i);
-			buf_release(&sql);
-			if (!st)
-				return DB_ERROR;
-			db_bind_int(st, i++, lo[k]);
-			db_bind_int(st, i++, hi[k]);
-			p = NULL;
-			for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
-				struct dossier_counts c;
-				const char *code = db_col_text(st, 1);
-				if (!code || !unit_of(s, db_col_int(st, 0)))
-					continue;
-				if (!p || strcmp(p->code, code))
-					p = proc_of(s, code);
-				row_counts(st, 3, 2, &c);
-				if (sign[k] < 0)
-					counts_sub(&p->c, &c);
-				else
-					counts_add(&p->c, &c);
-			}
-			if ((rc = finish(st, rc)))
+		for (int k = 0; k < 2; k++)
+			if (lo[k] <= hi[k] && (rc = add_procedures(db, s, q, "dossier_stats", "day", lo[k], hi[k], sign[k])))
 				return rc;
-		}
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
+#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/xalloc.h"
@@ -387,6 +388,36 @@ void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double 
 	cairo_line_to(p->cr, x1, y1);
 	cairo_stroke(p->cr);
 	cairo_restore(p->cr);
+}
+
+int pdf_qr(struct pdf *p, double x, double y, double size, const char *text)
+{
+	QRcode *qr = text ? QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
+	double m;
+	int r, c, n;
+
+	if (!qr)
+		return -1;
+	n = qr->width;
+	m = size / (n + 8);
+	/* one path filled once: abutting modules show no seams */
+	for (r = 0; r < n; r++) {
+		for (c = 0; c < n;) {
+			int start;
+
+			if (!(qr->data[r * n + c] & 1)) {
+				c++;
+				continue;
+			}
+			start = c;
+			while (c < n && (qr->data[r * n + c] & 1))
+				c++;
+			cairo_rectangle(p->cr, x + (4 + start) * m, y + (4 + r) * m, (c - start) * m, m);
+		}
+	}
+	cairo_fill(p->cr);
+	QRcode_free(qr);
+	return 0;
 }
 
 /* A cell being drawn: its lines, the first not yet drawn, and how far this slice goes. */

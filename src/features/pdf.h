@@ -90,6 +90,13 @@ void pdf_para(struct pdf *p, double indent, const char *text, double size, int f
 void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double w);
 
 /*
+ * A QR code of text (byte mode, error correction level M) in a square `size`
+ * points wide at (x, y), its quiet zone of 4 modules inside the square. 0, or
+ * -1 when the text cannot be encoded (too long): nothing is drawn.
+ */
+int pdf_qr(struct pdf *p, double x, double y, double size, const char *text);
+
+/*
  * Append pango markup: fmt is copied as is (it is markup), each %s argument
  * escaped (see pdf_escape); "%%" is a percent sign. Only %s is supported.
  */

@@ -157,6 +157,9 @@ const struct route app_routes[] = {
 	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
 	{ HTTP_GET, "/api/v1/public/dossiers", api_public_dossiers_list, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/public/lookup", api_public_lookup, 0 },
+	{ HTTP_POST, "/tra-cuu/thanh-toan", page_lookup_pay, 0 },
+	{ HTTP_POST, "/api/v1/public/payments", api_public_payment_start, ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/payments/callback", api_payment_callback, ROUTE_JSON | ROUTE_RAW },
 	/* the working-time calendar (pages_calendar.c) */
 	{ HTTP_GET, "/api/v1/calendar/due", api_calendar_due, 0 },
 	{ HTTP_GET, "/api/v1/calendar", api_calendar_list, 0 },
@@ -165,6 +168,32 @@ const struct route app_routes[] = {
 	{ HTTP_DELETE, "/api/v1/calendar/days/{date}", api_calendar_day_clear, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_GET, "/quan-tri/lich-lam-viec", page_calendar, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/lich-lam-viec", page_calendar_post, ROUTE_LOGIN | ROUTE_CSRF },
+	/* fees and electronic receipts (pages_receipts.c) */
+	{ HTTP_GET, "/api/v1/receipt-books", api_receipt_books, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/receipt-books", api_receipt_books_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/receipts", api_receipts_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/receipts", api_receipts_list, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/receipts/{id}", api_receipt_get, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/receipts/{id}/cancel", api_receipt_cancel, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/receipts/{id}/replace", api_receipt_replace, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/public/receipts/{lookup}", api_public_receipt, 0 },
+	{ HTTP_GET, "/bien-lai/{lookup}", page_receipt_public, 0 },
+	{ HTTP_GET, "/bien-lai/{lookup}/pdf", page_receipt_pdf, 0 },
+	{ HTTP_GET, "/bien-lai/{lookup}/xml", page_receipt_xml, 0 },
+	/* what was collected, reconciled with the dossiers (pages_receipt_report.c) */
+	{ HTTP_GET, "/thu-phi/bao-cao", page_receipt_report, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/stats/receipts", api_receipt_report, ROUTE_LOGIN },
+	/* the collector's and the administrator's pages (pages_receipts_staff.c) */
+	{ HTTP_GET, "/thu-phi", page_receipts, ROUTE_LOGIN },
+	{ HTTP_GET, "/thu-phi/lap", page_receipt_new, ROUTE_LOGIN },
+	{ HTTP_POST, "/thu-phi/lap", page_receipt_issue, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/thu-phi/bien-lai/{id}", page_receipt, ROUTE_LOGIN },
+	{ HTTP_POST, "/thu-phi/bien-lai/{id}/huy", page_receipt_cancel, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/thu-phi/bien-lai/{id}/thay-the", page_receipt_replace_form, ROUTE_LOGIN },
+	{ HTTP_POST, "/thu-phi/bien-lai/{id}/thay-the", page_receipt_replace, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/quan-tri/so-bien-lai", page_receipt_books, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/so-bien-lai", page_receipt_books_post, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/so-bien-lai/{id}", page_receipt_book_post, ROUTE_LOGIN | ROUTE_CSRF },
 	/* may I? (access.c) */
 	{ HTTP_GET, "/api/v1/permissions", api_permissions, ROUTE_LOGIN },
 	/* the audit log (pages_audit.c) */

@@ -33,6 +33,12 @@ struct app_config {
 	} site; /* configured values (NULL = from the database) */
 	/* the SMTP server for email to citizens (features/mail.h) */
 	struct mail_config mail;
+	/* online payment of fees (features/payments.h): the provider's gateway and shared secret */
+	struct {
+		const char *gateway; /* NULL: off */
+		unsigned char secret[256];
+		size_t secret_len;
+	} payment;
 };
 
 /* The running application, shared read-only by all worker threads. */
@@ -168,6 +174,8 @@ int ids_contain(const int64_t *v, size_t n, int64_t x);
 void resp_unavailable(struct request *req);
 /* That message, translated. */
 const char *msg_unavailable(void);
+/* "https://host[:port]" as the browser addressed the site (printed links, QR codes), or the listen address. */
+const char *req_site_url(struct request *req);
 
 /* The logged-in account, or NULL. */
 const struct account *req_user(const struct request *req);
@@ -365,6 +373,50 @@ int api_dossiers_create(struct request *req);
 int api_dossiers_list(struct request *req);
 int api_dossier_get(struct request *req);
 int api_dossier_act(struct request *req);
+
+/*
+ * fees and electronic receipts (pages_receipts.c). receipt_keys_dir: where the collecting
+ * units' keys and certificates are ({data}/receipt-keys). receipt_signature_state: 1 when the
+ * stored XML's signature checks with the unit's certificate and the XML says what the row says
+ * (number, series, template, lookup code, total), 0 when not, -1 when it cannot be checked;
+ * vcode (16 bytes, may be NULL) the document's verification code. amount_text: 1234000 as
+ * "1.234.000". input_day: "2026-11-27" as its local midnight, a real date from 2000 to 2099,
+ * 0 for anything else.
+ */
+struct receipt;
+const char *receipt_keys_dir(struct request *req);
+int receipt_signature_state(struct request *req, const struct receipt *r, char *vcode);
+const char *amount_text(struct request *req, int64_t v);
+int64_t input_day(const char *s);
+int api_receipt_books(struct request *req);
+int api_receipt_books_create(struct request *req);
+int api_receipts_create(struct request *req);
+int api_receipts_list(struct request *req);
+int api_receipt_get(struct request *req);
+int api_receipt_cancel(struct request *req);
+int api_receipt_replace(struct request *req);
+int api_public_receipt(struct request *req);
+int page_receipt_public(struct request *req);
+int page_receipt_pdf(struct request *req);
+int page_receipt_xml(struct request *req);
+/* what was collected, reconciled with the dossiers (pages_receipt_report.c) */
+int page_receipt_report(struct request *req);
+/* online payment of fees (pages_dossiers_public.c) */
+int page_lookup_pay(struct request *req);
+int api_public_payment_start(struct request *req);
+int api_payment_callback(struct request *req);
+int api_receipt_report(struct request *req);
+/* the collector's and the administrator's pages (pages_receipts_staff.c) */
+int page_receipts(struct request *req);
+int page_receipt_new(struct request *req);
+int page_receipt_issue(struct request *req);
+int page_receipt(struct request *req);
+int page_receipt_cancel(struct request *req);
+int page_receipt_replace_form(struct request *req);
+int page_receipt_replace(struct request *req);
+int page_receipt_books(struct request *req);
+int page_receipt_books_post(struct request *req);
+int page_receipt_book_post(struct request *req);
 
 /*
  * A dossier as JSON for the API and the templates (pages_dossiers.c):

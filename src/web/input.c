@@ -84,3 +84,13 @@ const char *input_url_encode(struct request *req, const char *s)
 	*p = '\0';
 	return out;
 }
+
+const char *req_site_url(struct request *req)
+{
+	const char *host = req_header(req, "Host");
+	/* the Host the browser used, when it is a plain host[:port]; else the configured address */
+	if (!host || !*host || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+		host = the_app->cfg.listen;
+	return arena_printf(&req->arena, "%s://%s", req->is_tls ? "https" : "http", host);
+}

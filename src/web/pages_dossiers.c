@@ -1082,6 +1082,19 @@ static void dossier_page(struct request *req, struct db *db, const struct dossie
 		json_object_set_new(ctx, "has_forms", json_boolean(json_array_size(forms) > 0));
 		json_object_set_new(ctx, "forms", forms);
 	}
+	{
+		/* its fee due: a collector of one of its office's books issues the receipt from here */
+		const struct unit_tree *t = req_units(req);
+		int64_t *units;
+		size_t n;
+		int collects = 0;
+		if (d->fee_due > 0 && !d->fee_paid && t && !req_scope(req, "receipt.issue", &units, &n))
+			for (size_t k = 0; k < n && !collects; k++)
+				collects = unit_tree_agency(t, units[k]) == d->receiving_unit;
+		if (collects)
+			json_object_set_new(ctx, "collect_url",
+					    json_sprintf("/thu-phi/lap?dossier=%s", input_url_encode(req, d->code)));
+	}
 	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
 	if (notice)
 		json_object_set_new(ctx, "notice", json_string(notice));
@@ -1172,7 +1185,6 @@ int page_dossier_act(struct request *req)
 static void form_site(struct request *req, struct db *db, const struct dossier *d, struct form_site *s)
 {
 	struct unit u, parent;
-	const char *host = req_header(req, "Host");
 	memset(s, 0, sizeof(*s));
 	s->parent_agency = "";
 	s->agency = "";
@@ -1184,13 +1196,7 @@ static void form_site(struct request *req, struct db *db, const struct dossier *
 	}
 	s->office = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
 	s->place = "Hà Nội";
-	/* the Host the clerk's browser used, when it is a plain host[:port]; else the configured address */
-	if (!host || !*host || strlen(host) > 255 ||
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-		    strlen(host))
-		host = the_app->cfg.listen;
-	s->lookup_url =
-		arena_printf(&req->arena, "%s://%s/tra-cuu?ma=", req->is_tls ? "https" : "http", host);
+	s->lookup_url = arena_printf(&req->arena, "%s/tra-cuu?ma=", req_site_url(req));
 	s->staff_name = req_user(req)->full_name;
 }
 

@@ -20,6 +20,7 @@
 #include "features/dossiers.h"
 #include "features/files.h"
 #include "features/org.h"
+#include "features/payments.h"
 #include "features/procedures.h"
 #include "rules/dossier.h"
 #include "rules/fee.h"
@@ -1716,7 +1717,15 @@ int page_lookup(struct request *req)
 		} else {
 			status = lookup(req, code, check, &d, &wait);
 			if (status == 200) {
-				json_object_set_new(ctx, "result", public_view(req, db_thread(), &d, 0));
+				json_t *view = public_view(req, db_thread(), &d, 0);
+				/* awaiting its fee, with a payment provider: pay it online from here */
+				if (d.status == DS_AWAITING_FEE && !d.fee_paid && d.fee_due > 0 &&
+				    the_app->cfg.payment.gateway)
+					json_object_set_new(view, "pay",
+							    json_pack("{s:s,s:s,s:s}", "code", d.code, "check", check,
+								      "amount_text", arena_printf(&req->arena, "%lld",
+												  (long long)d.fee_due)));
+				json_object_set_new(ctx, "result", view);
 			} else if (status == 404) {
 				json_object_set_new(ctx, "error", json_string(msg_lookup_not_found()));
 			} else if (status == 429) {
@@ -1758,6 +1767,131 @@ int api_public_lookup(struct request *req)
 		retry_after(req, wait);
 		resp_error(req, 429, "too_many_requests", msg_lookup_throttled());
 		break;
+	default: resp_unavailable(req);
+	}
+	return 0;
+}
+
+/* ---- paying the fee online (features/payments.h) ---- */
+
+static void payment_config(struct request *req, struct payment_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->provider = "sandbox";
+	cfg->gateway_url = the_app->cfg.payment.gateway;
+	cfg->secret = the_app->cfg.payment.secret_len ? the_app->cfg.payment.secret : NULL;
+	cfg->secret_len = the_app->cfg.payment.secret_len;
+	cfg->keys_dir = arena_printf(&req->arena, "%s/receipt-keys", the_app->cfg.data);
+}
+
+/*
+ * Start paying dossier `code` found with its 4 digits (as /tra-cuu finds it): the status to
+ * answer (201, or after resp_error), *redirect the provider's page.
+ */
+static int pay_start(struct request *req, const char *code_in, const char *check_in, const char **redirect,
+		     int64_t *id, int64_t *amount)
+{
+	struct payment_config cfg;
+	struct dossier d;
+	struct db *db = db_thread();
+	const char *code = code_norm(req, code_in ? code_in : ""), *check = check_norm(req, check_in ? check_in : "");
+	const char *why = NULL, *site = req_site_url(req);
+	int64_t wait = lookup_throttled(req, req_now(req));
+	int rc;
+
+	if (wait) {
+		resp_header(req, "Retry-After", arena_printf(&req->arena, "%lld", (long long)wait));
+		resp_error(req, 429, "too_many_requests", msg_lookup_throttled());
+		return 429;
+	}
+	if (!db) {
+		resp_unavailable(req);
+		return 503;
+	}
+	if (!check_ok(check) || (rc = dossier_lookup(db, &req->arena, code, check, &d)) == DOSSIER_NOT_FOUND) {
+		resp_error(req, 404, "not_found", msg_lookup_not_found());
+		return 404;
+	}
+	if (rc || db_begin(db)) {
+		resp_unavailable(req);
+		return 503;
+	}
+	payment_config(req, &cfg);
+	rc = payment_start(db, &req->arena, &cfg, d.code, req_user(req) ? req_user(req)->id : 0,
+			   arena_printf(&req->arena, "%s/tra-cuu?code=%s&check=%s", site, d.code, check),
+			   arena_printf(&req->arena, "%s/api/v1/payments/callback", site), req_now(req), id, amount,
+			   redirect, &why);
+	if (rc == PAYMENT_OK && !(rc = db_commit(db)))
+		return 201;
+	db_rollback(db);
+	if (rc == PAYMENT_CONFLICT)
+		resp_error(req, 409, "conflict", _(why));
+	else if (rc == PAYMENT_NOT_FOUND)
+		resp_error(req, 404, "not_found", msg_lookup_not_found());
+	else
+		resp_unavailable(req);
+	return req->status;
+}
+
+int page_lookup_pay(struct request *req)
+{
+	const char *redirect = NULL;
+	int64_t id, amount;
+	const char *code = req_form(req, "code");
+	json_t *ctx;
+	if (pay_start(req, code, req_form(req, "check"), &redirect, &id, &amount) != 201)
+		return 0;
+	/* a link to the provider, not a redirect: the pages' CSP keeps form posts on this site */
+	ctx = page_context(req, _("Pay the fee online"));
+	json_object_set_new(ctx, "code", json_string(code_norm(req, code)));
+	json_object_set_new(ctx, "amount_text", json_sprintf("%lld", (long long)amount));
+	json_object_set_new(ctx, "redirect", json_string(redirect));
+	resp_header_static(req, "Cache-Control", "no-store");
+	page_render(req, 201, "payment_start", ctx);
+	return 0;
+}
+
+int api_public_payment_start(struct request *req)
+{
+	const char *redirect = NULL;
+	int64_t id, amount;
+	if (!req->json || !json_is_object(req->json)) {
+		resp_error(req, 400, "bad_request", _("Send the request as a JSON document."));
+		return 0;
+	}
+	if (pay_start(req, json_string_value(json_object_get(req->json, "dossier")),
+		      json_string_value(json_object_get(req->json, "check")), &redirect, &id, &amount) == 201)
+		resp_json(req, 201,
+			  json_pack("{s:I,s:I,s:s}", "payment", (json_int_t)id, "amount", (json_int_t)amount,
+				    "redirect_url", redirect));
+	return 0;
+}
+
+int api_payment_callback(struct request *req)
+{
+	struct payment_config cfg;
+	struct db *db = db_thread();
+	const char *why = NULL;
+	int64_t receipt = 0;
+	int rc;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	payment_config(req, &cfg);
+	rc = payment_callback(db, &req->arena, &cfg, req->body.ptr ? req->body.ptr : "", req->body.len,
+			      req_header(req, "X-Signature"), req_now(req), &receipt, &why);
+	switch (rc) {
+	case PAYMENT_OK:
+		resp_json(req, 200, json_pack("{s:s,s:I}", "status", "ok", "receipt", (json_int_t)receipt));
+		break;
+	case PAYMENT_BAD_SIGNATURE:
+		resp_error(req, 401, "bad_signature", _("The signature of the callback is not valid."));
+		break;
+	case PAYMENT_NOT_FOUND: resp_error(req, 404, "not_found", _("There is no such payment.")); break;
+	case PAYMENT_INVALID: resp_error(req, 422, "invalid", _(why)); break;
+	case PAYMENT_CONFLICT: resp_error(req, 409, "conflict", _(why)); break;
+	case PAYMENT_NO_RECEIPT: resp_error(req, 503, "no_receipt", _(why)); break;
 	default: resp_unavailable(req);
 	}
 	return 0;

@@ -412,7 +412,7 @@ int raw_req(const struct test_server *s, const char *data, size_t len, struct bu
 int ts_demo(const struct test_server *s)
 {
 	char cmd[1200];
-	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' >/dev/null 2>&1", MOTCUA_BIN, s->db);
+	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' --data '%s/data' >/dev/null 2>&1", MOTCUA_BIN, s->db, s->dir);
 	return system(cmd) ? -1 : 0;
 }
 
@@ -464,7 +464,7 @@ int ts_as(const struct test_server *s, const struct ts_user *u, const char *meth
 	const char *type = !body	    ? NULL
 			   : body[0] == '{' ? "Content-Type: application/json"
 					    : "Content-Type: application/x-www-form-urlencoded";
-	const char *headers[4] = { u->cookie, u->token, type, NULL };
+	const char *headers[4] = { u ? u->cookie : type, u ? u->token : NULL, u ? type : NULL, NULL };
 	return http_req(s, method, path, headers, body, body ? strlen(body) : 0, r);
 }
 
@@ -510,4 +510,50 @@ int64_t ts_unit_id(struct db *db, const char *agency_code)
 int64_t ts_account_id(struct db *db, const char *username)
 {
 	return id_of(db, "SELECT id FROM accounts WHERE username = ?", username);
+}
+
+json_t *ts_json(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
+		const char *body, long want, long *got)
+{
+	struct http_resp r;
+	json_t *j = NULL;
+	resp_init(&r);
+	if (ts_as(s, u, method, path, body, &r)) {
+		resp_free(&r);
+		if (got)
+			*got = 0;
+		return NULL;
+	}
+	if (got)
+		*got = r.status;
+	if (want && r.status != want) {
+		fprintf(stderr, "%s %s: status %ld, wanted %ld: %s\n", method, path, r.status, want,
+			r.body.ptr ? r.body.ptr : "");
+	} else if (r.body.len) {
+		j = json_loadb(r.body.ptr, r.body.len, 0, NULL);
+	}
+	resp_free(&r);
+	return j;
+}
+
+long long ts_sql_int(const struct test_server *s, const char *sql, const char *types, int64_t a, int64_t b)
+{
+	char *err = NULL;
+	struct db *db = db_open(s->db, &err);
+	struct db_stmt *st;
+	long long v = -1;
+	int rc;
+	if (!db) {
+		fprintf(stderr, "cannot open %s: %s\n", s->db, err ? err : "?");
+		free(err);
+		return -2;
+	}
+	rc = db_query(db, &st, sql, types, a, b);
+	if (rc == DB_ROW)
+		v = db_col_int(st, 0);
+	else if (rc < 0)
+		fprintf(stderr, "%s: %s\n", sql, db_errmsg(db));
+	db_release_statements(db);
+	db_close(db);
+	return rc < 0 ? -2 : v;
 }

@@ -2,6 +2,7 @@
 #ifndef TESTS_HARNESS_H
 #define TESTS_HARNESS_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -100,6 +101,19 @@ struct ts_user {
 	char token[160];  /* "X-CSRF-Token: …" */
 };
 
+/*
+ * A request as u (NULL: none) with a JSON or form body (as ts_as): the JSON answer when the
+ * status is `want` (0: any), else NULL after printing the answer; *got (may be NULL) the status,
+ * 0 when no response came. The caller frees the answer.
+ */
+json_t *ts_json(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
+		const char *body, long want, long *got);
+/*
+ * The first column of the first row of `sql` on the server's database, with up to two integer
+ * parameters (types NULL, "i" or "ii"): -1 when there is no row, -2 on an error (printed).
+ */
+long long ts_sql_int(const struct test_server *s, const char *sql, const char *types, int64_t a, int64_t b);
+
 /* Run `motcua demo` on the server's database (between ts_init and ts_launch). 0 or -1. */
 int ts_demo(const struct test_server *s);
 /*
@@ -109,8 +123,8 @@ int ts_demo(const struct test_server *s);
 long ts_login(const struct test_server *s, const char *user, const char *password, struct ts_user *u);
 /*
  * A request as the logged-in user: his cookie, his CSRF token, and for a
- * body a Content-Type (JSON when it starts with '{', else a form). 0 when a
- * response came.
+ * body a Content-Type (JSON when it starts with '{', else a form); u NULL:
+ * anonymous. 0 when a response came.
  */
 int ts_as(const struct test_server *s, const struct ts_user *u, const char *method, const char *path,
 	  const char *body, struct http_resp *r);

@@ -16,6 +16,7 @@
 #include "features/dossier_forms.h"
 #include "rules/dossier.h"
 #include "rules/procedure.h"
+#include "pdftext.h"
 #include "core/banned.h"
 
 #define CODE	  "000.01.15.H26-261126-0001"
@@ -149,113 +150,19 @@ static struct dossier *make_dossier(void)
 	return d;
 }
 
-/* Write the bytes to a fresh file; its path in path (the caller unlinks it). */
-static void save(const struct buf *b, char *path, size_t n)
+#define TMPL "/tmp/motcua-test-forms-XXXXXX" /* the files' names, for mkstemp */
+
+/* Read the PDF back into doc (doc_free removes its file). */
+static void read_pdf(struct doc *doc, const struct buf *pdf)
 {
-	int fd;
-
-	snprintf(path, n, "/tmp/motcua-test-forms-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, b->ptr, b->len), (ssize_t)b->len);
-	close(fd);
-}
-
-/* Run a command and give its standard output (the caller frees it); fails the test on a non-zero exit. */
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	struct buf cmd = BUF_INIT, out = BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	va_list ap;
-	FILE *f;
-	int rc;
-
-	va_start(ap, fmt);
-	buf_vaddf(&cmd, fmt, ap);
-	va_end(ap);
-	f = popen(cmd.ptr, "r");
-	assert_non_null(f);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&out, chunk, got);
-	rc = pclose(f);
-	if (rc != 0)
-		fail_msg("\"%s\" exited with %d", cmd.ptr, rc);
-	buf_release(&cmd);
-	return buf_detach(&out, NULL);
-}
-
-/* Whitespace runs (pdftotext's layout spacing, wrapped lines) as one space. */
-static char *squeeze(const char *s)
-{
-	char *out = xmalloc(strlen(s) + 1), *o = out;
-	int space = 0;
-
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\f' || *s == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && o > out)
-			*o++ = ' ';
-		space = 0;
-		*o++ = *s;
-	}
-	*o = 0;
-	return out;
-}
-
-/* A rendered PDF: its text (squeezed and as laid out, pages split by \f), page count and size. */
-struct doc {
-	char path[64];
-	char *text, *flat, *info;
-	int pages;
-	double w, h;
-};
-
-static void doc_load(struct doc *doc, const struct buf *pdf)
-{
-	const char *p;
-
-	assert_true(pdf->len > 5);
-	assert_memory_equal(pdf->ptr, "%PDF-", 5);
-	save(pdf, doc->path, sizeof(doc->path));
-	doc->text = run("pdftotext -layout -enc UTF-8 %s -", doc->path);
-	doc->flat = squeeze(doc->text);
-	doc->info = run("pdfinfo %s", doc->path);
+	doc_load(doc, pdf, TMPL);
 	/* FORMS_KEEP=DIR keeps a copy of every document drawn, to look at */
 	if (getenv("FORMS_KEEP")) {
 		static int seq;
 
-		free(run("cp %s '%s'/%02d.pdf", doc->path, getenv("FORMS_KEEP"), ++seq));
+		free(run("cp '%s' '%s'/%02d.pdf", doc->path, getenv("FORMS_KEEP"), ++seq));
 	}
-	p = strstr(doc->info, "Pages:");
-	assert_non_null(p);
-	doc->pages = (int)strtol(p + 6, NULL, 10);
-	p = strstr(doc->info, "Page size:");
-	assert_non_null(p);
-	assert_int_equal(sscanf(p, "Page size: %lf x %lf", &doc->w, &doc->h), 2);
 }
-
-static void doc_free(struct doc *doc)
-{
-	unlink(doc->path);
-	free(doc->text);
-	free(doc->flat);
-	free(doc->info);
-}
-
-#define has(doc, s)                                                                \
-	do {                                                                       \
-		if (!strstr((doc)->flat, (s)))                                     \
-			fail_msg("\"%s\" not in the text:\n%s", (s), (doc)->text); \
-	} while (0)
-#define hasnt(doc, s)                                                                        \
-	do {                                                                                 \
-		if (strstr((doc)->flat, (s)))                                                \
-			fail_msg("\"%s\" should not be in the text:\n%s", (s), (doc)->text); \
-	} while (0)
 
 static int count(const char *hay, const char *needle)
 {
@@ -268,47 +175,16 @@ static int count(const char *hay, const char *needle)
 	return n;
 }
 
-static void is_a5(const struct doc *doc)
-{
-	/* A5 portrait: 148 × 210 mm */
-	assert_true(doc->w > 419 && doc->w < 420);
-	assert_true(doc->h > 595 && doc->h < 596);
-}
-
-/*
- * Every word inside the text area (forms 01–05) or at least on the paper
- * (the book keeps its page numbers in the margin): nothing ran out of its box.
- */
-static void words_within(const struct doc *doc, double left, double top, double right, double bottom)
-{
-	char *html = run("pdftotext -bbox %s -", doc->path);
-	const char *p = html;
-	int words = 0;
-
-	while ((p = strstr(p, "<word "))) {
-		double x0, y0, x1, y1;
-
-		if (sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &x0, &y0, &x1,
-			   &y1) != 4)
-			fail_msg("cannot read a word box at %.60s", p);
-		if (x0 < left - 1 || y0 < top - 2 || x1 > right + 1 || y1 > bottom + 2)
-			fail_msg("a word out of [%.1f %.1f %.1f %.1f]: %.120s", left, top, right, bottom, p);
-		words++;
-		p++;
-	}
-	assert_true(words > 20);
-	free(html);
-}
-
-#define MM	  (72.0 / 25.4)
-#define A5_INSIDE (20 * MM), (14 * MM), (419.53 - 12 * MM), (595.28 - 14 * MM)
+/* The text area of forms 01–05 (the book keeps its page numbers in the margin: it is held to its paper). */
+#define A5_INSIDE (20 * MM), (14 * MM), (A5_W - 12 * MM), (A5_H - 14 * MM)
+#define WORDS_MIN 20 /* a form has more words than this: its text was read */
 
 static void render(int form, const struct dossier *d, int64_t now, struct doc *doc)
 {
 	struct buf out = BUF_INIT;
 
 	assert_int_equal(dossier_form_pdf(form, d, &site, now, &out), 0);
-	doc_load(doc, &out);
+	read_pdf(doc, &out);
 	buf_release(&out);
 }
 
@@ -350,7 +226,7 @@ static void form01_slip(void **state)
 	has(&doc, "NGƯỜI NỘP HỒ SƠ");
 	has(&doc, "NGƯỜI TIẾP NHẬN HỒ SƠ");
 	has(&doc, "Lê Thu Trang");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 	free(d);
 }
@@ -368,11 +244,9 @@ static void form01_qr(void **state)
 		skip();
 	}
 	render(1, d, vn(2026, 11, 26, 8, 40), &doc);
-	free(run("pdftoppm -r 200 -png -f 1 -l 1 -singlefile %s %s", doc.path, doc.path));
-	got = run("zbarimg --quiet --raw %s.png 2>/dev/null", doc.path);
+	got = read_qr(&doc, 1);
 	assert_string_equal(got, LOOKUP CODE "\n");
 	free(got);
-	free(run("rm -f %s.png", doc.path));
 	doc_free(&doc);
 	free(d);
 }
@@ -433,7 +307,7 @@ static void form02_supplement(void **state)
 	has(&doc, "tính lại từ đầu");
 	has(&doc, "NGƯỜI HƯỚNG DẪN");
 	has(&doc, "Lê Thu Trang");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 	free(d);
 }
@@ -457,7 +331,7 @@ static void form03_refusal(void **state)
 	has(&doc, "thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:");
 	has(&doc, "Bản chính Bằng tốt nghiệp đại học bị tẩy xóa, sửa chữa nội dung.");
 	has(&doc, "Xin thông báo cho Ông/Bà được biết và thực hiện./.");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 	free(d);
 }
@@ -484,7 +358,7 @@ static void form04_apology(void **state)
 	    "hẹn lại thời gian trả kết quả giải quyết hồ sơ vào 10 giờ 00 phút, ngày 30 tháng 11 năm 2026.");
 	has(&doc, "THỦ TRƯỞNG CƠ QUAN");
 	has(&doc, "Nơi nhận:");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 	free(d);
 }
@@ -521,7 +395,7 @@ static void form05_control(void **state)
 	has(&doc, "26/11/2026, 08:45");
 	has(&doc, "27/11/2026, 09:10");
 	has(&doc, "Đang xử lý");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 	free(d);
 }
@@ -610,7 +484,7 @@ static void overflow(void **state)
 	has(&doc, "NGƯỜI TIẾP NHẬN HỒ SƠ");
 	/* the table's header is drawn again on every page it goes on over */
 	assert_true(count(doc.text, "Tên giấy tờ") >= 3);
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 
 	/* reasons longer than a page flow on */
@@ -621,14 +495,14 @@ static void overflow(void **state)
 	render(3, d, vn(2026, 11, 26, 9, 5), &doc);
 	assert_true(doc.pages >= 2);
 	has(&doc, "HẾTLÝDO");
-	words_within(&doc, A5_INSIDE);
+	words_within(&doc, A5_INSIDE, 0, WORDS_MIN);
 	doc_free(&doc);
 
 	/* markup and control characters in the data are text, not markup */
 	d->applicant.name = "Đặng <b>Văn</b> & \"Bé\" \x01\x7f Tí";
 	d->events[d->nevents - 1].note = "Lý do <i>đặc biệt</i> & khác\xff\xfe hết";
 	assert_int_equal(dossier_form_pdf(3, d, &site, 0, &out), 0);
-	doc_load(&doc, &out);
+	read_pdf(&doc, &out);
 	has(&doc, "Đặng <b>Văn</b> & \"Bé\" Tí");
 	has(&doc, "Lý do <i>đặc biệt</i> & khác");
 	doc_free(&doc);
@@ -696,10 +570,8 @@ static void form06_book_pdf(void **state)
 	assert_int_equal(dossier_book_pdf((const struct dossier *const *)list, N, &site,
 					  vn(2026, 11, 1, 0, 0), vn(2026, 12, 1, 0, 0), &out),
 			 0);
-	doc_load(&doc, &out);
-	/* A4 landscape */
-	assert_true(doc.w > 841 && doc.w < 842);
-	assert_true(doc.h > 595 && doc.h < 596);
+	read_pdf(&doc, &out);
+	is_page(&doc, 841.89, 595.28, "A4 landscape");
 	assert_true(doc.pages >= 3);
 	has(&doc, "SỔ THEO DÕI HỒ SƠ");
 	has(&doc, "Từ ngày 01/11/2026 đến ngày 30/11/2026");
@@ -719,14 +591,14 @@ static void form06_book_pdf(void **state)
 	has(&doc, "Từ chối");
 	has(&doc, "26/11/2026");
 	has(&doc, PROC_CODE);
-	words_within(&doc, 0, 0, doc.w, doc.h);
+	words_within(&doc, 0, 0, doc.w, doc.h, 0, WORDS_MIN);
 	doc_free(&doc);
 	buf_release(&out);
 
 	/* an empty period is a book with its header and nothing else */
 	assert_int_equal(dossier_book_pdf(NULL, 0, &site, vn(2026, 11, 1, 0, 0), vn(2026, 12, 1, 0, 0), &out),
 			 0);
-	doc_load(&doc, &out);
+	read_pdf(&doc, &out);
 	assert_int_equal(doc.pages, 1);
 	has(&doc, "Không có hồ sơ trong kỳ");
 	has(&doc, "Trang 1/1");
@@ -765,7 +637,8 @@ static void form06_book_xlsx(void **state)
 	assert_memory_equal(out.ptr, "xPK\x03\x04", 5); /* appended after what was there: a zip */
 	memmove(out.ptr, out.ptr + 1, out.len - 1);
 	buf_setlen(&out, out.len - 1);
-	save(&out, path, sizeof(path));
+	snprintf(path, sizeof(path), "%s", TMPL);
+	file_save(&out, path);
 	strings = xlsx_part(path, "xl/sharedStrings.xml");
 	sheet = xlsx_part(path, "xl/worksheets/sheet1.xml");
 	styles = xlsx_part(path, "xl/styles.xml");
@@ -844,7 +717,7 @@ static void threads(void **state)
 
 		assert_int_equal(pthread_join(w[i].thread, NULL), 0);
 		assert_int_equal(w[i].rc, 0);
-		doc_load(&doc, &w[i].out);
+		read_pdf(&doc, &w[i].out);
 		has(&doc, CODE);
 		doc_free(&doc);
 		buf_release(&w[i].out);
