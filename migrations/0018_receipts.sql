@@ -49,6 +49,9 @@ CREATE TABLE receipts (
 );
 CREATE INDEX receipts_unit_issued ON receipts (unit_id, issued_at);
 CREATE INDEX receipts_dossier ON receipts (dossier_id);
+-- one standing receipt per dossier, and a receipt replaced once, whatever two transactions do
+CREATE UNIQUE INDEX receipts_dossier_standing ON receipts (dossier_id) WHERE status = 1 AND dossier_id IS NOT NULL;
+CREATE UNIQUE INDEX receipts_replaces ON receipts (replaces_id) WHERE replaces_id IS NOT NULL;
 
 CREATE TABLE receipt_lines (
 	receipt_id BIGINT NOT NULL REFERENCES receipts (id),

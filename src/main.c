@@ -73,6 +73,8 @@ static const char serve_help[] =
 	"                       MOTCUA_SMTP_USER and MOTCUA_SMTP_PASSWORD). Without it, messages\n"
 	"                       wait in the outbox\n"
 	"  --mail-from ADDR     the sender address of that email (MOTCUA_MAIL_FROM)\n"
+	"  --public-url URL     the site's public address, https://host (MOTCUA_PUBLIC_URL): in\n"
+	"                       printed links, QR codes and what a payment provider is told\n"
 	"  --payment-gateway URL  the payment provider's page where citizens pay fees online\n"
 	"                       (without it, fees are paid at the counter)\n"
 	"  --payment-secret-file PATH  the secret shared with that provider (16 to 256 bytes):\n"
@@ -200,6 +202,7 @@ enum opt {
 	OPT_SMTP,
 	OPT_MAILFROM,
 	OPT_PAYGW,
+	OPT_PUBLIC,
 	OPT_PAYSECRET,
 };
 
@@ -248,6 +251,7 @@ static const struct option long_opts[] = {
 	{ "scope", required_argument, NULL, OPT_SCOPE },
 	{ "smtp", required_argument, NULL, OPT_SMTP },
 	{ "payment-gateway", required_argument, NULL, OPT_PAYGW },
+	{ "public-url", required_argument, NULL, OPT_PUBLIC },
 	{ "payment-secret-file", required_argument, NULL, OPT_PAYSECRET },
 	{ "mail-from", required_argument, NULL, OPT_MAILFROM },
 	{ "help", no_argument, NULL, 'h' },
@@ -305,6 +309,7 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 	cfg->data = env_or("MOTCUA_DATA", cfg->data);
 	cfg->trusted_proxy = env_or("MOTCUA_TRUSTED_PROXY", NULL);
 	cfg->site.name = env_or("MOTCUA_SITE_NAME", NULL);
+	cfg->public_url = env_or("MOTCUA_PUBLIC_URL", NULL);
 	cfg->site.address = env_or("MOTCUA_CONTACT_ADDRESS", NULL);
 	cfg->site.phone = env_or("MOTCUA_CONTACT_PHONE", NULL);
 	cfg->site.email = env_or("MOTCUA_CONTACT_EMAIL", NULL);
@@ -380,6 +385,7 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_EMAIL: cfg->site.email = optarg; break;
 		case OPT_SMTP: cfg->mail.smtp_url = optarg; break;
 		case OPT_PAYGW: cfg->payment.gateway = optarg; break;
+		case OPT_PUBLIC: cfg->public_url = optarg; break;
 		case OPT_PAYSECRET:
 			if (read_secret(optarg, cfg->payment.secret, sizeof(cfg->payment.secret), &cfg->payment.secret_len))
 				return bad_value("--payment-secret-file", optarg);
@@ -1086,6 +1092,13 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve")) {
 		if ((rc = check_mail_config(&cfg.mail)) >= 0)
 			return rc;
+		if (cfg.public_url && strncmp(cfg.public_url, "https://", 8) && strncmp(cfg.public_url, "http://", 7))
+			return bad_value("--public-url (an http:// or https:// address)", cfg.public_url);
+		/* the provider is told where to call back: from the configured address, never a request's Host */
+		if (cfg.payment.gateway && (!cfg.payment.secret_len || !cfg.public_url)) {
+			fprintf(stderr, "motcua: --payment-gateway needs --payment-secret-file and --public-url\n");
+			return EXIT_USAGE;
+		}
 		return app_serve(&cfg);
 	}
 	if (!strcmp(cmd, "migrate"))

@@ -2,9 +2,11 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "features/audit.h"
 #include "features/authz.h"
 #include "features/dossiers.h"
 #include "features/payments.h"
@@ -72,6 +74,23 @@ int payment_start(struct db *db, struct arena *a, const struct payment_config *c
 		*why = N_("This dossier has no fee to pay now.");
 		return PAYMENT_CONFLICT;
 	}
+	{
+		/* one pending payment at a time: the one started before is offered again */
+		struct db_stmt *st;
+		int64_t pending = 0;
+		rc = db_query(db, &st, "SELECT id FROM payments WHERE dossier_id = ? AND status = ? ORDER BY id DESC",
+			      "ii", d.id, (int64_t)PAY_PENDING);
+		if (rc == DB_ROW)
+			pending = db_col_int(st, 0);
+		if ((rc = finish(st, rc)))
+			return rc;
+		if (pending) {
+			*id = pending;
+			*amount = d.fee_due;
+			*redirect = redirect_url(a, cfg, *id, d.fee_due, d.code, return_url, callback_url);
+			return PAYMENT_OK;
+		}
+	}
 	if ((rc = counter_next(db, "id", "payments", "", id)))
 		return rc;
 	*amount = d.fee_due;
@@ -110,6 +129,30 @@ static int local_year(int64_t t)
 	return c.year;
 }
 
+/* Record the outcome of payment `id` and audit it (actor "payment:<provider>"). */
+static int settle(struct db *db, const struct payment_config *cfg, int64_t id, int status, const char *ref,
+		  int64_t receipt_id, int64_t now, const char *action, const char *code)
+{
+	char actor[64], object[32];
+	json_t *detail;
+	int rc = db_exec(db,
+			 "UPDATE payments SET status = ?, provider_ref = ?, receipt_id = NULLIF(?, 0), updated_at = ? "
+			 "WHERE id = ?",
+			 "isiii", (int64_t)status, ref, receipt_id, now, id);
+	if (rc)
+		return rc;
+	snprintf(actor, sizeof(actor), "payment:%s", cfg->provider ? cfg->provider : "sandbox");
+	snprintf(object, sizeof(object), "payment:%lld", (long long)id);
+	detail = json_pack("{s:s,s:s,s:I}", "dossier", code, "ref", ref, "receipt", (json_int_t)receipt_id);
+	{
+		char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+		rc = text ? audit_append(db, actor, action, object, text) : DB_ERROR;
+		free(text);
+	}
+	json_decref(detail);
+	return rc;
+}
+
 /* Inside the transaction: apply a verified callback to payment `id`. */
 static int apply(struct db *db, struct arena *a, const struct payment_config *cfg, int64_t id, int paid,
 		 int64_t amount, const char *ref, int64_t now, int64_t *receipt_id, const char **why)
@@ -142,18 +185,22 @@ static int apply(struct db *db, struct arena *a, const struct payment_config *cf
 	}
 	if ((rc = finish(st, rc)))
 		return rc;
-	if (status == PAY_PAID && paid)
-		return PAYMENT_OK; /* told twice: the receipt of the first time */
-	if (status != PAY_PENDING) {
+	if ((status == PAY_PAID || status == PAY_UNAPPLIED) && paid)
+		return PAYMENT_OK; /* told twice: as the first time */
+	/* pending, or failed and now paid after all; a paid one is never made failed */
+	if (status != PAY_PENDING && !(status == PAY_FAILED && paid)) {
 		*why = N_("This payment is settled already.");
 		return PAYMENT_CONFLICT;
 	}
 	if (!paid)
-		return db_exec(db, "UPDATE payments SET status = ?, provider_ref = ?, updated_at = ? WHERE id = ?", "isii",
-			       (int64_t)PAY_FAILED, ref, now, id);
+		return settle(db, cfg, id, PAY_FAILED, ref, 0, now, "payment.fail", code);
 	if (amount != want) {
 		*why = N_("The amount paid is not the amount asked.");
 		return PAYMENT_INVALID;
+	}
+	if (d.fee_paid || d.status != DS_AWAITING_FEE) {
+		/* the fee was paid otherwise meanwhile (at the counter): the money is recorded, to refund */
+		return settle(db, cfg, id, PAY_UNAPPLIED, ref, 0, now, "payment.unapplied", code);
 	}
 	{
 		struct receipt_issue in;
@@ -176,8 +223,7 @@ static int apply(struct db *db, struct arena *a, const struct payment_config *cf
 			return rc < 0 ? rc : PAYMENT_NO_RECEIPT;
 		*receipt_id = r.id;
 	}
-	return db_exec(db, "UPDATE payments SET status = ?, provider_ref = ?, receipt_id = ?, updated_at = ? WHERE id = ?",
-		       "isiii", (int64_t)PAY_PAID, ref, *receipt_id, now, id);
+	return settle(db, cfg, id, PAY_PAID, ref, *receipt_id, now, "payment.paid", code);
 }
 
 int payment_callback(struct db *db, struct arena *a, const struct payment_config *cfg, const char *body,

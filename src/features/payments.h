@@ -13,7 +13,12 @@
 #include "core/arena.h"
 #include "store/db.h"
 
-enum payment_status { PAY_PENDING = 1, PAY_PAID, PAY_FAILED };
+enum payment_status {
+	PAY_PENDING = 1,
+	PAY_PAID,      /* paid, its receipt issued */
+	PAY_FAILED,    /* the payer gave up or the provider refused */
+	PAY_UNAPPLIED, /* paid, but the fee was paid otherwise meanwhile: recorded, to refund */
+};
 
 enum payment_rc {
 	PAYMENT_OK = 0,
@@ -34,7 +39,7 @@ struct payment_config {
 
 /*
  * Start paying dossier `code` (awaiting its fee) inside the caller's write transaction: a
- * pending payment of its fee_due. *redirect is the provider's page for the payer, with the
+ * pending payment of its fee_due (the one started before, when one is still pending). *redirect is the provider's page for the payer, with the
  * payment, the amount, `return_url` and `callback_url`. PAYMENT_OK, PAYMENT_NOT_FOUND,
  * PAYMENT_CONFLICT (no fee to pay now) with *why, or a negative enum db_rc.
  */
@@ -45,8 +50,9 @@ int payment_start(struct db *db, struct arena *a, const struct payment_config *c
 /*
  * A provider's callback: `signature` is "sha256=" and the lowercase hex HMAC-SHA256 of `body`
  * with the secret; the body {"payment": id, "status": "paid"|"failed", "amount": n, "ref": "…"}.
- * Runs its own transaction. PAYMENT_OK (*receipt_id the receipt when paid, the same one for a
- * repeated callback), PAYMENT_BAD_SIGNATURE, PAYMENT_NOT_FOUND, PAYMENT_INVALID /
+ * Runs its own transaction, audited as `payment:<provider>`. PAYMENT_OK (*receipt_id the
+ * receipt when paid, the same one for a repeated callback; 0 when failed, or paid after the fee
+ * was paid otherwise: then recorded PAY_UNAPPLIED, to refund), PAYMENT_BAD_SIGNATURE, PAYMENT_NOT_FOUND, PAYMENT_INVALID /
  * PAYMENT_CONFLICT / PAYMENT_NO_RECEIPT with *why, or a negative enum db_rc.
  */
 int payment_callback(struct db *db, struct arena *a, const struct payment_config *cfg, const char *body,

@@ -38,6 +38,7 @@
 
 /* The signed element's id: the Reference is "#DLBLai" and nothing else. */
 #define DATA_ID "DLBLai"
+#define DATA_NAME "DLBLai"
 /* Version of this document's structure (docs/receipt-xml.md), in TTChung/PBan. */
 #define FORMAT_VERSION "1.0"
 /* A stored document larger than this is not one of ours (20 lines make about 10 KB). */
@@ -979,4 +980,39 @@ out:
 	EVP_PKEY_free(pkey);
 	X509_free(cert);
 	return ret;
+}
+
+/* The bytes from "<DLBLai" to the end of "</DLBLai>" in text, or NULL. */
+static const char *data_part(const char *text, size_t *len)
+{
+	const char *a = strstr(text, "<" DATA_NAME " "), *b = a ? strstr(a, "</" DATA_NAME ">") : NULL;
+	if (!a || !b || strstr(b + 1, "<" DATA_NAME " "))
+		return NULL;
+	*len = (size_t)(b - a) + strlen("</" DATA_NAME ">");
+	return a;
+}
+
+int receipt_xml_matches(const char *xml, const struct receipt *r)
+{
+	xmlDocPtr doc;
+	xmlNodePtr dvthu = NULL;
+	xmlChar *mem = NULL;
+	const char *stored, *built, *pi;
+	size_t ls = 0, lb = 0;
+	int size = 0, same = 0;
+
+	if (!xml || !r)
+		return 0;
+	/* nothing a signature ignores: no comment, no processing instruction past the declaration */
+	if (strstr(xml, "<!--") || ((pi = strstr(xml, "<?")) && (pi != xml || strstr(xml + 2, "<?"))))
+		return 0;
+	if (!(stored = data_part(xml, &ls)) || !(doc = receipt_doc(r, &dvthu)))
+		return 0;
+	indent(xmlDocGetRootElement(doc), 0);
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	if (mem && size > 0 && (built = data_part((const char *)mem, &lb)))
+		same = ls == lb && !memcmp(stored, built, ls);
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	return same;
 }

@@ -35,6 +35,14 @@ int receipt_xml_sign(const struct receipt *r, const char *key_path, const char *
 int receipt_xml_verify(const char *xml, size_t len, const char *cert_path, char *verify_code);
 
 /*
+ * 1 when the stored document's data (its DLBLai element, byte for byte) is what `r` — the
+ * database's row — would be signed as, and the document holds no comment or processing
+ * instruction (which a signature ignores); 0 otherwise. With receipt_xml_verify, what a page
+ * shows from the row is what was signed.
+ */
+int receipt_xml_matches(const char *xml, const struct receipt *r);
+
+/*
  * A demo key pair and self-signed certificate for the collecting unit (`motcua receipts
  * keygen`): RSA 2048, SHA-256, valid `days`, subject CN = unit_name, O = unit_name, C = VN.
  * Writes key_path (mode 0600) and cert_path. 0 or -1.

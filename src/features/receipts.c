@@ -434,6 +434,10 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 			*why = N_("No fee is due for this dossier.");
 			return RECEIPT_CONFLICT;
 		}
+		if (!dossier_fee_collectable(d.status)) {
+			*why = N_("A fee is collected for a dossier received and not refused or withdrawn.");
+			return RECEIPT_CONFLICT;
+		}
 		if (!replaces) {
 			/* one standing receipt per dossier; a fee marked paid without one gets it now */
 			if ((rc = dossier_receipt(db, d.id, &other)))
@@ -510,7 +514,7 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 	r->replaces_id = replaces;
 	r->replaces_number = replaces_number;
 
-	buf_init(&xml, 8192);
+	buf_init(&xml, 1 << 20); /* 20 lines of 200-byte names and the signature fit many times */
 	{
 		char vcode[16] = "";
 		if (receipt_xml_sign(r, key, cert, &xml, vcode) || buf_err(&xml)) {
@@ -585,7 +589,12 @@ static int receipt_state(struct db *db, struct arena *a, int64_t id, int *status
 			 const char **dossier_code)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st,
+	int rc;
+	/* a write on the row first: PostgreSQL locks it until the transaction ends, so two cancels or
+	 * replaces at once take turns and the second sees the first's (SQLite's write lock is whole) */
+	if ((rc = db_exec(db, "UPDATE receipts SET status = status WHERE id = ?", "i", id)))
+		return rc;
+	rc = db_query(db, &st,
 			  "SELECT r.status, r.number, COALESCE(d.code, ''), b.series FROM receipts r JOIN receipt_books "
 			  "b ON b.id = r.book_id LEFT JOIN dossiers d ON d.id = r.dossier_id WHERE r.id = ?",
 			  "i", id);
@@ -746,10 +755,14 @@ int receipt_load(struct db *db, struct arena *a, int64_t id, struct receipt *out
 
 int receipt_load_lookup(struct db *db, struct arena *a, const char *lookup, struct receipt *out)
 {
+	char up[RECEIPT_LOOKUP_LEN + 1];
 	if (!lookup || strlen(lookup) != RECEIPT_LOOKUP_LEN)
 		return RECEIPT_NOT_FOUND;
-	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.lookup = ?", "s", 0,
-			  lookup, out);
+	/* as typed from paper: small letters are the capitals the codes are made of */
+	for (size_t i = 0; i <= RECEIPT_LOOKUP_LEN; i++)
+		up[i] = lookup[i] >= 'a' && lookup[i] <= 'z' ? (char)(lookup[i] - 'a' + 'A') : lookup[i];
+	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.lookup = ?", "s", 0, up,
+			  out);
 }
 
 int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, struct receipt **out, size_t *n,
@@ -757,7 +770,7 @@ int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, 
 {
 	struct buf where, sql;
 	struct db_stmt *st;
-	int rc, k = 1, pass;
+	int rc, k = 1, pass, by_number = 0;
 	int64_t number = 0;
 	char like[256] = "";
 	size_t cap;
@@ -787,10 +800,20 @@ int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, 
 		size_t len = strlen(q->q);
 		if (len <= 7 && strspn(q->q, "0123456789") == len) {
 			number = strtoll(q->q, NULL, 10);
+			by_number = 1;
 			buf_adds(&where, " AND r.number = ?");
-		} else if (len < sizeof(like) - 2) {
-			snprintf(like, sizeof(like), "%%%s%%", q->q);
-			buf_adds(&where, " AND (r.payer_name LIKE ? OR d.code = ?)");
+		} else {
+			/* % and _ in the text match themselves */
+			size_t o = 0;
+			like[o++] = '%';
+			for (const char *c = q->q; *c && o + 3 < sizeof(like); c++) {
+				if (*c == '%' || *c == '_' || *c == '\\')
+					like[o++] = '\\';
+				like[o++] = *c;
+			}
+			like[o++] = '%';
+			like[o] = '\0';
+			buf_adds(&where, " AND (r.payer_name LIKE ? ESCAPE '\\' OR d.code = ?)");
 		}
 	}
 	for (pass = 0; pass < 2; pass++) {
@@ -821,7 +844,7 @@ int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, 
 			db_bind_int(st, k++, q->status);
 		if (q->dossier_id)
 			db_bind_int(st, k++, q->dossier_id);
-		if (number) {
+		if (by_number) {
 			db_bind_int(st, k++, number);
 		} else if (*like) {
 			db_bind_text(st, k++, like, strlen(like));
@@ -853,7 +876,8 @@ int receipt_demo_key(const char *keys_dir, const char *agency, const char *unit_
 	char key[512], cert[512];
 	if (receipt_key_paths(keys_dir, agency, key, cert, sizeof(key)))
 		return -1;
-	if (!access(key, F_OK) && !access(cert, F_OK))
+	/* either file there: it is kept (a key without its certificate is for the administrator to mend) */
+	if (!access(key, F_OK) || !access(cert, F_OK))
 		return 1;
 	if (mkdir(keys_dir, 0700) && errno != EEXIST)
 		return -1;

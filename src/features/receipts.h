@@ -189,7 +189,7 @@ struct receipt_query {
  */
 int receipt_demo(struct db *db, const char *keys_dir, int64_t now);
 
-/* A collecting unit's demo key and self-signed certificate in keys_dir, unless there: 0, 1 when there, -1. */
+/* A collecting unit's demo key and self-signed certificate in keys_dir: 0, 1 when either file is there already (kept), -1. */
 int receipt_demo_key(const char *keys_dir, const char *agency, const char *unit_name);
 
 /* Receipts newest first (lines not loaded), *total the count of all that match. */

@@ -262,3 +262,16 @@ const char *dossier_channel_label(int ch)
 {
 	return ch >= DCH_COUNTER && ch <= DCH_POST ? channels[ch].label : NULL;
 }
+
+int dossier_fee_collectable(int status)
+{
+	switch (status) {
+	case DS_RECEIVED:
+	case DS_PROCESSING:
+	case DS_SUPPLEMENT:
+	case DS_AWAITING_FEE:
+	case DS_RESULT_READY:
+	case DS_RETURNED: return 1;
+	default: return 0;
+	}
+}

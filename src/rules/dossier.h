@@ -110,6 +110,9 @@ enum dossier_channel {
 };
 const char *dossier_channel_name(int ch);
 int dossier_channel_from_name(const char *name);
+
+/* 1 when a dossier in `status` may have its fee collected: received and neither refused nor withdrawn. */
+int dossier_fee_collectable(int status);
 const char *dossier_channel_label(int ch);
 
 #endif

@@ -33,6 +33,8 @@ struct app_config {
 	} site; /* configured values (NULL = from the database) */
 	/* the SMTP server for email to citizens (features/mail.h) */
 	struct mail_config mail;
+	/* the site's public address (https://dichvucong.example.gov.vn), for links given away */
+	const char *public_url;
 	/* online payment of fees (features/payments.h): the provider's gateway and shared secret */
 	struct {
 		const char *gateway; /* NULL: off */
@@ -174,7 +176,10 @@ int ids_contain(const int64_t *v, size_t n, int64_t x);
 void resp_unavailable(struct request *req);
 /* That message, translated. */
 const char *msg_unavailable(void);
-/* "https://host[:port]" as the browser addressed the site (printed links, QR codes), or the listen address. */
+/*
+ * "https://host[:port]": the configured public address (--public-url), else the Host the
+ * browser used (for a trial), else the listen address. For printed links and QR codes.
+ */
 const char *req_site_url(struct request *req);
 
 /* The logged-in account, or NULL. */

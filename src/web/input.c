@@ -88,6 +88,8 @@ const char *input_url_encode(struct request *req, const char *s)
 const char *req_site_url(struct request *req)
 {
 	const char *host = req_header(req, "Host");
+	if (the_app->cfg.public_url)
+		return the_app->cfg.public_url;
 	/* the Host the browser used, when it is a plain host[:port]; else the configured address */
 	if (!host || !*host || strlen(host) > 255 ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))

@@ -1723,8 +1723,7 @@ int page_lookup(struct request *req)
 				    the_app->cfg.payment.gateway)
 					json_object_set_new(view, "pay",
 							    json_pack("{s:s,s:s,s:s}", "code", d.code, "check", check,
-								      "amount_text", arena_printf(&req->arena, "%lld",
-												  (long long)d.fee_due)));
+								      "amount_text", amount_text(req, d.fee_due)));
 				json_object_set_new(ctx, "result", view);
 			} else if (status == 404) {
 				json_object_set_new(ctx, "error", json_string(msg_lookup_not_found()));
@@ -1818,7 +1817,7 @@ static int pay_start(struct request *req, const char *code_in, const char *check
 	}
 	payment_config(req, &cfg);
 	rc = payment_start(db, &req->arena, &cfg, d.code, req_user(req) ? req_user(req)->id : 0,
-			   arena_printf(&req->arena, "%s/tra-cuu?code=%s&check=%s", site, d.code, check),
+			   arena_printf(&req->arena, "%s/tra-cuu?code=%s", site, d.code),
 			   arena_printf(&req->arena, "%s/api/v1/payments/callback", site), req_now(req), id, amount,
 			   redirect, &why);
 	if (rc == PAYMENT_OK && !(rc = db_commit(db)))
@@ -1844,7 +1843,7 @@ int page_lookup_pay(struct request *req)
 	/* a link to the provider, not a redirect: the pages' CSP keeps form posts on this site */
 	ctx = page_context(req, _("Pay the fee online"));
 	json_object_set_new(ctx, "code", json_string(code_norm(req, code)));
-	json_object_set_new(ctx, "amount_text", json_sprintf("%lld", (long long)amount));
+	json_object_set_new(ctx, "amount_text", json_string(amount_text(req, amount)));
 	json_object_set_new(ctx, "redirect", json_string(redirect));
 	resp_header_static(req, "Cache-Control", "no-store");
 	page_render(req, 201, "payment_start", ctx);

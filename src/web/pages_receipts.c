@@ -3,6 +3,7 @@
  * replace, receipt books, the PDF and signed XML, and the public verification page
  * /bien-lai/{lookup}.
  */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,7 @@ int api_receipts_create(struct request *req)
 	if (audit_commit(req, db, "receipt.issue", &r, NULL))
 		return unavailable(req);
 	resp_header(req, "Location", arena_printf(&req->arena, "/api/v1/receipts/%lld", (long long)r.id));
+	resp_header_static(req, "Cache-Control", "no-store");
 	resp_json(req, 201, receipt_json(req, &r));
 	return 0;
 }
@@ -246,8 +248,10 @@ int api_receipt_get(struct request *req)
 		return 0;
 	if (!db)
 		return unavailable(req);
-	if (load_for_staff(req, db, &r))
+	if (load_for_staff(req, db, &r)) {
+		resp_header_static(req, "Cache-Control", "no-store");
 		resp_json(req, 200, receipt_json(req, &r));
+	}
 	return 0;
 }
 
@@ -387,6 +391,10 @@ int api_receipts_list(struct request *req)
 	q.nunits = nunits;
 	q.book_id = input_id(req_query(req, "book"));
 	q.q = input_trim(req, req_query(req, "q"));
+	if (strlen(q.q) > 100) {
+		resp_error(req, 422, "invalid", _("The search text is too long (at most 100 characters)."));
+		return 0;
+	}
 	q.limit = PAGE_SIZE;
 	q.offset = (page - 1) * PAGE_SIZE;
 	if (receipt_list(db, &req->arena, &q, &rows, &n, &total))
@@ -394,6 +402,7 @@ int api_receipts_list(struct request *req)
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, receipt_json(req, &rows[i]));
+	resp_header_static(req, "Cache-Control", "no-store");
 	resp_json(req, 200,
 		  json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", page,
 			    "page_size", PAGE_SIZE));
@@ -523,20 +532,20 @@ int receipt_signature_state(struct request *req, const struct receipt *r, char *
 	if (receipt_key_paths(receipt_keys_dir(req), r->unit_agency, key, cert, sizeof(key)))
 		return -1;
 	ok = receipt_xml_verify(r->xml, strlen(r->xml), cert, vcode);
-	/* the signed document must also say what the database says: a row changed beside it is not valid */
-	if (ok == 1) {
-		const char *want[] = {
-			arena_printf(&req->arena, "<SBLai>%s</SBLai>", r->number_text),
-			arena_printf(&req->arena, "<KHBLai>%s</KHBLai>", r->series),
-			arena_printf(&req->arena, "<KHMSBLai>%s</KHMSBLai>", r->template_code),
-			arena_printf(&req->arena, "<MTCuu>%s</MTCuu>", r->lookup),
-			arena_printf(&req->arena, "<TgTTTBSo>%lld</TgTTTBSo>", (long long)r->total),
-		};
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]) && ok == 1; i++)
-			ok = strstr(r->xml, want[i]) != NULL;
-		if (ok == 1 && r->verify_code && strcmp(vcode, r->verify_code))
-			ok = 0;
+	if (ok == 0) {
+		/* signed before the certificate was renewed: the unit's earlier ones, kept as AGENCY.crt.*.pem */
+		glob_t g;
+		char *pattern = arena_printf(&req->arena, "%s/%s.crt.*.pem", receipt_keys_dir(req), r->unit_agency);
+		if (!glob(pattern, 0, NULL, &g)) {
+			for (size_t i = 0; i < g.gl_pathc && ok != 1; i++)
+				if (receipt_xml_verify(r->xml, strlen(r->xml), g.gl_pathv[i], vcode) == 1)
+					ok = 1;
+			globfree(&g);
+		}
 	}
+	/* the signed data must be what the row says: a row changed beside it is not valid */
+	if (ok == 1 && (!receipt_xml_matches(r->xml, r) || (r->verify_code && strcmp(vcode, r->verify_code))))
+		ok = 0;
 	return ok;
 }
 
@@ -565,8 +574,10 @@ int api_public_receipt(struct request *req)
 	struct db *db = db_thread();
 	if (!db)
 		return unavailable(req);
-	if (load_public(req, db, &r))
+	if (load_public(req, db, &r)) {
+		resp_header_static(req, "Cache-Control", "no-store");
 		resp_json(req, 200, public_json(req, &r));
+	}
 	return 0;
 }
 

@@ -99,7 +99,7 @@ int ts_launch(struct test_server *s, const char *bin, const char *const *extra)
 		argv[argc++] = "--data";
 		argv[argc++] = data;
 		for (int i = 0; extra && extra[i] && argc < 62; i++)
-			argv[argc++] = extra[i];
+			argv[argc++] = strcmp(extra[i], "@BASE@") ? extra[i] : s->base; /* the address once known */
 		argv[argc] = NULL;
 		s->pid = fork();
 		if (s->pid < 0)

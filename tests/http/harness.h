@@ -22,8 +22,9 @@ struct test_server {
 /*
  * Start `motcua serve` (or another program given by `bin`, NULL = motcua)
  * with --db and --data in a new temporary folder, on a free port, plus
- * `extra` arguments (NULL-terminated, may be NULL). Waits until /healthz
- * answers. Returns 0 or -1.
+ * `extra` arguments (NULL-terminated, may be NULL; an argument "@BASE@" becomes
+ * the server's own "http://127.0.0.1:PORT"). Waits until /healthz answers.
+ * Returns 0 or -1.
  */
 int ts_start(struct test_server *s, const char *bin, const char *const *extra);
 /*

@@ -26,6 +26,8 @@
 #include "harness.h"
 #include "store/db.h"
 
+#define RECEIPT_LINES_MAX 20 /* features/receipts.h RECEIPT_MAX_LINES */
+
 #define DEMO_PASSWORD	"ThanhXuan-Demo-2026"
 #define DISTRICT_OFFICE "100.15.00.H26" /* Bộ phận Tiếp nhận và Trả kết quả quận Thanh Xuân */
 #define WARD_OFFICE	"100.01.15.H26" /* Bộ phận Một cửa phường Nhân Chính */
@@ -363,6 +365,28 @@ static void dossier_fee_paid(void **state)
 	m = error_of(&ward_clerk, "POST", "/api/v1/receipts", body, 422);
 	assert_string_equal(m, "Tổng số tiền trên biên lai phải bằng số phí, lệ phí của hồ sơ.");
 	free(m);
+	/* a dossier not yet received pays nothing yet */
+	{
+		char *err = NULL, newcode[64] = "";
+		struct db *db = db_open(srv.db, &err);
+		struct db_stmt *st;
+		assert_non_null(db);
+		if (db_query(db, &st,
+			     "SELECT d.code FROM dossiers d JOIN units u ON u.id = d.receiving_unit WHERE d.status = 1 AND "
+			     "d.fee_due > 0 AND u.agency_code = '000.01.15.H26'",
+			     NULL) == DB_ROW)
+			snprintf(newcode, sizeof(newcode), "%s", db_col_text(st, 0));
+		db_release_statements(db);
+		db_close(db);
+		assert_true(*newcode);
+		snprintf(body, sizeof(body),
+			 "{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Phạm Thị Dung\",\"address\":"
+			 "\"Nhân Chính\"},\"method\":\"cash\"}",
+			 ward_book, newcode);
+		m = error_of(&ward_clerk, "POST", "/api/v1/receipts", body, 409);
+		assert_string_equal(m, "Chỉ thu phí, lệ phí đối với hồ sơ đã được tiếp nhận, không bị từ chối hoặc rút.");
+		free(m);
+	}
 	/* the dossier's own fees */
 	snprintf(body, sizeof(body),
 		 "{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Phạm Thị Dung\",\"address\":\"Nhân "
@@ -387,7 +411,7 @@ static void dossier_fee_paid(void **state)
 static void altered_xml_is_invalid(void **state)
 {
 	json_t *r, *pub;
-	char path[256], *b, sql[256];
+	char path[256], *b, sql[256], first[16];
 	struct http_resp resp;
 	(void)state;
 
@@ -407,8 +431,48 @@ static void altered_xml_is_invalid(void **state)
 	pub = call(NULL, "GET", path, NULL, 200);
 	assert_true(json_is_false(json_object_get(pub, "signature_valid")));
 	json_decref(pub);
+	snprintf(first, sizeof(first), "%s", str(r, "lookup"));
+	json_decref(r);
+
+	/* the row changed beside an intact document, or a comment slipped into it: not valid either */
+	{
+		static const char *const alter[] = {
+			"UPDATE receipts SET payer_name = 'Người khác' WHERE id = %lld",
+			"UPDATE receipts SET xml = xml || '<!-- <TgTTTBSo>1</TgTTTBSo> -->' WHERE id = %lld",
+		};
+		for (size_t i = 0; i < 2; i++) {
+			b = receipt_body(district_book, "Hoàng Văn Em", 30000);
+			r = call(&collector, "POST", "/api/v1/receipts", b, 201);
+			free(b);
+			snprintf(path, sizeof(path), "/api/v1/public/receipts/%s", str(r, "lookup"));
+			pub = call(NULL, "GET", path, NULL, 200);
+			assert_true(json_is_true(json_object_get(pub, "signature_valid")));
+			json_decref(pub);
+			snprintf(sql, sizeof(sql), alter[i], num(r, "id"));
+			{
+				char *err = NULL;
+				struct db *db = db_open(srv.db, &err);
+				assert_non_null(db);
+				assert_int_equal(db_exec(db, sql, NULL), 0);
+				db_close(db);
+			}
+			pub = call(NULL, "GET", path, NULL, 200);
+			assert_true(json_is_false(json_object_get(pub, "signature_valid")));
+			json_decref(pub);
+			json_decref(r);
+		}
+		/* the lookup code as typed in small letters finds it too */
+		b = receipt_body(district_book, "Hoàng Văn Em", 30000);
+		r = call(&collector, "POST", "/api/v1/receipts", b, 201);
+		free(b);
+		snprintf(path, sizeof(path), "/api/v1/public/receipts/%s", str(r, "lookup"));
+		for (char *c = path + strlen("/api/v1/public/receipts/"); *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		json_decref(call(NULL, "GET", path, NULL, 200));
+	}
 	resp_init(&resp);
-	snprintf(path, sizeof(path), "/bien-lai/%s", str(r, "lookup"));
+	snprintf(path, sizeof(path), "/bien-lai/%s", first);
 	assert_int_equal(http_get(&srv, path, &resp), 0);
 	assert_non_null(strstr(resp.body.ptr, "Chữ ký số không khớp"));
 	resp_free(&resp);
@@ -535,6 +599,75 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+struct replacer {
+	long long id;
+	long status;
+};
+
+static void *replace_once(void *arg)
+{
+	struct replacer *w = arg;
+	char path[128];
+	json_t *j;
+	snprintf(path, sizeof(path), "/api/v1/receipts/%lld/replace", w->id);
+	j = ts_json(&srv, &collector, "POST", path,
+		    "{\"reason\":\"Sai tên người nộp\",\"payer\":{\"name\":\"Lê Thị Giang\",\"address\":\"Hà "
+		    "Nội\"},\"lines\":[{\"name\":\"Lệ phí\",\"unit_amount\":20000}],\"method\":\"cash\"}",
+		    0, &w->status);
+	json_decref(j);
+	return NULL;
+}
+
+/* Four replacements of one receipt at once: one is made, the others find it cancelled. */
+static void concurrent_replacements(void **state)
+{
+	enum { N = 4 };
+	struct replacer w[N];
+	pthread_t t[N];
+	char *b = receipt_body(district_book, "Lê Thị Giang", 20000);
+	json_t *r = call(&collector, "POST", "/api/v1/receipts", b, 201);
+	int made = 0, refused = 0;
+	(void)state;
+	free(b);
+	for (int i = 0; i < N; i++) {
+		w[i] = (struct replacer){ .id = num(r, "id") };
+		assert_int_equal(pthread_create(&t[i], NULL, replace_once, &w[i]), 0);
+	}
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		made += w[i].status == 201;
+		refused += w[i].status == 409;
+	}
+	assert_int_equal(made, 1);
+	assert_int_equal(refused, N - 1);
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM receipts WHERE replaces_id = ?", "i", num(r, "id"), 0),
+			 1);
+	json_decref(r);
+}
+
+/* The most a receipt holds: 20 lines with names of 200 bytes. */
+static void longest_receipt(void **state)
+{
+	static const char start[] = "Lệ phí cấp bản sao ";
+	struct buf body = BUF_INIT;
+	json_t *r;
+	(void)state;
+	buf_addf(&body, "{\"book\":%lld,\"payer\":{\"name\":\"Nguyễn Văn An\",\"address\":\"Hà Nội\"},\"lines\":[",
+		 district_book);
+	for (int i = 0; i < RECEIPT_LINES_MAX; i++) {
+		buf_addf(&body, "%s{\"name\":\"%s", i ? "," : "", start);
+		for (size_t k = strlen(start); k < 200; k++)
+			buf_addch(&body, 'a');
+		buf_addf(&body, "\",\"quantity\":%d,\"unit_amount\":1000}", i + 1);
+	}
+	buf_adds(&body, "],\"method\":\"transfer\"}");
+	r = call(&collector, "POST", "/api/v1/receipts", body.ptr, 201);
+	assert_int_equal(json_array_size(json_object_get(r, "lines")), RECEIPT_LINES_MAX);
+	assert_int_equal(num(r, "total"), 210000);
+	json_decref(r);
+	buf_release(&body);
+}
+
 static void sixteen_concurrent_issuers(void **state)
 {
 	enum { N = 16 };
@@ -628,6 +761,8 @@ int main(void)
 		cmocka_unit_test(dossier_fee_paid),
 		cmocka_unit_test(altered_xml_is_invalid),
 		cmocka_unit_test(report_and_reconciliation),
+		cmocka_unit_test(concurrent_replacements),
+		cmocka_unit_test(longest_receipt),
 		cmocka_unit_test(sixteen_concurrent_issuers),
 		cmocka_unit_test(crash_keeps_acknowledged_receipts),
 	};

@@ -58,7 +58,7 @@ static int gateway_start(void)
 
 static int setup(void **state)
 {
-	const char *extra[5];
+	const char *extra[7];
 	FILE *f;
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -75,7 +75,9 @@ static int setup(void **state)
 	extra[1] = gw.base;
 	extra[2] = "--payment-secret-file";
 	extra[3] = secret_file;
-	extra[4] = NULL;
+	extra[4] = "--public-url";
+	extra[5] = "@BASE@";
+	extra[6] = NULL;
 	if (ts_launch(&srv, NULL, extra))
 		return -1;
 	snprintf(callback, sizeof(callback), "%s/api/v1/payments/callback", srv.base);
@@ -198,6 +200,14 @@ static void pay_online(void **state)
 
 	/* a callback not signed by the provider's secret changes nothing */
 	p2 = start(&amount);
+	assert_true(p2 != p1);
+	/* started again while it is pending: the same payment, not a second one */
+	{
+		long long again, amount2;
+		again = start(&amount2);
+		assert_int_equal(again, p2);
+		assert_int_equal(amount2, amount);
+	}
 	j = provider(p2, amount, "paid", 1, 1);
 	assert_int_equal(status_of(0, j), 401);
 	json_decref(j);
@@ -224,9 +234,67 @@ static void pay_online(void **state)
 	assert_int_equal(status_of(0, j), 409);
 	json_decref(j);
 	assert_int_equal(ts_sql_int(&srv, "SELECT status FROM payments WHERE id = ?", "i", p2, 0), 2);
+	/* each outcome is in the audit chain */
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE actor = 'payment:sandbox'", NULL, 0, 0), 2);
 	/* nothing left to pay */
 	snprintf(body, sizeof(body), "{\"dossier\":\"%s\",\"check\":\"%s\"}", code, check);
 	json_decref(ts_json(&srv, NULL, "POST", "/api/v1/public/payments", body, 409, NULL));
+}
+
+/*
+ * Paid online while the fee was paid at the counter meanwhile: the money is recorded as a
+ * payment to refund and no second receipt is issued.
+ */
+static void paid_after_the_counter_is_recorded(void **state)
+{
+	struct ts_user clerk;
+	long long p, amount, book, id;
+	char body[512];
+	long got;
+	json_t *j;
+	(void)state;
+	/* a second dossier of the ward awaiting its fee: the demo has one, so one more is set up here */
+	id = ts_sql_int(&srv,
+			"SELECT MIN(id) FROM dossiers WHERE status IN (2, 3, 6) AND fee_due > 0 AND fee_paid = 0 AND "
+			"receiving_unit = (SELECT receiving_unit FROM dossiers WHERE id = ?)",
+			"i", dossier_id, 0);
+	assert_true(id > 0);
+	{
+		char *err = NULL;
+		struct db *db = db_open(srv.db, &err);
+		struct db_stmt *st;
+		assert_non_null(db);
+		assert_int_equal(db_exec(db, "UPDATE dossiers SET status = 5 WHERE id = ?", "i", (int64_t)id), 0);
+		assert_int_equal(db_query(db, &st, "SELECT code, a_phone FROM dossiers WHERE id = ?", "i", (int64_t)id),
+				 DB_ROW);
+		snprintf(code, sizeof(code), "%s", db_col_text(st, 0));
+		snprintf(check, sizeof(check), "%s", db_col_text(st, 1) + strlen(db_col_text(st, 1)) - 4);
+		db_release_statements(db);
+		db_close(db);
+	}
+	dossier_id = id;
+	p = start(&amount);
+	/* meanwhile the citizen pays at the counter */
+	assert_int_equal(ts_login(&srv, "motcua.nhanchinh", "ThanhXuan-Demo-2026", &clerk), 201);
+	book = ts_sql_int(&srv,
+			  "SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE u.agency_code = "
+			  "'100.01.15.H26'",
+			  NULL, 0, 0);
+	snprintf(body, sizeof(body),
+		 "{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Người nộp\",\"address\":\"Nhân "
+		 "Chính\"},\"method\":\"cash\"}",
+		 book, code);
+	json_decref(ts_json(&srv, &clerk, "POST", "/api/v1/receipts", body, 201, &got));
+	assert_int_equal(got, 201);
+	assert_int_equal(receipts_of_dossier(), 1);
+	/* the provider's confirmation comes after: recorded, not applied */
+	j = provider(p, amount, "paid", 1, 0);
+	assert_int_equal(status_of(0, j), 200);
+	json_decref(j);
+	assert_int_equal(ts_sql_int(&srv, "SELECT status FROM payments WHERE id = ?", "i", p, 0), 4);
+	assert_int_equal(receipts_of_dossier(), 1);
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.unapplied'", NULL, 0, 0),
+			 1);
 }
 
 static void bad_callbacks(void **state)
@@ -250,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pay_online),
+		cmocka_unit_test(paid_after_the_counter_is_recorded),
 		cmocka_unit_test(bad_callbacks),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
