@@ -387,7 +387,8 @@ static int parse_config(int argc, char **argv, const char *cmd, struct app_confi
 		case OPT_PAYGW: cfg->payment.gateway = optarg; break;
 		case OPT_PUBLIC: cfg->public_url = optarg; break;
 		case OPT_PAYSECRET:
-			if (read_secret(optarg, cfg->payment.secret, sizeof(cfg->payment.secret), &cfg->payment.secret_len))
+			if (read_secret(optarg, cfg->payment.secret, sizeof(cfg->payment.secret),
+					&cfg->payment.secret_len))
 				return bad_value("--payment-secret-file", optarg);
 			break;
 		case OPT_MAILFROM: cfg->mail.from = optarg; break;
@@ -1009,8 +1010,8 @@ static int cmd_receipts(const struct app_config *cfg, int argc, char **argv)
 		fprintf(stderr, "motcua: cannot write the key and certificate into '%s'\n", dir);
 		return EXIT_FAIL;
 	}
-	printf("key: %s/%s.key.pem\ncertificate: %s/%s.crt.pem (self-signed, CN=%s)\n", dir, user_opts.unit, dir,
-	       user_opts.unit, name);
+	printf("key: %s/%s.key.pem\ncertificate: %s/%s.crt.pem (self-signed, CN=%s)\n", dir, user_opts.unit,
+	       dir, user_opts.unit, name);
 	return EXIT_OK;
 }
 
@@ -1092,11 +1093,14 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve")) {
 		if ((rc = check_mail_config(&cfg.mail)) >= 0)
 			return rc;
-		if (cfg.public_url && strncmp(cfg.public_url, "https://", 8) && strncmp(cfg.public_url, "http://", 7))
+		if (cfg.public_url && strncmp(cfg.public_url, "https://", 8) &&
+		    strncmp(cfg.public_url, "http://", 7))
 			return bad_value("--public-url (an http:// or https:// address)", cfg.public_url);
-		/* the provider is told where to call back: from the configured address, never a request's Host */
+		/* the provider is told where to call back: from the configured address, never a request's
+		 * Host */
 		if (cfg.payment.gateway && (!cfg.payment.secret_len || !cfg.public_url)) {
-			fprintf(stderr, "motcua: --payment-gateway needs --payment-secret-file and --public-url\n");
+			fprintf(stderr,
+				"motcua: --payment-gateway needs --payment-secret-file and --public-url\n");
 			return EXIT_USAGE;
 		}
 		return app_serve(&cfg);

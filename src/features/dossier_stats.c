@@ -276,8 +276,8 @@ static int64_t month_prev(int64_t yyyymm)
  * Add (sign 1) or take off (-1) the rows of `table` (dossier_stats_month by `month`, or
  * dossier_stats by `day`) whose `column` is lo…hi, to the procedures.
  */
-static int add_procedures(struct db *db, struct summing *s, const struct dossier_stats_query *q, const char *table,
-			  const char *column, int64_t lo, int64_t hi, int sign)
+static int add_procedures(struct db *db, struct summing *s, const struct dossier_stats_query *q,
+			  const char *table, const char *column, int64_t lo, int64_t hi, int sign)
 {
 	struct dossier_stats_proc *p = NULL;
 	struct db_stmt *st;
@@ -413,7 +413,8 @@ static int read_rollups(struct db *db, struct summing *s, const struct dossier_s
 			return rc;
 		/* each range on its own: an OR of two ranges would not be read on the key */
 		for (int k = 0; k < 2; k++)
-			if (lo[k] <= hi[k] && (rc = add_procedures(db, s, q, "dossier_stats", "day", lo[k], hi[k], sign[k])))
+			if (lo[k] <= hi[k] &&
+			    (rc = add_procedures(db, s, q, "dossier_stats", "day", lo[k], hi[k], sign[k])))
 				return rc;
 	}
 	return 0;

@@ -41,9 +41,10 @@ static const char *redirect_url(struct arena *a, const struct payment_config *cf
 	char enc[3][1024];
 	for (int k = 0; k < 3; k++) {
 		size_t o = 0;
-		for (const unsigned char *p = (const unsigned char *)parts[k]; *p && o + 4 < sizeof(enc[k]); p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    strchr("-._~", *p)) {
+		for (const unsigned char *p = (const unsigned char *)parts[k]; *p && o + 4 < sizeof(enc[k]);
+		     p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
 				enc[k][o++] = (char)*p;
 			} else {
 				enc[k][o++] = '%';
@@ -53,8 +54,8 @@ static const char *redirect_url(struct arena *a, const struct payment_config *cf
 		}
 		enc[k][o] = '\0';
 	}
-	return arena_printf(a, "%s/pay?payment=%lld&amount=%lld&dossier=%s&return=%s&callback=%s", cfg->gateway_url,
-			    (long long)id, (long long)amount, enc[2], enc[0], enc[1]);
+	return arena_printf(a, "%s/pay?payment=%lld&amount=%lld&dossier=%s&return=%s&callback=%s",
+			    cfg->gateway_url, (long long)id, (long long)amount, enc[2], enc[0], enc[1]);
 }
 
 int payment_start(struct db *db, struct arena *a, const struct payment_config *cfg, const char *code,
@@ -78,7 +79,8 @@ int payment_start(struct db *db, struct arena *a, const struct payment_config *c
 		/* one pending payment at a time: the one started before is offered again */
 		struct db_stmt *st;
 		int64_t pending = 0;
-		rc = db_query(db, &st, "SELECT id FROM payments WHERE dossier_id = ? AND status = ? ORDER BY id DESC",
+		rc = db_query(db, &st,
+			      "SELECT id FROM payments WHERE dossier_id = ? AND status = ? ORDER BY id DESC",
 			      "ii", d.id, (int64_t)PAY_PENDING);
 		if (rc == DB_ROW)
 			pending = db_col_int(st, 0);
@@ -94,11 +96,12 @@ int payment_start(struct db *db, struct arena *a, const struct payment_config *c
 	if ((rc = counter_next(db, "id", "payments", "", id)))
 		return rc;
 	*amount = d.fee_due;
-	rc = db_exec(db,
-		     "INSERT INTO payments (id, dossier_id, provider, amount, status, created_by, created_at, "
-		     "updated_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
-		     "iisiiiii", *id, d.id, cfg->provider ? cfg->provider : "sandbox", d.fee_due, (int64_t)PAY_PENDING,
-		     account, now, now);
+	rc = db_exec(
+		db,
+		"INSERT INTO payments (id, dossier_id, provider, amount, status, created_by, created_at, "
+		"updated_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
+		"iisiiiii", *id, d.id, cfg->provider ? cfg->provider : "sandbox", d.fee_due,
+		(int64_t)PAY_PENDING, account, now, now);
 	if (rc)
 		return rc;
 	*redirect = redirect_url(a, cfg, *id, d.fee_due, d.code, return_url, callback_url);
@@ -114,7 +117,8 @@ static int online_book(struct db *db, struct arena *a, int64_t agency, int year,
 	*book = 0;
 	if (rc)
 		return rc;
-	rc = db_query(db, &st, "SELECT id, unit_id FROM receipt_books WHERE active = 1 AND year = ? ORDER BY id", "i",
+	rc = db_query(db, &st,
+		      "SELECT id, unit_id FROM receipt_books WHERE active = 1 AND year = ? ORDER BY id", "i",
 		      (int64_t)year);
 	for (; rc == DB_ROW && !*book; rc = db_step(st))
 		if (unit_tree_agency(&t, db_col_int(st, 1)) == agency)
@@ -135,10 +139,11 @@ static int settle(struct db *db, const struct payment_config *cfg, int64_t id, i
 {
 	char actor[64], object[32];
 	json_t *detail;
-	int rc = db_exec(db,
-			 "UPDATE payments SET status = ?, provider_ref = ?, receipt_id = NULLIF(?, 0), updated_at = ? "
-			 "WHERE id = ?",
-			 "isiii", (int64_t)status, ref, receipt_id, now, id);
+	int rc = db_exec(
+		db,
+		"UPDATE payments SET status = ?, provider_ref = ?, receipt_id = NULLIF(?, 0), updated_at = ? "
+		"WHERE id = ?",
+		"isiii", (int64_t)status, ref, receipt_id, now, id);
 	if (rc)
 		return rc;
 	snprintf(actor, sizeof(actor), "payment:%s", cfg->provider ? cfg->provider : "sandbox");
@@ -163,8 +168,9 @@ static int apply(struct db *db, struct arena *a, const struct payment_config *cf
 	int64_t want = 0, dossier = 0;
 	int status = 0, rc;
 
-	rc = db_query(db, &st, "SELECT p.dossier_id, d.code FROM payments p JOIN dossiers d ON d.id = p.dossier_id "
-			       "WHERE p.id = ?",
+	rc = db_query(db, &st,
+		      "SELECT p.dossier_id, d.code FROM payments p JOIN dossiers d ON d.id = p.dossier_id "
+		      "WHERE p.id = ?",
 		      "i", id);
 	if (rc == DB_ROW) {
 		dossier = db_col_int(st, 0);
@@ -177,7 +183,8 @@ static int apply(struct db *db, struct arena *a, const struct payment_config *cf
 	/* the dossier's row first: two callbacks at once take turns from here */
 	if ((rc = dossier_load_for_update(db, a, code, &d)))
 		return rc < 0 ? rc : PAYMENT_NOT_FOUND;
-	rc = db_query(db, &st, "SELECT status, amount, COALESCE(receipt_id, 0) FROM payments WHERE id = ?", "i", id);
+	rc = db_query(db, &st, "SELECT status, amount, COALESCE(receipt_id, 0) FROM payments WHERE id = ?",
+		      "i", id);
 	if (rc == DB_ROW) {
 		status = (int)db_col_int(st, 0);
 		want = db_col_int(st, 1);
@@ -214,7 +221,8 @@ static int apply(struct db *db, struct arena *a, const struct payment_config *cf
 		}
 		in.dossier_code = d.code;
 		in.payer.name = d.applicant.name;
-		in.payer.address = d.applicant.address && *d.applicant.address ? d.applicant.address : d.receiving_unit_name;
+		in.payer.address = d.applicant.address && *d.applicant.address ? d.applicant.address
+									       : d.receiving_unit_name;
 		in.method = RM_ONLINE;
 		in.collector_name = "Thanh toán trực tuyến";
 		in.keys_dir = cfg->keys_dir;
@@ -252,13 +260,15 @@ int payment_callback(struct db *db, struct arena *a, const struct payment_config
 	amount = json_integer_value(json_object_get(j, "amount"));
 	status = json_string_value(json_object_get(j, "status"));
 	ref = json_string_value(json_object_get(j, "ref"));
-	if (id <= 0 || !status || (strcmp(status, "paid") && strcmp(status, "failed")) || (ref && strlen(ref) > 100)) {
+	if (id <= 0 || !status || (strcmp(status, "paid") && strcmp(status, "failed")) ||
+	    (ref && strlen(ref) > 100)) {
 		json_decref(j);
 		*why = N_("The callback names no payment, or no known outcome.");
 		return PAYMENT_INVALID;
 	}
 	if ((rc = db_begin(db)) == 0) {
-		rc = apply(db, a, cfg, id, !strcmp(status, "paid"), amount, ref ? ref : "", now, receipt_id, why);
+		rc = apply(db, a, cfg, id, !strcmp(status, "paid"), amount, ref ? ref : "", now, receipt_id,
+			   why);
 		if (rc || (rc = db_commit(db)))
 			db_rollback(db);
 	}

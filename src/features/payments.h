@@ -26,12 +26,13 @@ enum payment_rc {
 	PAYMENT_INVALID = 2,	   /* *why */
 	PAYMENT_CONFLICT = 3,	   /* *why */
 	PAYMENT_BAD_SIGNATURE = 4, /* the callback is not the provider's */
-	PAYMENT_NO_RECEIPT = 5,	   /* paid, but no receipt could be issued (*why): the payment stays pending */
+	PAYMENT_NO_RECEIPT = 5, /* paid, but no receipt could be issued (*why): the payment stays pending */
 };
 
 struct payment_config {
 	const char *provider;	 /* "sandbox" */
-	const char *gateway_url; /* where the payer is sent: {gateway_url}/pay?… ; NULL = online payment off */
+	const char *gateway_url; /* where the payer is sent: {gateway_url}/pay?… ; NULL = online payment off
+				  */
 	const unsigned char *secret;
 	size_t secret_len;
 	const char *keys_dir; /* the collecting units' signing keys (features/receipts.h) */
@@ -39,9 +40,9 @@ struct payment_config {
 
 /*
  * Start paying dossier `code` (awaiting its fee) inside the caller's write transaction: a
- * pending payment of its fee_due (the one started before, when one is still pending). *redirect is the provider's page for the payer, with the
- * payment, the amount, `return_url` and `callback_url`. PAYMENT_OK, PAYMENT_NOT_FOUND,
- * PAYMENT_CONFLICT (no fee to pay now) with *why, or a negative enum db_rc.
+ * pending payment of its fee_due (the one started before, when one is still pending). *redirect is the
+ * provider's page for the payer, with the payment, the amount, `return_url` and `callback_url`. PAYMENT_OK,
+ * PAYMENT_NOT_FOUND, PAYMENT_CONFLICT (no fee to pay now) with *why, or a negative enum db_rc.
  */
 int payment_start(struct db *db, struct arena *a, const struct payment_config *cfg, const char *code,
 		  int64_t account, const char *return_url, const char *callback_url, int64_t now, int64_t *id,
@@ -52,8 +53,8 @@ int payment_start(struct db *db, struct arena *a, const struct payment_config *c
  * with the secret; the body {"payment": id, "status": "paid"|"failed", "amount": n, "ref": "…"}.
  * Runs its own transaction, audited as `payment:<provider>`. PAYMENT_OK (*receipt_id the
  * receipt when paid, the same one for a repeated callback; 0 when failed, or paid after the fee
- * was paid otherwise: then recorded PAY_UNAPPLIED, to refund), PAYMENT_BAD_SIGNATURE, PAYMENT_NOT_FOUND, PAYMENT_INVALID /
- * PAYMENT_CONFLICT / PAYMENT_NO_RECEIPT with *why, or a negative enum db_rc.
+ * was paid otherwise: then recorded PAY_UNAPPLIED, to refund), PAYMENT_BAD_SIGNATURE, PAYMENT_NOT_FOUND,
+ * PAYMENT_INVALID / PAYMENT_CONFLICT / PAYMENT_NO_RECEIPT with *why, or a negative enum db_rc.
  */
 int payment_callback(struct db *db, struct arena *a, const struct payment_config *cfg, const char *body,
 		     size_t len, const char *signature, int64_t now, int64_t *receipt_id, const char **why);

@@ -109,7 +109,8 @@ static int totals(struct db *db, struct receipt_report *r, const int64_t *units,
 	return finish(st, rc);
 }
 
-static void problem_add(struct arena *a, struct receipt_report *r, size_t *cap, struct db_stmt *st, int with_receipt)
+static void problem_add(struct arena *a, struct receipt_report *r, size_t *cap, struct db_stmt *st,
+			int with_receipt)
 {
 	struct receipt_problem *p;
 	if (r->nproblems >= RECEIPT_REPORT_PROBLEMS)
@@ -160,9 +161,10 @@ static int reconcile(struct db *db, struct arena *a, struct receipt_report *r, c
 		return rc;
 	/* a receipt of a dossier for another sum than its fee */
 	buf_init(&sql, 16384);
-	buf_adds(&sql,
-		 "SELECT d.code, d.fee_due, r.id, r.number, b.series, r.total FROM receipts r JOIN dossiers d ON "
-		 "d.id = r.dossier_id JOIN receipt_books b ON b.id = r.book_id WHERE ");
+	buf_adds(
+		&sql,
+		"SELECT d.code, d.fee_due, r.id, r.number, b.series, r.total FROM receipts r JOIN dossiers d ON "
+		"d.id = r.dossier_id JOIN receipt_books b ON b.id = r.book_id WHERE ");
 	in_list(&sql, "d.receiving_unit", nagencies);
 	buf_addf(&sql, " AND r.status = %d AND r.total <> d.fee_due ORDER BY d.code", RST_ISSUED);
 	if (!(st = prepare(db, &sql, agencies, nagencies, &i)))
@@ -171,11 +173,30 @@ static int reconcile(struct db *db, struct arena *a, struct receipt_report *r, c
 		r->total_mismatch++;
 		problem_add(a, r, &cap, st, 1);
 	}
+	if ((rc = finish(st, rc)))
+		return rc;
+	/* money received online for a fee paid otherwise meanwhile (features/payments.h PAY_UNAPPLIED) */
+	buf_init(&sql, 16384);
+	buf_adds(
+		&sql,
+		"SELECT d.code, p.amount, p.id FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE ");
+	in_list(&sql, "d.receiving_unit", nagencies);
+	buf_adds(&sql, " AND p.status = 4 ORDER BY p.id");
+	if (!(st = prepare(db, &sql, agencies, nagencies, &i)))
+		return DB_ERROR;
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st)) {
+		r->payments_to_refund++;
+		problem_add(a, r, &cap, st, 0);
+		if (r->nproblems && r->problems[r->nproblems - 1].payment_id == 0 &&
+		    !strcmp(r->problems[r->nproblems - 1].dossier_code, db_col_text(st, 0)))
+			r->problems[r->nproblems - 1].payment_id = db_col_int(st, 2);
+	}
 	return finish(st, rc);
 }
 
-int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t nunits, const int64_t *agencies,
-		   size_t nagencies, int64_t from, int64_t to, struct receipt_report *out)
+int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t nunits,
+		   const int64_t *agencies, size_t nagencies, int64_t from, int64_t to,
+		   struct receipt_report *out)
 {
 	int rc;
 	memset(out, 0, sizeof(*out));
@@ -185,8 +206,8 @@ int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t 
 	if ((rc = totals(db, out, units, nunits)) ||
 	    (rc = sums(db, a, out, units, nunits, "(r.issued_at + 25200) / 86400, 0, COUNT(*), SUM(r.total)",
 		       "receipts r", "(r.issued_at + 25200) / 86400", 1, &out->by_day, &out->ndays)) ||
-	    (rc = sums(db, a, out, units, nunits, "r.unit_name, r.unit_id, COUNT(*), SUM(r.total)", "receipts r",
-		       "r.unit_name, r.unit_id", 0, &out->by_unit, &out->nunits)) ||
+	    (rc = sums(db, a, out, units, nunits, "r.unit_name, r.unit_id, COUNT(*), SUM(r.total)",
+		       "receipts r", "r.unit_name, r.unit_id", 0, &out->by_unit, &out->nunits)) ||
 	    (rc = sums(db, a, out, units, nunits, "l.name, 0, COUNT(*), SUM(l.amount)",
 		       "receipts r JOIN receipt_lines l ON l.receipt_id = r.id", "l.name", 0, &out->by_fee,
 		       &out->nfees)))
@@ -196,8 +217,8 @@ int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t 
 
 /* ---- the workbook ---- */
 
-static int sheet_sums(lxw_workbook *wb, const char *name, const char *head, const struct receipt_sum *s, size_t n,
-		      lxw_format *bold)
+static int sheet_sums(lxw_workbook *wb, const char *name, const char *head, const struct receipt_sum *s,
+		      size_t n, lxw_format *bold)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
 	lxw_error e = LXW_NO_ERROR;
@@ -253,14 +274,18 @@ int receipt_report_xlsx(const struct receipt_report *r, struct buf *out)
 		lxw_row_t row = (lxw_row_t)(i + 1);
 		e |= worksheet_write_string(ws, row, 0, p->dossier_code, NULL);
 		e |= worksheet_write_number(ws, row, 1, (double)p->fee_due, NULL);
-		if (p->receipt_number) {
+		if (p->payment_id) {
+			e |= worksheet_write_string(
+				ws, row, 4, "Thanh toán trực tuyến sau khi đã nộp phí: phải hoàn trả", NULL);
+		} else if (p->receipt_number) {
 			char ref[48];
 			snprintf(ref, sizeof(ref), "%s %s", p->series, p->receipt_number);
 			e |= worksheet_write_string(ws, row, 2, ref, NULL);
 			e |= worksheet_write_number(ws, row, 3, (double)p->total, NULL);
 			e |= worksheet_write_string(ws, row, 4, "Số tiền khác phí, lệ phí của hồ sơ", NULL);
 		} else {
-			e |= worksheet_write_string(ws, row, 4, "Đã ghi nhận nộp phí nhưng không có biên lai", NULL);
+			e |= worksheet_write_string(ws, row, 4, "Đã ghi nhận nộp phí nhưng không có biên lai",
+						    NULL);
 		}
 	}
 	if (e != LXW_NO_ERROR) {

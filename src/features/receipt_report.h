@@ -23,7 +23,8 @@ struct receipt_sum {
 
 struct receipt_problem {
 	const char *dossier_code;
-	const char *receipt_number; /* NULL for a paid dossier without a receipt */
+	int64_t payment_id; /* an online payment confirmed after the fee was paid otherwise: to refund */
+	const char *receipt_number; /* NULL for a paid dossier without a receipt, and for a payment */
 	const char *series;
 	int64_t receipt_id;
 	int64_t fee_due, total;
@@ -39,6 +40,7 @@ struct receipt_report {
 	struct receipt_problem *problems;
 	size_t nproblems;
 	int64_t paid_without_receipt, total_mismatch; /* counts */
+	int64_t payments_to_refund;		      /* online payments recorded, not applied */
 };
 
 /*
@@ -47,8 +49,9 @@ struct receipt_report {
  * dossiers received by those units' agencies (`agencies`, sorted), whatever the period.
  * 0 or a negative enum db_rc.
  */
-int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t nunits, const int64_t *agencies,
-		   size_t nagencies, int64_t from, int64_t to, struct receipt_report *out);
+int receipt_report(struct db *db, struct arena *a, const int64_t *units, size_t nunits,
+		   const int64_t *agencies, size_t nagencies, int64_t from, int64_t to,
+		   struct receipt_report *out);
 
 /* The report as a workbook (sheets: by day, by unit, by fee, reconciliation): 0 or -1. */
 int receipt_report_xlsx(const struct receipt_report *r, struct buf *out);

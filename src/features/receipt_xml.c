@@ -37,7 +37,7 @@
 #include "core/banned.h"
 
 /* The signed element's id: the Reference is "#DLBLai" and nothing else. */
-#define DATA_ID "DLBLai"
+#define DATA_ID	  "DLBLai"
 #define DATA_NAME "DLBLai"
 /* Version of this document's structure (docs/receipt-xml.md), in TTChung/PBan. */
 #define FORMAT_VERSION "1.0"

@@ -109,12 +109,12 @@ static int template_ok(const char *s)
 /* AA-26E: two capital letters, a hyphen, the year's last two digits, E. */
 static int series_ok(const char *s, int year)
 {
-	return s && strlen(s) == 6 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] == '-' &&
-	       s[3] == '0' + (year / 10) % 10 && s[4] == '0' + year % 10 && s[5] == 'E';
+	return s && strlen(s) == 6 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+	       s[2] == '-' && s[3] == '0' + (year / 10) % 10 && s[4] == '0' + year % 10 && s[5] == 'E';
 }
 
-int receipt_book_create(struct db *db, int64_t unit_id, const char *template_code, const char *series, int year,
-			const char *by, int64_t now, int64_t *id, const char **why)
+int receipt_book_create(struct db *db, int64_t unit_id, const char *template_code, const char *series,
+			int year, const char *by, int64_t now, int64_t *id, const char **why)
 {
 	struct db_stmt *st;
 	int rc, found;
@@ -125,11 +125,13 @@ int receipt_book_create(struct db *db, int64_t unit_id, const char *template_cod
 		return RECEIPT_INVALID;
 	}
 	if (!template_ok(template_code)) {
-		*why = N_("The template symbol is like 01BLP0-001: 3 to 20 capital letters, digits and hyphens.");
+		*why = N_(
+			"The template symbol is like 01BLP0-001: 3 to 20 capital letters, digits and hyphens.");
 		return RECEIPT_INVALID;
 	}
 	if (!series_ok(series, year)) {
-		*why = N_("The series is like AA-26E: two capital letters, a hyphen, the last two digits of the year and E.");
+		*why = N_(
+			"The series is like AA-26E: two capital letters, a hyphen, the last two digits of the year and E.");
 		return RECEIPT_INVALID;
 	}
 	rc = db_query(db, &st, "SELECT 1 FROM units WHERE id = ? AND active = 1", "i", unit_id);
@@ -140,9 +142,10 @@ int receipt_book_create(struct db *db, int64_t unit_id, const char *template_cod
 		*why = N_("The collecting unit does not exist or is no longer active.");
 		return RECEIPT_NOT_FOUND;
 	}
-	rc = db_query(db, &st,
-		      "SELECT 1 FROM receipt_books WHERE unit_id = ? AND template_code = ? AND series = ? AND year = ?",
-		      "issi", unit_id, template_code, series, (int64_t)year);
+	rc = db_query(
+		db, &st,
+		"SELECT 1 FROM receipt_books WHERE unit_id = ? AND template_code = ? AND series = ? AND year = ?",
+		"issi", unit_id, template_code, series, (int64_t)year);
 	found = rc == DB_ROW;
 	if ((rc = finish(st, rc)))
 		return rc;
@@ -152,17 +155,18 @@ int receipt_book_create(struct db *db, int64_t unit_id, const char *template_cod
 	}
 	if ((rc = counter_next(db, "id", "receipt_books", "", id)))
 		return rc;
-	return db_exec(db,
-		       "INSERT INTO receipt_books (id, unit_id, template_code, series, year, active, created_by, "
-		       "created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-		       "iissisi", *id, unit_id, template_code, series, (int64_t)year, by, now);
+	return db_exec(
+		db,
+		"INSERT INTO receipt_books (id, unit_id, template_code, series, year, active, created_by, "
+		"created_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+		"iissisi", *id, unit_id, template_code, series, (int64_t)year, by, now);
 }
 
 /* a section without its own tax code or address (a one-stop office) collects under its parent's */
-#define BOOK_COLUMNS                                                                                   \
+#define BOOK_COLUMNS                                                                                  \
 	"b.id, b.unit_id, u.name, COALESCE(NULLIF(u.tax_code, ''), pu.tax_code, ''), "                \
 	"COALESCE(NULLIF(u.address, ''), pu.address, ''), u.agency_code, b.template_code, b.series, " \
-	"b.year, b.active, b.created_at, COALESCE((SELECT c.value FROM counters c WHERE c.name = "   \
+	"b.year, b.active, b.created_at, COALESCE((SELECT c.value FROM counters c WHERE c.name = "    \
 	"'receipt' AND c.scope = CAST(b.id AS TEXT) AND c.period = CAST(b.year AS TEXT)), 0)"
 
 static void book_row(struct arena *a, struct db_stmt *st, struct receipt_book *b)
@@ -184,9 +188,11 @@ static void book_row(struct arena *a, struct db_stmt *st, struct receipt_book *b
 int receipt_book_load(struct db *db, struct arena *a, int64_t id, struct receipt_book *out)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st,
-			  "SELECT " BOOK_COLUMNS " FROM receipt_books b JOIN units u ON u.id = b.unit_id LEFT JOIN units pu ON pu.id = u.parent_id WHERE b.id = ?",
-			  "i", id);
+	int rc = db_query(
+		db, &st,
+		"SELECT " BOOK_COLUMNS
+		" FROM receipt_books b JOIN units u ON u.id = b.unit_id LEFT JOIN units pu ON pu.id = u.parent_id WHERE b.id = ?",
+		"i", id);
 	int found = rc == DB_ROW;
 	if (found)
 		book_row(a, st, out);
@@ -234,17 +240,19 @@ int receipt_book_set_active(struct db *db, int64_t id, int active)
 		return rc;
 	if (!found)
 		return RECEIPT_NOT_FOUND;
-	return db_exec(db, "UPDATE receipt_books SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0), id);
+	return db_exec(db, "UPDATE receipt_books SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0),
+		       id);
 }
 
 int receipt_book_delete(struct db *db, int64_t id)
 {
 	struct db_stmt *st;
 	int64_t used = 0;
-	int rc = db_query(db, &st,
-			  "SELECT (SELECT COUNT(*) FROM receipts r WHERE r.book_id = b.id) FROM receipt_books b "
-			  "WHERE b.id = ?",
-			  "i", id);
+	int rc = db_query(
+		db, &st,
+		"SELECT (SELECT COUNT(*) FROM receipts r WHERE r.book_id = b.id) FROM receipt_books b "
+		"WHERE b.id = ?",
+		"i", id);
 	int found = rc == DB_ROW;
 	if (found)
 		used = db_col_int(st, 0);
@@ -355,7 +363,8 @@ static int insert_lines(struct db *db, const struct receipt *r)
 	struct db_stmt *st;
 	int b = 0, k = 1, rc;
 	buf_init(&sql, 1024);
-	buf_adds(&sql, "INSERT INTO receipt_lines (receipt_id, idx, name, quantity, unit_amount, amount) VALUES");
+	buf_adds(&sql,
+		 "INSERT INTO receipt_lines (receipt_id, idx, name, quantity, unit_amount, amount) VALUES");
 	for (size_t i = 0; i < r->nlines; i++)
 		buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?)" : " (?, ?, ?, ?, ?, ?)");
 	st = buf_err(&sql) ? NULL : db_prepare(db, sql.ptr);
@@ -381,14 +390,14 @@ static int insert_lines(struct db *db, const struct receipt *r)
 static int dossier_receipt(struct db *db, int64_t dossier_id, int64_t *id)
 {
 	struct db_stmt *st;
-	int rc = db_query(db, &st, "SELECT id FROM receipts WHERE dossier_id = ? AND status = ?", "ii", dossier_id,
-			  (int64_t)RST_ISSUED);
+	int rc = db_query(db, &st, "SELECT id FROM receipts WHERE dossier_id = ? AND status = ?", "ii",
+			  dossier_id, (int64_t)RST_ISSUED);
 	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	return finish(st, rc);
 }
 
-static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_, int64_t now, int64_t replaces,
-		 const char *replaces_number, struct receipt *out, const char **why)
+static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_, int64_t now,
+		 int64_t replaces, const char *replaces_number, struct receipt *out, const char **why)
 {
 	struct receipt_issue in = *in_;
 	struct receipt_book book;
@@ -426,7 +435,8 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 			if ((rc = unit_tree_load(db, a, &t)))
 				return rc;
 			if (unit_tree_agency(&t, book.unit_id) != d.receiving_unit) {
-				*why = N_("This dossier was received by another office: its fee is collected there.");
+				*why = N_(
+					"This dossier was received by another office: its fee is collected there.");
 				return RECEIPT_CONFLICT;
 			}
 		}
@@ -457,8 +467,10 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 	for (size_t i = 0; i < in.nlines; i++) {
 		r->lines[i] = in.lines[i];
 		r->lines[i].name = arena_strdup(a, in.lines[i].name);
-		r->lines[i].amount = in.lines[i].quantity * in.lines[i].unit_amount; /* both bounded: no overflow */
-		if (r->lines[i].amount > RECEIPT_AMOUNT_MAX || r->total + r->lines[i].amount > RECEIPT_AMOUNT_MAX) {
+		r->lines[i].amount = in.lines[i].quantity * in.lines[i].unit_amount; /* both bounded: no
+											overflow */
+		if (r->lines[i].amount > RECEIPT_AMOUNT_MAX ||
+		    r->total + r->lines[i].amount > RECEIPT_AMOUNT_MAX) {
 			*why = N_("The total is too large for one receipt.");
 			return RECEIPT_INVALID;
 		}
@@ -472,7 +484,8 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 		return DB_ERROR;
 	if (receipt_key_paths(in.keys_dir ? in.keys_dir : ".", book.unit_agency, key, cert, sizeof(key)) ||
 	    access(key, R_OK) || access(cert, R_OK)) {
-		*why = N_("The collecting unit has no signing key and certificate: ask the administrator to install them.");
+		*why = N_(
+			"The collecting unit has no signing key and certificate: ask the administrator to install them.");
 		return RECEIPT_NO_KEY;
 	}
 
@@ -519,7 +532,8 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 		char vcode[16] = "";
 		if (receipt_xml_sign(r, key, cert, &xml, vcode) || buf_err(&xml)) {
 			buf_release(&xml);
-			*why = N_("The receipt could not be signed with the unit's key: ask the administrator to check it.");
+			*why = N_(
+				"The receipt could not be signed with the unit's key: ask the administrator to check it.");
 			return RECEIPT_NO_KEY;
 		}
 		r->xml = arena_strdup(a, xml.ptr);
@@ -527,17 +541,18 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 	}
 	buf_release(&xml);
 
-	rc = db_exec(db,
-		     "INSERT INTO receipts (id, book_id, year, number, lookup, dossier_id, payer_name, payer_address, "
-		     "payer_tax_code, payer_id_no, total, amount_in_words, method, status, collector_account, "
-		     "collector_name, unit_id, unit_name, unit_tax_code, unit_address, issued_at, replaces_id, xml, "
-		     "verify_code) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, "
-		     "?, ?, ?, NULLIF(?, 0), ?, ?)",
-		     "iiiisissssisiiisisssiiss", r->id, r->book_id, (int64_t)r->year, r->number, r->lookup,
-		     r->dossier_id, r->payer.name, r->payer.address, r->payer.tax_code, r->payer.id_no, r->total,
-		     r->amount_in_words, (int64_t)r->method, (int64_t)r->status, r->collector_account,
-		     r->collector_name, r->unit_id, r->unit_name, r->unit_tax_code, r->unit_address, r->issued_at,
-		     r->replaces_id, r->xml, r->verify_code);
+	rc = db_exec(
+		db,
+		"INSERT INTO receipts (id, book_id, year, number, lookup, dossier_id, payer_name, payer_address, "
+		"payer_tax_code, payer_id_no, total, amount_in_words, method, status, collector_account, "
+		"collector_name, unit_id, unit_name, unit_tax_code, unit_address, issued_at, replaces_id, xml, "
+		"verify_code) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, "
+		"?, ?, ?, NULLIF(?, 0), ?, ?)",
+		"iiiisissssisiiisisssiiss", r->id, r->book_id, (int64_t)r->year, r->number, r->lookup,
+		r->dossier_id, r->payer.name, r->payer.address, r->payer.tax_code, r->payer.id_no, r->total,
+		r->amount_in_words, (int64_t)r->method, (int64_t)r->status, r->collector_account,
+		r->collector_name, r->unit_id, r->unit_name, r->unit_tax_code, r->unit_address, r->issued_at,
+		r->replaces_id, r->xml, r->verify_code);
 	if (!rc)
 		rc = insert_lines(db, r);
 	if (!rc && have_dossier && !replaces && d.status == DS_AWAITING_FEE) {
@@ -553,7 +568,8 @@ static int issue(struct db *db, struct arena *a, const struct receipt_issue *in_
 			return RECEIPT_CONFLICT;
 		}
 	} else if (!rc && have_dossier && !replaces && !d.fee_paid) {
-		rc = db_exec(db, "UPDATE dossiers SET fee_paid = 1, updated_at = ? WHERE id = ?", "ii", now, d.id);
+		rc = db_exec(db, "UPDATE dossiers SET fee_paid = 1, updated_at = ? WHERE id = ?", "ii", now,
+			     d.id);
 	}
 	return rc;
 }
@@ -594,10 +610,11 @@ static int receipt_state(struct db *db, struct arena *a, int64_t id, int *status
 	 * replaces at once take turns and the second sees the first's (SQLite's write lock is whole) */
 	if ((rc = db_exec(db, "UPDATE receipts SET status = status WHERE id = ?", "i", id)))
 		return rc;
-	rc = db_query(db, &st,
-			  "SELECT r.status, r.number, COALESCE(d.code, ''), b.series FROM receipts r JOIN receipt_books "
-			  "b ON b.id = r.book_id LEFT JOIN dossiers d ON d.id = r.dossier_id WHERE r.id = ?",
-			  "i", id);
+	rc = db_query(
+		db, &st,
+		"SELECT r.status, r.number, COALESCE(d.code, ''), b.series FROM receipts r JOIN receipt_books "
+		"b ON b.id = r.book_id LEFT JOIN dossiers d ON d.id = r.dossier_id WHERE r.id = ?",
+		"i", id);
 	*status = 0;
 	if (rc == DB_ROW) {
 		*status = (int)db_col_int(st, 0);
@@ -629,10 +646,11 @@ int receipt_cancel(struct db *db, int64_t id, const char *reason, const char *by
 		*why = N_("This receipt is cancelled already.");
 		return RECEIPT_CONFLICT;
 	}
-	return db_exec(db,
-		       "UPDATE receipts SET status = ?, cancelled_at = ?, cancel_reason = ?, cancelled_by = ? "
-		       "WHERE id = ? AND status = ?",
-		       "iissii", (int64_t)RST_CANCELLED, now, reason, by, id, (int64_t)RST_ISSUED);
+	return db_exec(
+		db,
+		"UPDATE receipts SET status = ?, cancelled_at = ?, cancel_reason = ?, cancelled_by = ? "
+		"WHERE id = ? AND status = ?",
+		"iissii", (int64_t)RST_CANCELLED, now, reason, by, id, (int64_t)RST_ISSUED);
 }
 
 int receipt_replace(struct db *db, struct arena *a, int64_t id, const char *reason, struct receipt_issue *in,
@@ -665,19 +683,18 @@ int receipt_replace(struct db *db, struct arena *a, int64_t id, const char *reas
 
 #define RECEIPT_COLUMNS                                                                                       \
 	"r.id, r.book_id, b.template_code, b.series, r.year, r.number, r.lookup, COALESCE(r.dossier_id, 0), " \
-	"COALESCE(d.code, ''), r.payer_name, r.payer_address, r.payer_tax_code, r.payer_id_no, r.total, "    \
-	"r.amount_in_words, r.method, r.status, COALESCE(r.collector_account, 0), r.collector_name, "        \
+	"COALESCE(d.code, ''), r.payer_name, r.payer_address, r.payer_tax_code, r.payer_id_no, r.total, "     \
+	"r.amount_in_words, r.method, r.status, COALESCE(r.collector_account, 0), r.collector_name, "         \
 	"r.unit_id, r.unit_name, r.unit_tax_code, r.unit_address, r.issued_at, r.cancelled_at, "              \
-	"r.cancel_reason, COALESCE(r.replaces_id, 0), COALESCE(r.replaced_by_id, 0), "                       \
-	"COALESCE(p.number, 0), COALESCE(n.number, 0), r.verify_code, ua.agency_code, "                    \
+	"r.cancel_reason, COALESCE(r.replaces_id, 0), COALESCE(r.replaced_by_id, 0), "                        \
+	"COALESCE(p.number, 0), COALESCE(n.number, 0), r.verify_code, ua.agency_code, "                       \
 	"COALESCE(pb.series, ''), COALESCE(nb.series, '')"
 
-#define RECEIPT_FROM                                                                                     \
-	" FROM receipts r JOIN receipt_books b ON b.id = r.book_id LEFT JOIN dossiers d ON d.id = "   \
-	"r.dossier_id LEFT JOIN receipts p ON p.id = r.replaces_id LEFT JOIN receipts n ON n.id = " \
-	"r.replaced_by_id JOIN units ua ON ua.id = r.unit_id LEFT JOIN receipt_books pb ON pb.id = "   \
+#define RECEIPT_FROM                                                                                 \
+	" FROM receipts r JOIN receipt_books b ON b.id = r.book_id LEFT JOIN dossiers d ON d.id = "  \
+	"r.dossier_id LEFT JOIN receipts p ON p.id = r.replaces_id LEFT JOIN receipts n ON n.id = "  \
+	"r.replaced_by_id JOIN units ua ON ua.id = r.unit_id LEFT JOIN receipt_books pb ON pb.id = " \
 	"p.book_id LEFT JOIN receipt_books nb ON nb.id = n.book_id"
-
 
 static void receipt_row(struct arena *a, struct db_stmt *st, struct receipt *r)
 {
@@ -734,9 +751,10 @@ static int load_where(struct db *db, struct arena *a, const char *sql, const cha
 		return rc;
 	if (!found)
 		return RECEIPT_NOT_FOUND;
-	rc = db_query(db, &st,
-		      "SELECT name, quantity, unit_amount, amount FROM receipt_lines WHERE receipt_id = ? ORDER BY idx",
-		      "i", out->id);
+	rc = db_query(
+		db, &st,
+		"SELECT name, quantity, unit_amount, amount FROM receipt_lines WHERE receipt_id = ? ORDER BY idx",
+		"i", out->id);
 	for (out->nlines = 0; rc == DB_ROW && out->nlines < RECEIPT_MAX_LINES; rc = db_step(st)) {
 		struct receipt_line *l = &out->lines[out->nlines++];
 		l->name = col_dup(a, st, 0);
@@ -749,8 +767,8 @@ static int load_where(struct db *db, struct arena *a, const char *sql, const cha
 
 int receipt_load(struct db *db, struct arena *a, int64_t id, struct receipt *out)
 {
-	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.id = ?", "i", id, NULL,
-			  out);
+	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.id = ?", "i", id,
+			  NULL, out);
 }
 
 int receipt_load_lookup(struct db *db, struct arena *a, const char *lookup, struct receipt *out)
@@ -761,12 +779,12 @@ int receipt_load_lookup(struct db *db, struct arena *a, const char *lookup, stru
 	/* as typed from paper: small letters are the capitals the codes are made of */
 	for (size_t i = 0; i <= RECEIPT_LOOKUP_LEN; i++)
 		up[i] = lookup[i] >= 'a' && lookup[i] <= 'z' ? (char)(lookup[i] - 'a' + 'A') : lookup[i];
-	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.lookup = ?", "s", 0, up,
-			  out);
+	return load_where(db, a, "SELECT " RECEIPT_COLUMNS ", r.xml" RECEIPT_FROM " WHERE r.lookup = ?", "s",
+			  0, up, out);
 }
 
-int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, struct receipt **out, size_t *n,
-		 int64_t *total)
+int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, struct receipt **out,
+		 size_t *n, int64_t *total)
 {
 	struct buf where, sql;
 	struct db_stmt *st;
@@ -891,8 +909,8 @@ static int64_t demo_book(struct db *db, int64_t office, int year, int64_t now)
 	const char *why;
 	char series[8];
 	int64_t id = 0;
-	int rc = db_query(db, &st, "SELECT id FROM receipt_books WHERE unit_id = ? AND year = ?", "ii", office,
-			  (int64_t)year);
+	int rc = db_query(db, &st, "SELECT id FROM receipt_books WHERE unit_id = ? AND year = ?", "ii",
+			  office, (int64_t)year);
 	if (rc == DB_ROW)
 		id = db_col_int(st, 0);
 	if ((rc = finish(st, rc)))
@@ -915,10 +933,11 @@ int receipt_demo(struct db *db, const char *keys_dir, int64_t now)
 
 	arena_init(&a);
 	/* every one-stop office collects, with its key and this year's book */
-	rc = db_query(db, &st,
-		      "SELECT id, COALESCE(parent_id, 0), agency_code, name FROM units WHERE kind = 'onestop' AND "
-		      "active = 1 ORDER BY id",
-		      NULL);
+	rc = db_query(
+		db, &st,
+		"SELECT id, COALESCE(parent_id, 0), agency_code, name FROM units WHERE kind = 'onestop' AND "
+		"active = 1 ORDER BY id",
+		NULL);
 	for (; rc == DB_ROW && n < DEMO_OFFICES; rc = db_step(st)) {
 		office[n] = db_col_int(st, 0);
 		parent[n++] = db_col_int(st, 1);
@@ -940,11 +959,12 @@ int receipt_demo(struct db *db, const char *keys_dir, int64_t now)
 		const char *why;
 		int64_t at = 0, agency = 0, by = 0;
 		char code[64] = "", name[256] = "", address[512] = "";
-		rc = db_query(db, &st,
-			      "SELECT d.code, d.receiving_unit, e.at, d.a_name, d.a_address FROM dossiers d JOIN "
-			      "dossier_events e ON e.dossier_id = d.id AND e.action = ? WHERE d.fee_paid = 1 AND NOT "
-			      "EXISTS (SELECT 1 FROM receipts r WHERE r.dossier_id = d.id) ORDER BY e.at, d.id",
-			      "i", (int64_t)DA_FEE_PAID);
+		rc = db_query(
+			db, &st,
+			"SELECT d.code, d.receiving_unit, e.at, d.a_name, d.a_address FROM dossiers d JOIN "
+			"dossier_events e ON e.dossier_id = d.id AND e.action = ? WHERE d.fee_paid = 1 AND NOT "
+			"EXISTS (SELECT 1 FROM receipts r WHERE r.dossier_id = d.id) ORDER BY e.at, d.id",
+			"i", (int64_t)DA_FEE_PAID);
 		if (rc == DB_ROW) {
 			snprintf(code, sizeof(code), "%s", db_col_text(st, 0));
 			agency = db_col_int(st, 1);

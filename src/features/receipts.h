@@ -16,15 +16,15 @@
 #include "store/db.h"
 
 #define RECEIPT_MAX_LINES    20
-#define RECEIPT_NUMBER_MAX   9999999 /* 7 digits */
-#define RECEIPT_LOOKUP_LEN   12	     /* the public lookup code: letters and digits */
+#define RECEIPT_NUMBER_MAX   9999999	    /* 7 digits */
+#define RECEIPT_LOOKUP_LEN   12		    /* the public lookup code: letters and digits */
 #define RECEIPT_AMOUNT_MAX   999999999999LL /* under a thousand billion đồng */
 #define RECEIPT_QUANTITY_MAX 100000
 
 enum receipt_method {
-	RM_CASH = 1,  /* "cash": tiền mặt */
-	RM_TRANSFER,  /* "transfer": chuyển khoản */
-	RM_ONLINE,    /* "online": thanh toán trực tuyến */
+	RM_CASH = 1, /* "cash": tiền mặt */
+	RM_TRANSFER, /* "transfer": chuyển khoản */
+	RM_ONLINE,   /* "online": thanh toán trực tuyến */
 };
 
 enum receipt_status {
@@ -62,7 +62,7 @@ struct receipt {
 	int64_t book_id;
 	const char *template_code, *series;
 	int year;
-	int64_t number;	    /* 1 … 9,999,999 */
+	int64_t number;	     /* 1 … 9,999,999 */
 	char number_text[8]; /* "0000001" */
 	const char *lookup;  /* the public lookup code (/bien-lai/{lookup}) */
 	int64_t dossier_id;  /* 0 when standalone */
@@ -82,9 +82,9 @@ struct receipt {
 	int64_t issued_at;
 	int64_t cancelled_at;
 	const char *cancel_reason;
-	int64_t replaces_id, replaced_by_id; /* 0 when none */
+	int64_t replaces_id, replaced_by_id;		  /* 0 when none */
 	const char *replaces_number, *replaced_by_number; /* their numbers, for display */
-	const char *xml;	 /* the signed XML document, as stored */
+	const char *xml;				  /* the signed XML document, as stored */
 	const char *verify_code; /* short code printed on the receipt: from the signature's digest */
 };
 
@@ -104,11 +104,12 @@ const char *receipt_status_label(int status); /* msgid */
  * Inside the caller's transaction. RECEIPT_OK with *id, RECEIPT_INVALID with *why (a msgid),
  * RECEIPT_CONFLICT when the unit has that book already, or a negative enum db_rc.
  */
-int receipt_book_create(struct db *db, int64_t unit_id, const char *template_code, const char *series, int year,
-			const char *by, int64_t now, int64_t *id, const char **why);
+int receipt_book_create(struct db *db, int64_t unit_id, const char *template_code, const char *series,
+			int year, const char *by, int64_t now, int64_t *id, const char **why);
 /* Stop (active 0) or resume (1) a book. RECEIPT_OK, RECEIPT_NOT_FOUND, or a negative rc. */
 int receipt_book_set_active(struct db *db, int64_t id, int active);
-/* Delete a book that has issued nothing. RECEIPT_OK, RECEIPT_NOT_FOUND, RECEIPT_CONFLICT (it has receipts). */
+/* Delete a book that has issued nothing. RECEIPT_OK, RECEIPT_NOT_FOUND, RECEIPT_CONFLICT (it has receipts).
+ */
 int receipt_book_delete(struct db *db, int64_t id);
 int receipt_book_load(struct db *db, struct arena *a, int64_t id, struct receipt_book *out);
 /* The books of these units (sorted ids; NULL = all), newest year first. */
@@ -129,7 +130,7 @@ struct receipt_issue {
 	int64_t book_id;
 	const char *dossier_code; /* NULL or "": standalone */
 	struct receipt_party payer;
-	size_t nlines; /* 0 with a dossier: the dossier's fees */
+	size_t nlines;				      /* 0 with a dossier: the dossier's fees */
 	struct receipt_line lines[RECEIPT_MAX_LINES]; /* name, quantity, unit_amount (amount computed) */
 	int method;
 	int64_t collector_account;
@@ -174,11 +175,11 @@ int receipt_load_lookup(struct db *db, struct arena *a, const char *lookup, stru
 struct receipt_query {
 	const int64_t *units; /* collecting units among these (sorted ids); NULL = any */
 	size_t nunits;
-	int64_t book_id;      /* 0 = any */
-	int64_t from, to;     /* issued_at in [from, to); 0 = open */
-	int status;	      /* 0 = any */
-	const char *q;	      /* a number (1234 or 0001234), a payer's name part, or a dossier code */
-	int64_t dossier_id;   /* 0 = any */
+	int64_t book_id;    /* 0 = any */
+	int64_t from, to;   /* issued_at in [from, to); 0 = open */
+	int status;	    /* 0 = any */
+	const char *q;	    /* a number (1234 or 0001234), a payer's name part, or a dossier code */
+	int64_t dossier_id; /* 0 = any */
 	int limit, offset;
 };
 
@@ -189,11 +190,12 @@ struct receipt_query {
  */
 int receipt_demo(struct db *db, const char *keys_dir, int64_t now);
 
-/* A collecting unit's demo key and self-signed certificate in keys_dir: 0, 1 when either file is there already (kept), -1. */
+/* A collecting unit's demo key and self-signed certificate in keys_dir: 0, 1 when either file is there
+ * already (kept), -1. */
 int receipt_demo_key(const char *keys_dir, const char *agency, const char *unit_name);
 
 /* Receipts newest first (lines not loaded), *total the count of all that match. */
-int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, struct receipt **out, size_t *n,
-		 int64_t *total);
+int receipt_list(struct db *db, struct arena *a, const struct receipt_query *q, struct receipt **out,
+		 size_t *n, int64_t *total);
 
 #endif

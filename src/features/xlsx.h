@@ -9,7 +9,8 @@
 #include <xlsxwriter.h>
 #include "core/buf.h"
 
-/* A new workbook in a private file under $TMPDIR (or /tmp) named `prefix`-XXXXXX; its path in path. NULL on error. */
+/* A new workbook in a private file under $TMPDIR (or /tmp) named `prefix`-XXXXXX; its path in path. NULL on
+ * error. */
 lxw_workbook *xlsx_open(const char *prefix, char *path, size_t size);
 
 /* Close the workbook, append the file to out and remove it. 0 or -1 (the file removed all the same). */

@@ -92,7 +92,8 @@ const char *req_site_url(struct request *req)
 		return the_app->cfg.public_url;
 	/* the Host the browser used, when it is a plain host[:port]; else the configured address */
 	if (!host || !*host || strlen(host) > 255 ||
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+		    strlen(host))
 		host = the_app->cfg.listen;
 	return arena_printf(&req->arena, "%s://%s", req->is_tls ? "https" : "http", host);
 }

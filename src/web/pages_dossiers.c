@@ -1093,7 +1093,8 @@ static void dossier_page(struct request *req, struct db *db, const struct dossie
 				collects = unit_tree_agency(t, units[k]) == d->receiving_unit;
 		if (collects)
 			json_object_set_new(ctx, "collect_url",
-					    json_sprintf("/thu-phi/lap?dossier=%s", input_url_encode(req, d->code)));
+					    json_sprintf("/thu-phi/lap?dossier=%s",
+							 input_url_encode(req, d->code)));
 	}
 	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
 	if (notice)

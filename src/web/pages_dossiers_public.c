@@ -1722,8 +1722,9 @@ int page_lookup(struct request *req)
 				if (d.status == DS_AWAITING_FEE && !d.fee_paid && d.fee_due > 0 &&
 				    the_app->cfg.payment.gateway)
 					json_object_set_new(view, "pay",
-							    json_pack("{s:s,s:s,s:s}", "code", d.code, "check", check,
-								      "amount_text", amount_text(req, d.fee_due)));
+							    json_pack("{s:s,s:s,s:s}", "code", d.code,
+								      "check", check, "amount_text",
+								      amount_text(req, d.fee_due)));
 				json_object_set_new(ctx, "result", view);
 			} else if (status == 404) {
 				json_object_set_new(ctx, "error", json_string(msg_lookup_not_found()));
@@ -1793,7 +1794,8 @@ static int pay_start(struct request *req, const char *code_in, const char *check
 	struct payment_config cfg;
 	struct dossier d;
 	struct db *db = db_thread();
-	const char *code = code_norm(req, code_in ? code_in : ""), *check = check_norm(req, check_in ? check_in : "");
+	const char *code = code_norm(req, code_in ? code_in : ""),
+		   *check = check_norm(req, check_in ? check_in : "");
 	const char *why = NULL, *site = req_site_url(req);
 	int64_t wait = lookup_throttled(req, req_now(req));
 	int rc;
@@ -1807,7 +1809,8 @@ static int pay_start(struct request *req, const char *code_in, const char *check
 		resp_unavailable(req);
 		return 503;
 	}
-	if (!check_ok(check) || (rc = dossier_lookup(db, &req->arena, code, check, &d)) == DOSSIER_NOT_FOUND) {
+	if (!check_ok(check) ||
+	    (rc = dossier_lookup(db, &req->arena, code, check, &d)) == DOSSIER_NOT_FOUND) {
 		resp_error(req, 404, "not_found", msg_lookup_not_found());
 		return 404;
 	}
@@ -1818,8 +1821,8 @@ static int pay_start(struct request *req, const char *code_in, const char *check
 	payment_config(req, &cfg);
 	rc = payment_start(db, &req->arena, &cfg, d.code, req_user(req) ? req_user(req)->id : 0,
 			   arena_printf(&req->arena, "%s/tra-cuu?code=%s", site, d.code),
-			   arena_printf(&req->arena, "%s/api/v1/payments/callback", site), req_now(req), id, amount,
-			   redirect, &why);
+			   arena_printf(&req->arena, "%s/api/v1/payments/callback", site), req_now(req), id,
+			   amount, redirect, &why);
 	if (rc == PAYMENT_OK && !(rc = db_commit(db)))
 		return 201;
 	db_rollback(db);

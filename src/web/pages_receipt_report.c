@@ -104,7 +104,8 @@ static int period(struct request *req, int64_t *from, int64_t *to)
 	if (t && *t)
 		*to += 86400;
 	if (*to <= *from || *to - *from > 366 * 86400) {
-		resp_error(req, 422, "invalid", _("The period runs from its first day to its last, at most a year."));
+		resp_error(req, 422, "invalid",
+			   _("The period runs from its first day to its last, at most a year."));
 		return 1;
 	}
 	return 0;
@@ -114,8 +115,9 @@ static json_t *sums_json(struct request *req, const struct receipt_sum *s, size_
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_pack("{s:s,s:I,s:I,s:s}", key, s[i].key, "count", (json_int_t)s[i].count, "total",
-				      (json_int_t)s[i].total, "total_text", amount_text(req, s[i].total));
+		json_t *o = json_pack("{s:s,s:I,s:I,s:s}", key, s[i].key, "count", (json_int_t)s[i].count,
+				      "total", (json_int_t)s[i].total, "total_text",
+				      amount_text(req, s[i].total));
 		if (s[i].id)
 			json_object_set_new(o, "id", json_integer(s[i].id));
 		json_array_append_new(a, o);
@@ -128,28 +130,44 @@ static json_t *report_json(struct request *req, const struct receipt_report *r)
 	json_t *problems = json_array();
 	for (size_t i = 0; i < r->nproblems; i++) {
 		const struct receipt_problem *p = &r->problems[i];
-		json_t *o = json_pack("{s:s,s:I,s:s,s:s}", "dossier", p->dossier_code, "fee_due", (json_int_t)p->fee_due,
-				      "fee_due_text", amount_text(req, p->fee_due), "problem",
-				      p->receipt_number ? "total_mismatch" : "paid_without_receipt");
-		json_object_set_new(o, "problem_text",
-				    json_string(p->receipt_number ? _("The receipt's total is not the dossier's fee.")
-								  : _("Marked paid, but no receipt stands for it.")));
+		const char *kind = p->payment_id       ? "payment_to_refund"
+				   : p->receipt_number ? "total_mismatch"
+						       : "paid_without_receipt";
+		json_t *o = json_pack("{s:s,s:I,s:s,s:s}", "dossier", p->dossier_code, "fee_due",
+				      (json_int_t)p->fee_due, "fee_due_text", amount_text(req, p->fee_due),
+				      "problem", kind);
+		json_object_set_new(
+			o, "problem_text",
+			json_string(p->payment_id
+					    ? _("Paid online after the fee was paid otherwise: to refund.")
+				    : p->receipt_number ? _("The receipt's total is not the dossier's fee.")
+							: _("Marked paid, but no receipt stands for it.")));
+		if (p->payment_id)
+			json_object_set_new(o, "payment", json_integer(p->payment_id));
 		if (p->receipt_number)
 			json_object_set_new(o, "receipt",
-					    json_pack("{s:I,s:s,s:s,s:I,s:s}", "id", (json_int_t)p->receipt_id, "number",
-						      p->receipt_number, "series", p->series, "total",
-						      (json_int_t)p->total, "total_text", amount_text(req, p->total)));
+					    json_pack("{s:I,s:s,s:s,s:I,s:s}", "id",
+						      (json_int_t)p->receipt_id, "number", p->receipt_number,
+						      "series", p->series, "total", (json_int_t)p->total,
+						      "total_text", amount_text(req, p->total)));
 		json_array_append_new(problems, o);
 	}
-	return json_pack("{s:s,s:s,s:{s:I,s:I,s:s},s:{s:I,s:I,s:s},s:o,s:o,s:o,s:{s:I,s:I,s:b,s:o}}", "from",
-			 day_text(req, r->from), "to", day_text(req, r->to - 86400), "issued", "count",
-			 (json_int_t)r->issued, "total", (json_int_t)r->issued_total, "total_text",
-			 amount_text(req, r->issued_total), "cancelled", "count", (json_int_t)r->cancelled, "total",
-			 (json_int_t)r->cancelled_total, "total_text", amount_text(req, r->cancelled_total), "by_day",
-			 sums_json(req, r->by_day, r->ndays, "date"), "by_unit", sums_json(req, r->by_unit, r->nunits, "name"),
-			 "by_fee", sums_json(req, r->by_fee, r->nfees, "name"), "reconciliation", "paid_without_receipt",
-			 (json_int_t)r->paid_without_receipt, "total_mismatch", (json_int_t)r->total_mismatch, "reconciled",
-			 !r->paid_without_receipt && !r->total_mismatch, "problems", problems);
+	json_t *o = json_pack("{s:s,s:s,s:{s:I,s:I,s:s},s:{s:I,s:I,s:s},s:o,s:o,s:o,s:{s:I,s:I,s:b,s:o}}",
+			      "from", day_text(req, r->from), "to", day_text(req, r->to - 86400), "issued",
+			      "count", (json_int_t)r->issued, "total", (json_int_t)r->issued_total,
+			      "total_text", amount_text(req, r->issued_total), "cancelled", "count",
+			      (json_int_t)r->cancelled, "total", (json_int_t)r->cancelled_total, "total_text",
+			      amount_text(req, r->cancelled_total), "by_day",
+			      sums_json(req, r->by_day, r->ndays, "date"), "by_unit",
+			      sums_json(req, r->by_unit, r->nunits, "name"), "by_fee",
+			      sums_json(req, r->by_fee, r->nfees, "name"), "reconciliation",
+			      "paid_without_receipt", (json_int_t)r->paid_without_receipt, "total_mismatch",
+			      (json_int_t)r->total_mismatch, "reconciled",
+			      !r->paid_without_receipt && !r->total_mismatch && !r->payments_to_refund,
+			      "problems", problems);
+	json_object_set_new(json_object_get(o, "reconciliation"), "payments_to_refund",
+			    json_integer(r->payments_to_refund));
+	return o;
 }
 
 /* Load the report for the request; 0, or 1 after answering. */

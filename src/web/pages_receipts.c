@@ -18,7 +18,7 @@
 #include "web/app.h"
 #include "core/banned.h"
 
-#define ISSUE "receipt.issue"
+#define ISSUE	  "receipt.issue"
 #define PAGE_SIZE 50
 
 /* Answer 503 (the database does not answer); the handler's return value. */
@@ -57,7 +57,8 @@ static json_t *other_json(int64_t id, const char *name)
 	const char *sp = name ? strchr(name, ' ') : NULL;
 	if (!id || !sp)
 		return json_null();
-	return json_pack("{s:I,s:s%,s:s}", "id", (json_int_t)id, "series", name, (size_t)(sp - name), "number", sp + 1);
+	return json_pack("{s:I,s:s%,s:s}", "id", (json_int_t)id, "series", name, (size_t)(sp - name),
+			 "number", sp + 1);
 }
 
 /* The receipt as JSON: what the payer's copy says, its state and its links. */
@@ -66,23 +67,26 @@ static json_t *receipt_json(struct request *req, const struct receipt *r)
 	json_t *lines = json_array(), *o;
 	const char *site = req_site_url(req);
 	for (size_t i = 0; i < r->nlines; i++)
-		json_array_append_new(lines, json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "name", r->lines[i].name,
-						       "quantity", (json_int_t)r->lines[i].quantity, "unit_amount",
-						       (json_int_t)r->lines[i].unit_amount, "amount",
-						       (json_int_t)r->lines[i].amount, "unit_amount_text",
-						       amount_text(req, r->lines[i].unit_amount), "amount_text",
-						       amount_text(req, r->lines[i].amount)));
-	o = json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)r->id, "number",
-		      r->number_text, "series", r->series, "template", r->template_code, "year", r->year, "lookup",
-		      r->lookup, "total", (json_int_t)r->total, "amount_in_words", r->amount_in_words, "method",
-		      receipt_method_name(r->method), "status", receipt_status_name(r->status), "issued_at",
-		      dossier_iso(r->issued_at), "dossier", str_or_null(r->dossier_code), "lines", lines);
+		json_array_append_new(lines,
+				      json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "name", r->lines[i].name,
+						"quantity", (json_int_t)r->lines[i].quantity, "unit_amount",
+						(json_int_t)r->lines[i].unit_amount, "amount",
+						(json_int_t)r->lines[i].amount, "unit_amount_text",
+						amount_text(req, r->lines[i].unit_amount), "amount_text",
+						amount_text(req, r->lines[i].amount)));
+	o = json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)r->id,
+		      "number", r->number_text, "series", r->series, "template", r->template_code, "year",
+		      r->year, "lookup", r->lookup, "total", (json_int_t)r->total, "amount_in_words",
+		      r->amount_in_words, "method", receipt_method_name(r->method), "status",
+		      receipt_status_name(r->status), "issued_at", dossier_iso(r->issued_at), "dossier",
+		      str_or_null(r->dossier_code), "lines", lines);
 	json_object_set_new(o, "status_text", json_string(_(receipt_status_label(r->status))));
 	json_object_set_new(o, "total_text", json_string(amount_text(req, r->total)));
 	json_object_set_new(o, "method_text", json_string(_(receipt_method_label(r->method))));
 	json_object_set_new(o, "payer",
 			    json_pack("{s:s,s:s,s:o,s:o}", "name", r->payer.name, "address", r->payer.address,
-				      "tax_code", str_or_null(r->payer.tax_code), "id_no", str_or_null(r->payer.id_no)));
+				      "tax_code", str_or_null(r->payer.tax_code), "id_no",
+				      str_or_null(r->payer.id_no)));
 	json_object_set_new(o, "unit",
 			    json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)r->unit_id, "name", r->unit_name,
 				      "tax_code", r->unit_tax_code, "address", r->unit_address));
@@ -112,7 +116,8 @@ static void answer_rc(struct request *req, int rc, const char *why)
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].rc == rc) {
-			resp_error(req, map[i].status, map[i].code, why ? _(why) : _("The request is not valid."));
+			resp_error(req, map[i].status, map[i].code,
+				   why ? _(why) : _("The request is not valid."));
 			return;
 		}
 	resp_unavailable(req);
@@ -145,8 +150,9 @@ static int issue_from_json(struct request *req, const json_t *body, struct recei
 	{
 		const json_t *q = json_object_get(v, "quantity"), *u = json_object_get(v, "unit_amount");
 		if (!json_is_object(v) || (q && !json_is_integer(q)) || !json_is_integer(u)) {
-			resp_error(req, 422, "invalid",
-				   _("Every line needs a name, a whole quantity and a whole amount in đồng."));
+			resp_error(
+				req, 422, "invalid",
+				_("Every line needs a name, a whole quantity and a whole amount in đồng."));
 			return -1;
 		}
 		in->lines[i].name = input_trim(req, jstr(v, "name"));
@@ -173,13 +179,14 @@ static int64_t book_unit(struct request *req, struct db *db, int64_t book)
 static int audit_commit(struct request *req, struct db *db, const char *action, const struct receipt *r,
 			const char *reason)
 {
-	json_t *detail = json_pack("{s:s,s:s,s:s,s:I}", "number", r->number_text, "series", r->series, "template",
-				   r->template_code, "total", (json_int_t)r->total);
+	json_t *detail = json_pack("{s:s,s:s,s:s,s:I}", "number", r->number_text, "series", r->series,
+				   "template", r->template_code, "total", (json_int_t)r->total);
 	if (reason)
 		json_object_set_new(detail, "reason", json_string(reason));
 	if (r->dossier_code && *r->dossier_code)
 		json_object_set_new(detail, "dossier", json_string(r->dossier_code));
-	if (req_audit_json(req, db, action, arena_printf(&req->arena, "receipt:%lld", (long long)r->id), detail) ||
+	if (req_audit_json(req, db, action, arena_printf(&req->arena, "receipt:%lld", (long long)r->id),
+			   detail) ||
 	    db_commit(db)) {
 		db_rollback(db);
 		return -1;
@@ -305,7 +312,8 @@ int api_receipt_replace(struct request *req)
 		in.book_id = r.book_id;
 	else if (book_unit(req, db, in.book_id) != r.unit_id) {
 		if (!req->status)
-			resp_error(req, 422, "invalid", _("The replacement must come from a book of the same unit."));
+			resp_error(req, 422, "invalid",
+				   _("The replacement must come from a book of the same unit."));
 		return 0;
 	}
 	reason = input_trim(req, jstr(req->json, "reason"));
@@ -317,9 +325,10 @@ int api_receipt_replace(struct request *req)
 		answer_rc(req, rc, why);
 		return 0;
 	}
-	if (req_audit_json(req, db, "receipt.cancel", arena_printf(&req->arena, "receipt:%lld", (long long)r.id),
-			   json_pack("{s:s,s:s,s:s}", "number", r.number_text, "reason", reason, "replaced_by",
-				     n.number_text)) ||
+	if (req_audit_json(req, db, "receipt.cancel",
+			   arena_printf(&req->arena, "receipt:%lld", (long long)r.id),
+			   json_pack("{s:s,s:s,s:s}", "number", r.number_text, "reason", reason,
+				     "replaced_by", n.number_text)) ||
 	    audit_commit(req, db, "receipt.replace", &n, reason))
 		return unavailable(req);
 	resp_header(req, "Location", arena_printf(&req->arena, "/api/v1/receipts/%lld", (long long)n.id));
@@ -353,7 +362,8 @@ int api_receipts_list(struct request *req)
 	struct db *db = db_thread();
 	int64_t *units, total;
 	size_t nunits, n;
-	const char *from = req_query(req, "from"), *to = req_query(req, "to"), *status = req_query(req, "status");
+	const char *from = req_query(req, "from"), *to = req_query(req, "to"),
+		   *status = req_query(req, "status");
 	json_t *items;
 	int page = 1;
 
@@ -375,7 +385,9 @@ int api_receipts_list(struct request *req)
 	if (q.to)
 		q.to += 86400; /* to the end of that day */
 	if (status && *status) {
-		q.status = !strcmp(status, "issued") ? RST_ISSUED : !strcmp(status, "cancelled") ? RST_CANCELLED : -1;
+		q.status = !strcmp(status, "issued")	  ? RST_ISSUED
+			   : !strcmp(status, "cancelled") ? RST_CANCELLED
+							  : -1;
 		if (q.status < 0) {
 			resp_error(req, 422, "invalid", _("The status is issued or cancelled."));
 			return 0;
@@ -411,10 +423,10 @@ int api_receipts_list(struct request *req)
 
 static json_t *book_json(const struct receipt_book *b)
 {
-	return json_pack("{s:I,s:{s:I,s:s,s:s,s:s},s:s,s:s,s:i,s:I,s:b}", "id", (json_int_t)b->id, "unit", "id",
-			 (json_int_t)b->unit_id, "name", b->unit_name, "tax_code", b->unit_tax_code, "address",
-			 b->unit_address, "template", b->template_code, "series", b->series, "year", b->year,
-			 "issued", (json_int_t)b->issued, "active", b->active);
+	return json_pack("{s:I,s:{s:I,s:s,s:s,s:s},s:s,s:s,s:i,s:I,s:b}", "id", (json_int_t)b->id, "unit",
+			 "id", (json_int_t)b->unit_id, "name", b->unit_name, "tax_code", b->unit_tax_code,
+			 "address", b->unit_address, "template", b->template_code, "series", b->series,
+			 "year", b->year, "issued", (json_int_t)b->issued, "active", b->active);
 }
 
 int api_receipt_books(struct request *req)
@@ -489,7 +501,8 @@ int api_receipt_books_create(struct request *req)
 		answer_rc(req, rc, why);
 		return 0;
 	}
-	if (req_audit_json(req, db, "receipt_book.create", arena_printf(&req->arena, "receipt_book:%lld", (long long)id),
+	if (req_audit_json(req, db, "receipt_book.create",
+			   arena_printf(&req->arena, "receipt_book:%lld", (long long)id),
 			   json_pack("{s:I,s:s,s:s,s:I}", "unit", (json_int_t)unit, "template", template_code,
 				     "series", series, "year", year)) ||
 	    db_commit(db)) {
@@ -510,7 +523,8 @@ static int load_public(struct request *req, struct db *db, struct receipt *r)
 	const char *lookup = req_param(req, "lookup");
 	int rc = receipt_load_lookup(db, &req->arena, lookup, r);
 	if (rc == RECEIPT_NOT_FOUND) {
-		resp_error(req, 404, "not_found", _("No receipt has this lookup code. Check the code printed on the receipt."));
+		resp_error(req, 404, "not_found",
+			   _("No receipt has this lookup code. Check the code printed on the receipt."));
 		return 0;
 	}
 	if (rc) {
@@ -533,9 +547,11 @@ int receipt_signature_state(struct request *req, const struct receipt *r, char *
 		return -1;
 	ok = receipt_xml_verify(r->xml, strlen(r->xml), cert, vcode);
 	if (ok == 0) {
-		/* signed before the certificate was renewed: the unit's earlier ones, kept as AGENCY.crt.*.pem */
+		/* signed before the certificate was renewed: the unit's earlier ones, kept as
+		 * AGENCY.crt.*.pem */
 		glob_t g;
-		char *pattern = arena_printf(&req->arena, "%s/%s.crt.*.pem", receipt_keys_dir(req), r->unit_agency);
+		char *pattern =
+			arena_printf(&req->arena, "%s/%s.crt.*.pem", receipt_keys_dir(req), r->unit_agency);
 		if (!glob(pattern, 0, NULL, &g)) {
 			for (size_t i = 0; i < g.gl_pathc && ok != 1; i++)
 				if (receipt_xml_verify(r->xml, strlen(r->xml), g.gl_pathv[i], vcode) == 1)
@@ -557,10 +573,13 @@ static json_t *public_json(struct request *req, const struct receipt *r)
 	/* the public see what the payer's copy says: not the collector's account nor internal ids */
 	json_object_del(o, "id");
 	json_object_set_new(o, "signature_valid", sig < 0 ? json_null() : json_boolean(sig == 1));
-	json_object_set_new(o, "signature_text",
-			    json_string(sig == 1   ? _("The digital signature is valid: the receipt is as it was issued.")
-					: sig == 0 ? _("The digital signature does not match: this receipt has been altered. Do not accept it.")
-						   : _("The signature cannot be checked at the moment.")));
+	json_object_set_new(
+		o, "signature_text",
+		json_string(
+			sig == 1 ? _("The digital signature is valid: the receipt is as it was issued.")
+			: sig == 0
+				? _("The digital signature does not match: this receipt has been altered. Do not accept it.")
+				: _("The signature cannot be checked at the moment.")));
 	if (r->replaces_id)
 		json_object_del(json_object_get(o, "replaces"), "id");
 	if (r->replaced_by_id)
@@ -609,12 +628,14 @@ int page_receipt_pdf(struct request *req)
 	if (!load_public(req, db, &r))
 		return 0;
 	buf_reset(&req->out);
-	if (receipt_pdf(&r, arena_printf(&req->arena, "%s/bien-lai/%s", req_site_url(req), r.lookup), &req->out)) {
+	if (receipt_pdf(&r, arena_printf(&req->arena, "%s/bien-lai/%s", req_site_url(req), r.lookup),
+			&req->out)) {
 		buf_reset(&req->out);
 		return unavailable(req);
 	}
 	resp_header(req, "Content-Disposition",
-		    arena_printf(&req->arena, "inline; filename=\"bien-lai-%s-%s.pdf\"", r.series, r.number_text));
+		    arena_printf(&req->arena, "inline; filename=\"bien-lai-%s-%s.pdf\"", r.series,
+				 r.number_text));
 	resp_header_static(req, "Cache-Control", "no-store");
 	req->status = 200;
 	req->content_type_out = "application/pdf";
@@ -632,7 +653,8 @@ int page_receipt_xml(struct request *req)
 	buf_reset(&req->out);
 	buf_adds(&req->out, r.xml);
 	resp_header(req, "Content-Disposition",
-		    arena_printf(&req->arena, "attachment; filename=\"bien-lai-%s-%s.xml\"", r.series, r.number_text));
+		    arena_printf(&req->arena, "attachment; filename=\"bien-lai-%s-%s.xml\"", r.series,
+				 r.number_text));
 	resp_header_static(req, "Cache-Control", "no-store");
 	req->status = 200;
 	req->content_type_out = "application/xml; charset=utf-8";

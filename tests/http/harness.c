@@ -99,7 +99,8 @@ int ts_launch(struct test_server *s, const char *bin, const char *const *extra)
 		argv[argc++] = "--data";
 		argv[argc++] = data;
 		for (int i = 0; extra && extra[i] && argc < 62; i++)
-			argv[argc++] = strcmp(extra[i], "@BASE@") ? extra[i] : s->base; /* the address once known */
+			argv[argc++] = strcmp(extra[i], "@BASE@") ? extra[i] : s->base; /* the address once
+											   known */
 		argv[argc] = NULL;
 		s->pid = fork();
 		if (s->pid < 0)
@@ -412,7 +413,8 @@ int raw_req(const struct test_server *s, const char *data, size_t len, struct bu
 int ts_demo(const struct test_server *s)
 {
 	char cmd[1200];
-	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' --data '%s/data' >/dev/null 2>&1", MOTCUA_BIN, s->db, s->dir);
+	snprintf(cmd, sizeof(cmd), "'%s' demo --db '%s' --data '%s/data' >/dev/null 2>&1", MOTCUA_BIN, s->db,
+		 s->dir);
 	return system(cmd) ? -1 : 0;
 }
 

@@ -53,7 +53,8 @@ static long long num(const json_t *o, const char *key)
 	return (long long)json_integer_value(v);
 }
 
-static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body, long want)
+static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body,
+		    long want)
 {
 	long got;
 	json_t *j = ts_json(&srv, u, method, path, body, want, &got);
@@ -63,7 +64,8 @@ static json_t *call(const struct ts_user *u, const char *method, const char *pat
 }
 
 /* The message of an error answer with status `want`. */
-static char *error_of(const struct ts_user *u, const char *method, const char *path, const char *body, long want)
+static char *error_of(const struct ts_user *u, const char *method, const char *path, const char *body,
+		      long want)
 {
 	json_t *j = call(u, method, path, body, want);
 	char *m = strdup(json_string_value(json_object_get(json_object_get(j, "error"), "message")));
@@ -79,11 +81,12 @@ static long long receipts_count(void)
 static char *receipt_body(long long book, const char *payer, long long amount)
 {
 	char *b = NULL;
-	if (asprintf(&b,
-		     "{\"book\":%lld,\"payer\":{\"name\":\"%s\",\"address\":\"Số 9 Khuất Duy Tiến, Thanh Xuân, Hà "
-		     "Nội\"},\"lines\":[{\"name\":\"Lệ phí chứng thực bản sao\",\"quantity\":3,\"unit_amount\":%lld},"
-		     "{\"name\":\"Phí cung cấp thông tin\",\"quantity\":1,\"unit_amount\":%lld}],\"method\":\"cash\"}",
-		     book, payer, amount / 5, amount - 3 * (amount / 5)) < 0)
+	if (asprintf(
+		    &b,
+		    "{\"book\":%lld,\"payer\":{\"name\":\"%s\",\"address\":\"Số 9 Khuất Duy Tiến, Thanh Xuân, Hà "
+		    "Nội\"},\"lines\":[{\"name\":\"Lệ phí chứng thực bản sao\",\"quantity\":3,\"unit_amount\":%lld},"
+		    "{\"name\":\"Phí cung cấp thông tin\",\"quantity\":1,\"unit_amount\":%lld}],\"method\":\"cash\"}",
+		    book, payer, amount / 5, amount - 3 * (amount / 5)) < 0)
 		fail_msg("out of memory");
 	return b;
 }
@@ -104,10 +107,11 @@ static int setup(void **state)
 				   "SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE "
 				   "u.agency_code = '" DISTRICT_OFFICE "'",
 				   NULL, 0, 0);
-	ward_book = ts_sql_int(&srv,
-			       "SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE u.agency_code = "
-			       "'" WARD_OFFICE "'",
-			       NULL, 0, 0);
+	ward_book = ts_sql_int(
+		&srv,
+		"SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE u.agency_code = "
+		"'" WARD_OFFICE "'",
+		NULL, 0, 0);
 	snprintf(path, sizeof(path), "%s/data/receipt-keys/" DISTRICT_OFFICE ".crt.pem", srv.dir);
 	return district_book > 0 && ward_book > 0 && !access(path, R_OK) ? 0 : -1;
 }
@@ -220,8 +224,8 @@ static void issue_and_check(void **state)
 	snprintf(cert, sizeof(cert), "%s/data/receipt-keys/" DISTRICT_OFFICE ".crt.pem", srv.dir);
 	if (!access("/usr/bin/xmlsec1", X_OK)) {
 		snprintf(cmd, sizeof(cmd),
-			 "xmlsec1 --verify --pubkey-cert-pem '%s' --id-attr:Id DLBLai '%s' >/dev/null 2>&1", cert,
-			 file);
+			 "xmlsec1 --verify --pubkey-cert-pem '%s' --id-attr:Id DLBLai '%s' >/dev/null 2>&1",
+			 cert, file);
 		assert_int_equal(system(cmd), 0);
 	} else {
 		print_message("# xmlsec1 is missing: the CLI check is skipped\n");
@@ -279,8 +283,8 @@ static void cancel_and_replace(void **state)
 {
 	json_t *a, *c, *n, *orig;
 	char path[256], *b, *m, body[256];
-	long long audit_before = ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'receipt.%'",
-					    NULL, 0, 0);
+	long long audit_before =
+		ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'receipt.%'", NULL, 0, 0);
 	(void)state;
 
 	b = receipt_body(district_book, "Lê Văn Cường", 50000);
@@ -304,9 +308,10 @@ static void cancel_and_replace(void **state)
 	a = call(&collector, "POST", "/api/v1/receipts", b, 201);
 	free(b);
 	snprintf(path, sizeof(path), "/api/v1/receipts/%lld/replace", num(a, "id"));
-	snprintf(body, sizeof(body),
-		 "{\"reason\":\"Sai địa chỉ người nộp\",\"payer\":{\"name\":\"Lê Văn Cường\",\"address\":\"Số 1 "
-		 "Nguyễn Trãi\"},\"lines\":[{\"name\":\"Lệ phí\",\"unit_amount\":50000}],\"method\":\"cash\"}");
+	snprintf(
+		body, sizeof(body),
+		"{\"reason\":\"Sai địa chỉ người nộp\",\"payer\":{\"name\":\"Lê Văn Cường\",\"address\":\"Số 1 "
+		"Nguyễn Trãi\"},\"lines\":[{\"name\":\"Lệ phí\",\"unit_amount\":50000}],\"method\":\"cash\"}");
 	n = call(&collector, "POST", path, body, 201);
 	assert_string_not_equal(str(n, "number"), str(a, "number"));
 	assert_string_equal(str(json_object_get(n, "replaces"), "number"), str(a, "number"));
@@ -321,7 +326,8 @@ static void cancel_and_replace(void **state)
 	json_decref(n);
 	json_decref(a);
 	/* every action is in the audit chain: issue ×2, cancel ×2 (one by the replacement), replace */
-	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'receipt.%'", NULL, 0, 0),
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'receipt.%'",
+				    NULL, 0, 0),
 			 audit_before + 5);
 }
 
@@ -340,11 +346,12 @@ static void dossier_fee_paid(void **state)
 		struct db *db = db_open(srv.db, &err);
 		struct db_stmt *st;
 		assert_non_null(db);
-		assert_int_equal(db_query(db, &st,
-					  "SELECT code, fee_due FROM dossiers WHERE status = 5 AND procedure_code = '" AWAITING_FEE
-					  "'",
-					  NULL),
-				 DB_ROW);
+		assert_int_equal(
+			db_query(db, &st,
+				 "SELECT code, fee_due FROM dossiers WHERE status = 5 AND procedure_code = '" AWAITING_FEE
+				 "'",
+				 NULL),
+			DB_ROW);
 		snprintf(code, sizeof(code), "%s", db_col_text(st, 0));
 		fee = db_col_int(st, 1);
 		db_release_statements(db);
@@ -379,12 +386,14 @@ static void dossier_fee_paid(void **state)
 		db_release_statements(db);
 		db_close(db);
 		assert_true(*newcode);
-		snprintf(body, sizeof(body),
-			 "{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Phạm Thị Dung\",\"address\":"
-			 "\"Nhân Chính\"},\"method\":\"cash\"}",
-			 ward_book, newcode);
+		snprintf(
+			body, sizeof(body),
+			"{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Phạm Thị Dung\",\"address\":"
+			"\"Nhân Chính\"},\"method\":\"cash\"}",
+			ward_book, newcode);
 		m = error_of(&ward_clerk, "POST", "/api/v1/receipts", body, 409);
-		assert_string_equal(m, "Chỉ thu phí, lệ phí đối với hồ sơ đã được tiếp nhận, không bị từ chối hoặc rút.");
+		assert_string_equal(
+			m, "Chỉ thu phí, lệ phí đối với hồ sơ đã được tiếp nhận, không bị từ chối hoặc rút.");
 		free(m);
 	}
 	/* the dossier's own fees */
@@ -524,9 +533,11 @@ static void report_and_reconciliation(void **state)
 	json_decref(j);
 
 	/* a dossier's receipt cancelled without a replacement: the dossier stands paid without one */
-	dossier_receipt = ts_sql_int(&srv, "SELECT MAX(r.id) FROM receipts r JOIN dossiers d ON d.id = r.dossier_id "
-					   "WHERE r.status = 1 AND d.procedure_code = '" AWAITING_FEE "'",
-				     NULL, 0, 0);
+	dossier_receipt =
+		ts_sql_int(&srv,
+			   "SELECT MAX(r.id) FROM receipts r JOIN dossiers d ON d.id = r.dossier_id "
+			   "WHERE r.status = 1 AND d.procedure_code = '" AWAITING_FEE "'",
+			   NULL, 0, 0);
 	assert_true(dossier_receipt > 0);
 	snprintf(body, sizeof(body), "/api/v1/receipts/%lld/cancel", dossier_receipt);
 	json_decref(call(&ward_clerk, "POST", body, "{\"reason\":\"Thu nhầm số tiền\"}", 200));
@@ -583,7 +594,8 @@ static void *issue_loop(void *arg)
 		long got;
 		json_t *r = ts_json(w->s, w->u, "POST", "/api/v1/receipts", b, 201, &got);
 		if (r) {
-			w->numbers[w->n++] = strtoll(json_string_value(json_object_get(r, "number")), NULL, 10);
+			w->numbers[w->n++] =
+				strtoll(json_string_value(json_object_get(r, "number")), NULL, 10);
 			json_decref(r);
 		} else if (w->stop_on_error) {
 			break;
@@ -621,7 +633,9 @@ static void *replace_once(void *arg)
 /* Four replacements of one receipt at once: one is made, the others find it cancelled. */
 static void concurrent_replacements(void **state)
 {
-	enum { N = 4 };
+	enum {
+		N = 4
+	};
 	struct replacer w[N];
 	pthread_t t[N];
 	char *b = receipt_body(district_book, "Lê Thị Giang", 20000);
@@ -640,7 +654,8 @@ static void concurrent_replacements(void **state)
 	}
 	assert_int_equal(made, 1);
 	assert_int_equal(refused, N - 1);
-	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM receipts WHERE replaces_id = ?", "i", num(r, "id"), 0),
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM receipts WHERE replaces_id = ?", "i",
+				    num(r, "id"), 0),
 			 1);
 	json_decref(r);
 }
@@ -652,7 +667,8 @@ static void longest_receipt(void **state)
 	struct buf body = BUF_INIT;
 	json_t *r;
 	(void)state;
-	buf_addf(&body, "{\"book\":%lld,\"payer\":{\"name\":\"Nguyễn Văn An\",\"address\":\"Hà Nội\"},\"lines\":[",
+	buf_addf(&body,
+		 "{\"book\":%lld,\"payer\":{\"name\":\"Nguyễn Văn An\",\"address\":\"Hà Nội\"},\"lines\":[",
 		 district_book);
 	for (int i = 0; i < RECEIPT_LINES_MAX; i++) {
 		buf_addf(&body, "%s{\"name\":\"%s", i ? "," : "", start);
@@ -670,16 +686,20 @@ static void longest_receipt(void **state)
 
 static void sixteen_concurrent_issuers(void **state)
 {
-	enum { N = 16 };
+	enum {
+		N = 16
+	};
 	static struct issuer w[N];
 	pthread_t t[N];
 	long long first, *all, total = 0, k = 0;
 	(void)state;
 
-	first = ts_sql_int(&srv, "SELECT COALESCE(MAX(number), 0) FROM receipts WHERE book_id = ?", "i", district_book,
-			   0);
+	first = ts_sql_int(&srv, "SELECT COALESCE(MAX(number), 0) FROM receipts WHERE book_id = ?", "i",
+			   district_book, 0);
 	for (int i = 0; i < N; i++) {
-		w[i] = (struct issuer){ .s = &srv, .u = &collector, .book = district_book, .until_ms = now_ms() + 3000 };
+		w[i] = (struct issuer){
+			.s = &srv, .u = &collector, .book = district_book, .until_ms = now_ms() + 3000
+		};
 		assert_int_equal(pthread_create(&t[i], NULL, issue_loop, &w[i]), 0);
 	}
 	for (int i = 0; i < N; i++) {
@@ -698,10 +718,11 @@ static void sixteen_concurrent_issuers(void **state)
 		assert_int_equal(all[i], first + 1 + i);
 	free(all);
 	/* and the database holds exactly those */
-	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(DISTINCT number) FROM receipts WHERE book_id = ?", "i",
-				    district_book, 0),
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(DISTINCT number) FROM receipts WHERE book_id = ?",
+				    "i", district_book, 0),
 			 first + total);
-	assert_int_equal(ts_sql_int(&srv, "SELECT MAX(number) FROM receipts WHERE book_id = ?", "i", district_book, 0),
+	assert_int_equal(ts_sql_int(&srv, "SELECT MAX(number) FROM receipts WHERE book_id = ?", "i",
+				    district_book, 0),
 			 first + total);
 }
 
@@ -713,7 +734,10 @@ static void crash_keeps_acknowledged_receipts(void **state)
 	long long max, count;
 	(void)state;
 
-	w = (struct issuer){ .s = &srv, .u = &collector, .book = district_book, .until_ms = now_ms() + 20000,
+	w = (struct issuer){ .s = &srv,
+			     .u = &collector,
+			     .book = district_book,
+			     .until_ms = now_ms() + 20000,
 			     .stop_on_error = 1 };
 	assert_int_equal(pthread_create(&t, NULL, issue_loop, &w), 0);
 	usleep(1500 * 1000);
@@ -725,12 +749,14 @@ static void crash_keeps_acknowledged_receipts(void **state)
 	assert_int_equal(ts_start_peer(&peer, &srv, NULL), 0);
 	/* every acknowledged receipt is there */
 	for (size_t i = 0; i < w.n; i++)
-		assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM receipts WHERE book_id = ? AND number = ?", "ii",
-					    district_book, w.numbers[i]),
+		assert_int_equal(ts_sql_int(&srv,
+					    "SELECT COUNT(*) FROM receipts WHERE book_id = ? AND number = ?",
+					    "ii", district_book, w.numbers[i]),
 				 1);
 	/* and the numbers stay 1..max without a hole */
 	max = ts_sql_int(&srv, "SELECT MAX(number) FROM receipts WHERE book_id = ?", "i", district_book, 0);
-	count = ts_sql_int(&srv, "SELECT COUNT(DISTINCT number) FROM receipts WHERE book_id = ?", "i", district_book, 0);
+	count = ts_sql_int(&srv, "SELECT COUNT(DISTINCT number) FROM receipts WHERE book_id = ?", "i",
+			   district_book, 0);
 	assert_int_equal(count, max);
 	print_message("# crash: %zu acknowledged, %lld in the book after restart\n", w.n, max);
 	/* the restarted server goes on from there */

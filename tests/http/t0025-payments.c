@@ -39,8 +39,8 @@ static int gateway_start(void)
 	if (gw_pid < 0)
 		return -1;
 	if (gw_pid == 0) {
-		execl("/usr/bin/python3", "python3", SOURCE_ROOT "/tests/payment_gateway.py", port, secret_file,
-		      (char *)NULL);
+		execl("/usr/bin/python3", "python3", SOURCE_ROOT "/tests/payment_gateway.py", port,
+		      secret_file, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
@@ -85,9 +85,11 @@ static int setup(void **state)
 		char *err = NULL;
 		struct db *db = db_open(srv.db, &err);
 		struct db_stmt *st;
-		if (!db || db_query(db, &st,
-				    "SELECT id, code, a_phone FROM dossiers WHERE status = 5 AND procedure_code = '" AWAITING_FEE "'",
-				    NULL) != DB_ROW)
+		if (!db ||
+		    db_query(db, &st,
+			     "SELECT id, code, a_phone FROM dossiers WHERE status = 5 AND procedure_code = '" AWAITING_FEE
+			     "'",
+			     NULL) != DB_ROW)
 			return -1;
 		dossier_id = db_col_int(st, 0);
 		snprintf(code, sizeof(code), "%s", db_col_text(st, 1));
@@ -126,7 +128,8 @@ static long long start(long long *amount)
 	{
 		char want[128];
 		snprintf(want, sizeof(want), "%s/pay?payment=%lld&", gw.base, id);
-		assert_memory_equal(json_string_value(json_object_get(j, "redirect_url")), want, strlen(want));
+		assert_memory_equal(json_string_value(json_object_get(j, "redirect_url")), want,
+				    strlen(want));
 	}
 	json_decref(j);
 	return id;
@@ -223,11 +226,15 @@ static void pay_online(void **state)
 			    json_string_value(json_array_get(json_object_get(j, "bodies"), 1)));
 	json_decref(j);
 	assert_int_equal(receipts_of_dossier(), 1);
-	assert_int_equal(ts_sql_int(&srv, "SELECT method FROM receipts WHERE dossier_id = ?", "i", dossier_id, 0), 3);
-	assert_int_equal(ts_sql_int(&srv, "SELECT total FROM receipts WHERE dossier_id = ?", "i", dossier_id, 0), amount);
+	assert_int_equal(
+		ts_sql_int(&srv, "SELECT method FROM receipts WHERE dossier_id = ?", "i", dossier_id, 0), 3);
+	assert_int_equal(ts_sql_int(&srv, "SELECT total FROM receipts WHERE dossier_id = ?", "i", dossier_id,
+				    0),
+			 amount);
 	assert_int_equal(ts_sql_int(&srv, "SELECT status FROM payments WHERE id = ?", "i", p2, 0), 2);
 	assert_int_equal(ts_sql_int(&srv, "SELECT receipt_id FROM payments WHERE id = ?", "i", p2, 0),
-			 ts_sql_int(&srv, "SELECT id FROM receipts WHERE dossier_id = ?", "i", dossier_id, 0));
+			 ts_sql_int(&srv, "SELECT id FROM receipts WHERE dossier_id = ?", "i", dossier_id,
+				    0));
 	assert_int_equal(dossier_status(), 3);
 	/* a failure told afterwards does not undo it */
 	j = provider(p2, amount, "failed", 1, 0);
@@ -235,7 +242,9 @@ static void pay_online(void **state)
 	json_decref(j);
 	assert_int_equal(ts_sql_int(&srv, "SELECT status FROM payments WHERE id = ?", "i", p2, 0), 2);
 	/* each outcome is in the audit chain */
-	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE actor = 'payment:sandbox'", NULL, 0, 0), 2);
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE actor = 'payment:sandbox'",
+				    NULL, 0, 0),
+			 2);
 	/* nothing left to pay */
 	snprintf(body, sizeof(body), "{\"dossier\":\"%s\",\"check\":\"%s\"}", code, check);
 	json_decref(ts_json(&srv, NULL, "POST", "/api/v1/public/payments", body, 409, NULL));
@@ -254,18 +263,21 @@ static void paid_after_the_counter_is_recorded(void **state)
 	json_t *j;
 	(void)state;
 	/* a second dossier of the ward awaiting its fee: the demo has one, so one more is set up here */
-	id = ts_sql_int(&srv,
-			"SELECT MIN(id) FROM dossiers WHERE status IN (2, 3, 6) AND fee_due > 0 AND fee_paid = 0 AND "
-			"receiving_unit = (SELECT receiving_unit FROM dossiers WHERE id = ?)",
-			"i", dossier_id, 0);
+	id = ts_sql_int(
+		&srv,
+		"SELECT MIN(id) FROM dossiers WHERE status IN (2, 3, 6) AND fee_due > 0 AND fee_paid = 0 AND "
+		"receiving_unit = (SELECT receiving_unit FROM dossiers WHERE id = ?)",
+		"i", dossier_id, 0);
 	assert_true(id > 0);
 	{
 		char *err = NULL;
 		struct db *db = db_open(srv.db, &err);
 		struct db_stmt *st;
 		assert_non_null(db);
-		assert_int_equal(db_exec(db, "UPDATE dossiers SET status = 5 WHERE id = ?", "i", (int64_t)id), 0);
-		assert_int_equal(db_query(db, &st, "SELECT code, a_phone FROM dossiers WHERE id = ?", "i", (int64_t)id),
+		assert_int_equal(db_exec(db, "UPDATE dossiers SET status = 5 WHERE id = ?", "i", (int64_t)id),
+				 0);
+		assert_int_equal(db_query(db, &st, "SELECT code, a_phone FROM dossiers WHERE id = ?", "i",
+					  (int64_t)id),
 				 DB_ROW);
 		snprintf(code, sizeof(code), "%s", db_col_text(st, 0));
 		snprintf(check, sizeof(check), "%s", db_col_text(st, 1) + strlen(db_col_text(st, 1)) - 4);
@@ -276,10 +288,11 @@ static void paid_after_the_counter_is_recorded(void **state)
 	p = start(&amount);
 	/* meanwhile the citizen pays at the counter */
 	assert_int_equal(ts_login(&srv, "motcua.nhanchinh", "ThanhXuan-Demo-2026", &clerk), 201);
-	book = ts_sql_int(&srv,
-			  "SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE u.agency_code = "
-			  "'100.01.15.H26'",
-			  NULL, 0, 0);
+	book = ts_sql_int(
+		&srv,
+		"SELECT b.id FROM receipt_books b JOIN units u ON u.id = b.unit_id WHERE u.agency_code = "
+		"'100.01.15.H26'",
+		NULL, 0, 0);
 	snprintf(body, sizeof(body),
 		 "{\"book\":%lld,\"dossier\":\"%s\",\"payer\":{\"name\":\"Người nộp\",\"address\":\"Nhân "
 		 "Chính\"},\"method\":\"cash\"}",
@@ -293,8 +306,21 @@ static void paid_after_the_counter_is_recorded(void **state)
 	json_decref(j);
 	assert_int_equal(ts_sql_int(&srv, "SELECT status FROM payments WHERE id = ?", "i", p, 0), 4);
 	assert_int_equal(receipts_of_dossier(), 1);
-	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.unapplied'", NULL, 0, 0),
+	assert_int_equal(ts_sql_int(&srv, "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.unapplied'",
+				    NULL, 0, 0),
 			 1);
+	/* and the report lists it to refund */
+	{
+		struct ts_user leader;
+		json_t *rep, *rec;
+		assert_int_equal(ts_login(&srv, "lanhdao", "ThanhXuan-Demo-2026", &leader), 201);
+		rep = ts_json(&srv, &leader, "GET", "/api/v1/stats/receipts", NULL, 200, &got);
+		assert_non_null(rep);
+		rec = json_object_get(rep, "reconciliation");
+		assert_int_equal(json_integer_value(json_object_get(rec, "payments_to_refund")), 1);
+		assert_true(json_is_false(json_object_get(rec, "reconciled")));
+		json_decref(rep);
+	}
 }
 
 static void bad_callbacks(void **state)
@@ -304,12 +330,14 @@ static void bad_callbacks(void **state)
 	const char *body = "{\"payment\":1,\"status\":\"paid\",\"amount\":1}";
 	(void)state;
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "POST", "/api/v1/payments/callback", headers, body, strlen(body), &r), 0);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/payments/callback", headers, body, strlen(body), &r),
+			 0);
 	assert_int_equal(r.status, 401);
 	assert_non_null(strstr(r.body.ptr, "Chữ ký"));
 	resp_free(&r);
 	resp_init(&r);
-	assert_int_equal(http_req(&srv, "POST", "/api/v1/payments/callback", NULL, body, strlen(body), &r), 0);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/payments/callback", NULL, body, strlen(body), &r),
+			 0);
 	assert_true(r.status == 401 || r.status == 415);
 	resp_free(&r);
 }

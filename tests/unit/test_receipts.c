@@ -44,8 +44,8 @@ static int book(struct fixture *fx, const char *template_code, const char *serie
 {
 	int rc = db_begin(fx->db);
 	if (!rc)
-		rc = receipt_book_create(fx->db, fx->office, template_code, series, year, "test", at(2026, 1, 2, 8, 0), id,
-					 why);
+		rc = receipt_book_create(fx->db, fx->office, template_code, series, year, "test",
+					 at(2026, 1, 2, 8, 0), id, why);
 	if (rc)
 		db_rollback(fx->db);
 	else
@@ -108,14 +108,17 @@ static void input(struct fixture *fx, struct receipt_issue *in, int64_t book_id,
 	in->payer.name = "Nguyễn Văn An";
 	in->payer.address = "Số 9 Khuất Duy Tiến, Thanh Xuân, Hà Nội";
 	in->nlines = 1;
-	in->lines[0] = (struct receipt_line){ .name = "Lệ phí chứng thực", .quantity = 2, .unit_amount = amount / 2 };
+	in->lines[0] = (struct receipt_line){ .name = "Lệ phí chứng thực",
+					      .quantity = 2,
+					      .unit_amount = amount / 2 };
 	in->method = RM_CASH;
 	in->collector_name = "Bùi Thị Thu";
 	in->keys_dir = fx->keys;
 }
 
 /* Issue in a transaction of its own: the rc, and the receipt in *r. */
-static int issue(struct fixture *fx, const struct receipt_issue *in, int64_t now, struct receipt *r, const char **why)
+static int issue(struct fixture *fx, const struct receipt_issue *in, int64_t now, struct receipt *r,
+		 const char **why)
 {
 	int rc = db_begin(fx->db);
 	if (!rc)
@@ -146,7 +149,9 @@ static void books(void **state)
 
 	/* the series says the year it is for */
 	assert_int_equal(book(fx, "01BLP0-001", "AA-25E", 2026, &id, &why), RECEIPT_INVALID);
-	assert_string_equal(why, "The series is like AA-26E: two capital letters, a hyphen, the last two digits of the year and E.");
+	assert_string_equal(
+		why,
+		"The series is like AA-26E: two capital letters, a hyphen, the last two digits of the year and E.");
 	assert_int_equal(book(fx, "01BLP0-001", "aa-26E", 2026, &id, &why), RECEIPT_INVALID);
 	assert_int_equal(book(fx, "01 BLP", "AB-26E", 2026, &id, &why), RECEIPT_INVALID);
 	assert_int_equal(book(fx, "01BLP0-001", "AB-26E", 1999, &id, &why), RECEIPT_INVALID);
@@ -246,8 +251,8 @@ static void cancel_and_replace(void **state)
 	input(fx, &in, fx->book26, 30000);
 	in.payer.address = "Số 1 Nguyễn Trãi, Thanh Xuân, Hà Nội";
 	assert_int_equal(db_begin(fx->db), 0);
-	assert_int_equal(receipt_replace(fx->db, &fx->arena, r.id, "Sai địa chỉ người nộp", &in, at(2026, 4, 1, 10, 0),
-					 &n, &why),
+	assert_int_equal(receipt_replace(fx->db, &fx->arena, r.id, "Sai địa chỉ người nộp", &in,
+					 at(2026, 4, 1, 10, 0), &n, &why),
 			 RECEIPT_OK);
 	assert_int_equal(db_commit(fx->db), 0);
 	assert_int_equal(n.replaces_id, r.id);
@@ -261,7 +266,8 @@ static void cancel_and_replace(void **state)
 	assert_string_equal(back.payer.address, "Số 1 Nguyễn Trãi, Thanh Xuân, Hà Nội");
 	assert_string_equal(back.replaces_number, "AA-26E 0000001");
 	/* the number is kept by the cancelled one; it cannot be cancelled twice */
-	assert_int_equal(receipt_cancel(fx->db, r.id, "Hủy lần nữa", "Bùi Thị Thu", at(2026, 4, 1, 11, 0), &why),
+	assert_int_equal(receipt_cancel(fx->db, r.id, "Hủy lần nữa", "Bùi Thị Thu", at(2026, 4, 1, 11, 0),
+					&why),
 			 RECEIPT_CONFLICT);
 	/* the signed document of the replacement names the one it replaces */
 	assert_non_null(strstr(back.xml, "0000001"));
