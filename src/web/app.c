@@ -197,6 +197,13 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/quan-tri/so-bien-lai", page_receipt_books, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/so-bien-lai", page_receipt_books_post, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/so-bien-lai/{id}", page_receipt_book_post, ROUTE_LOGIN | ROUTE_CSRF },
+	/* citizens' satisfaction (pages_satisfaction.c) */
+	{ HTTP_GET, "/danh-gia/{code}", page_rating_form, 0 },
+	{ HTTP_POST, "/danh-gia/{code}", page_rating_post, 0 },
+	{ HTTP_GET, "/mot-cua/danh-gia", page_rating_kiosk, ROUTE_LOGIN },
+	{ HTTP_GET, "/chi-so-hai-long", page_satisfaction_public, ROUTE_PUBLIC },
+	{ HTTP_GET, "/api/v1/stats/satisfaction", api_satisfaction_stats, 0 },
+	{ HTTP_POST, "/api/v1/public/ratings", api_rating_post, ROUTE_JSON },
 	/* may I? (access.c) */
 	{ HTTP_GET, "/api/v1/permissions", api_permissions, ROUTE_LOGIN },
 	/* the audit log (pages_audit.c) */

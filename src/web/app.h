@@ -406,6 +406,13 @@ int page_receipt_pdf(struct request *req);
 int page_receipt_xml(struct request *req);
 /* what was collected, reconciled with the dossiers (pages_receipt_report.c) */
 int page_receipt_report(struct request *req);
+/* citizens' satisfaction (pages_satisfaction.c) */
+int page_rating_form(struct request *req);
+int page_rating_post(struct request *req);
+int page_rating_kiosk(struct request *req);
+int page_satisfaction_public(struct request *req);
+int api_satisfaction_stats(struct request *req);
+int api_rating_post(struct request *req);
 /* online payment of fees (pages_dossiers_public.c) */
 int page_lookup_pay(struct request *req);
 int api_public_payment_start(struct request *req);

@@ -21,6 +21,7 @@
 #include "features/files.h"
 #include "features/org.h"
 #include "features/payments.h"
+#include "features/satisfaction.h"
 #include "features/procedures.h"
 #include "rules/dossier.h"
 #include "rules/fee.h"
@@ -1718,6 +1719,15 @@ int page_lookup(struct request *req)
 			status = lookup(req, code, check, &d, &wait);
 			if (status == 200) {
 				json_t *view = public_view(req, db_thread(), &d, 0);
+				/* returned and not yet rated: its rating link (features/satisfaction.h) */
+				if (d.status == DS_RETURNED) {
+					struct satisfaction_dossier sd;
+					char key[SATISFACTION_KEY_LEN + 1];
+					if (!satisfaction_dossier(db_thread(), &req->arena, d.code, &sd) && !sd.rated_at &&
+					    !satisfaction_key(db_thread(), d.code, key))
+						json_object_set_new(view, "rate_url",
+								    json_sprintf("/danh-gia/%s?k=%s", d.code, key));
+				}
 				/* awaiting its fee, with a payment provider: pay it online from here */
 				if (d.status == DS_AWAITING_FEE && !d.fee_paid && d.fee_due > 0 &&
 				    the_app->cfg.payment.gateway)
