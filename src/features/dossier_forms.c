@@ -14,6 +14,7 @@
 #include "core/timefmt.h"
 #include "core/xalloc.h"
 #include "features/pdf.h"
+#include "features/xlsx.h"
 #include "rules/dossier.h"
 #include "rules/procedure.h"
 #include "core/banned.h"
@@ -931,42 +932,9 @@ static void keep_err(lxw_error *err, lxw_error e)
 		*err = e;
 }
 
-/* Read the whole file at path onto out; 0, or -1 (out unchanged). */
-static int slurp(const char *path, struct buf *out)
-{
-	size_t start = out->len;
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || st.st_size < 0 || buf_grow(out, (size_t)st.st_size))
-		goto out;
-	for (;;) {
-		char chunk[65536];
-		ssize_t got = read(fd, chunk, sizeof(chunk));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			goto out;
-		if (got == 0)
-			break;
-		if (buf_add(out, chunk, (size_t)got))
-			goto out;
-	}
-	rc = 0;
-out:
-	if (rc)
-		buf_setlen(out, start);
-	close(fd);
-	return rc;
-}
-
 int dossier_book_xlsx(const struct dossier *const *list, size_t n, const struct form_site *s, int64_t from,
 		      int64_t to, struct buf *out)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[4096], period[96];
 	lxw_workbook *wb = NULL;
 	lxw_worksheet *ws;
@@ -974,29 +942,20 @@ int dossier_book_xlsx(const struct dossier *const *list, size_t n, const struct 
 	struct book_row r;
 	struct buf agency = BUF_INIT;
 	lxw_error err = LXW_NO_ERROR;
-	int fd, rc = -1;
+	int rc = -1;
 	size_t i, c;
 	const lxw_row_t first_row = 5;
 
 	if ((n && !list) || !s || !out)
 		return -1;
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/motcua-book-XXXXXX", tmp) >= sizeof(path))
-		return -1;
-	/* libxlsxwriter writes only to a named file: a private one, read back and removed */
-	fd = mkstemp(path);
-	if (fd < 0) {
-		log_error("event=book_xlsx_tmp_failed errno=%d", errno);
-		return -1;
-	}
-	close(fd);
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.contact, 4096);
 
-	wb = workbook_new(path);
-	if (!wb)
+	wb = xlsx_open("motcua-book", path, sizeof(path));
+	if (!wb) {
+		log_error("event=book_xlsx_tmp_failed errno=%d", errno);
 		goto out;
+	}
 	ws = workbook_add_worksheet(wb, "Sổ theo dõi hồ sơ");
 	if (!ws)
 		goto out;
@@ -1059,24 +1018,13 @@ int dossier_book_xlsx(const struct dossier *const *list, size_t n, const struct 
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, 9); /* A4 */
 	worksheet_fit_to_pages(ws, 1, 0);
-	if (err != LXW_NO_ERROR)
+	if (err != LXW_NO_ERROR) {
 		log_error("event=book_xlsx_write_failed error=%d", (int)err);
-	{
-		lxw_error cerr = workbook_close(wb);
-
-		wb = NULL;
-		if (cerr != LXW_NO_ERROR) {
-			log_error("event=book_xlsx_close_failed error=%d", (int)cerr);
-			goto out;
-		}
+		xlsx_abandon(wb, path);
+	} else if ((rc = xlsx_finish(wb, path, out))) {
+		log_error("event=book_xlsx_close_failed");
 	}
-	if (err != LXW_NO_ERROR)
-		goto out;
-	rc = slurp(path, out);
 out:
-	if (wb)
-		workbook_close(wb);
-	unlink(path);
 	buf_release(&r.contact);
 	buf_release(&agency);
 	return rc;

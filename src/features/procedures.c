@@ -13,6 +13,7 @@
 #include "core/xalloc.h"
 #include "features/procedures.h"
 #include "features/settings.h"
+#include "features/xlsx.h"
 #include "http/parse.h"
 #include "rules/fold.h"
 #include "store/counter.h"
@@ -2422,26 +2423,19 @@ static int export_xlsx_one(json_t *doc, void *ctx)
 
 int procedure_export_xlsx(struct db *db, struct arena *a, int all, struct buf *out)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[4096];
 	struct xlsx_export x = { 0 };
-	lxw_workbook *wb;
+	lxw_workbook *wb = xlsx_open("motcua-catalogue", path, sizeof(path));
 	lxw_format *head;
-	int fd, rc = DB_ERROR;
+	int rc;
 
 	(void)a;
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/motcua-catalogue-XXXXXX", tmp) >= sizeof(path))
+	if (!wb)
 		return DB_ERROR;
-	/* libxlsxwriter writes only to a named file: a private one, read back and removed */
-	fd = mkstemp(path);
-	if (fd < 0)
+	if (!(x.ws = workbook_add_worksheet(wb, "Thủ tục hành chính"))) {
+		xlsx_abandon(wb, path);
 		return DB_ERROR;
-	close(fd);
-	wb = workbook_new(path);
-	if (!wb || !(x.ws = workbook_add_worksheet(wb, "Thủ tục hành chính")))
-		goto out;
+	}
 	head = workbook_add_format(wb);
 	format_set_bold(head);
 	x.text = workbook_add_format(wb);
@@ -2451,29 +2445,11 @@ int procedure_export_xlsx(struct db *db, struct arena *a, int all, struct buf *o
 	worksheet_freeze_panes(x.ws, 1, 0);
 	worksheet_set_column(x.ws, 0, 0, 14, NULL);
 	worksheet_set_column(x.ws, 1, 1, 60, NULL);
-	if (x.err != LXW_NO_ERROR || (rc = export_each(db, all, export_xlsx_one, &x)))
-		goto out;
-	rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : DB_ERROR;
-	wb = NULL;
-	if (!rc) {
-		FILE *f = fopen(path, "rb");
-		char chunk[65536];
-		size_t n;
-		if (!f) {
-			rc = DB_ERROR;
-			goto out;
-		}
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(out, chunk, n);
-		if (ferror(f) || buf_err(out))
-			rc = DB_ERROR;
-		fclose(f);
+	if (x.err != LXW_NO_ERROR || (rc = export_each(db, all, export_xlsx_one, &x))) {
+		xlsx_abandon(wb, path);
+		return DB_ERROR;
 	}
-out:
-	if (wb)
-		workbook_close(wb);
-	unlink(path);
-	return rc;
+	return xlsx_finish(wb, path, out) ? DB_ERROR : 0;
 }
 
 /* ---- the demo catalogue ---- */
