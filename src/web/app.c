@@ -18,6 +18,7 @@
 #include "features/settings.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "features/visitors.h"
 #include "web/app.h"
 #include "config.h"
 #include "core/banned.h"
@@ -197,6 +198,10 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/quan-tri/so-bien-lai", page_receipt_books, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/so-bien-lai", page_receipt_books_post, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/so-bien-lai/{id}", page_receipt_book_post, ROUTE_LOGIN | ROUTE_CSRF },
+	/* the portal's visitor statistics (pages_visitors.c) */
+	{ HTTP_GET, "/api/v1/public/visitors", api_public_visitors, 0 },
+	{ HTTP_GET, "/quan-tri/truy-cap", page_visitor_stats, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/stats/visitors", api_visitor_stats, ROUTE_LOGIN },
 	/* citizens' satisfaction (pages_satisfaction.c) */
 	{ HTTP_GET, "/danh-gia/{code}", page_rating_form, 0 },
 	{ HTTP_POST, "/danh-gia/{code}", page_rating_post, 0 },
@@ -379,6 +384,9 @@ static void on_begin(struct request *req)
 static void on_handled(struct request *req)
 {
 	struct db *db = db_thread_current();
+	/* a public page shown: counted in memory (features/visitors.h) */
+	if (req->route && (req->route->flags & ROUTE_PUBLIC) && req->status == 200 && req->method == HTTP_GET)
+		visitors_hit(req_now(req), req->client_ip, req_header(req, "User-Agent"), req->path);
 	if (!db)
 		return;
 	db_release_statements(db);
@@ -500,6 +508,10 @@ int app_serve(const struct app_config *cfg)
 	sc.on_begin = on_begin;
 	sc.before = app_before;
 	sc.handled = on_handled;
+	if (visitors_start()) {
+		log_error("event=visitors msg=\"cannot start counting visitors\"");
+		goto out;
+	}
 	app.srv = server_start(&sc, &err);
 	if (!app.srv) {
 		log_error("event=listen msg=\"%s\"", err);
@@ -523,6 +535,7 @@ int app_serve(const struct app_config *cfg)
 out:
 	/* the mail thread ends (a message in flight finishes) before the database closes */
 	mail_stop();
+	visitors_stop();
 	db_thread_close_all();
 	for (int l = 0; l < LANG_COUNT; l++)
 		if (app.tmpl[l])

@@ -406,6 +406,10 @@ int page_receipt_pdf(struct request *req);
 int page_receipt_xml(struct request *req);
 /* what was collected, reconciled with the dossiers (pages_receipt_report.c) */
 int page_receipt_report(struct request *req);
+/* the portal's visitor statistics (pages_visitors.c) */
+int api_public_visitors(struct request *req);
+int page_visitor_stats(struct request *req);
+int api_visitor_stats(struct request *req);
 /* citizens' satisfaction (pages_satisfaction.c) */
 int page_rating_form(struct request *req);
 int page_rating_post(struct request *req);

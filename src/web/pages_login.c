@@ -471,6 +471,8 @@ static const struct {
 	  N_("The citizen rates a returned dossier with its code and 4 digits"), "dossier.receive", 0 },
 	{ "/chi-so-hai-long", N_("Satisfaction index"), N_("Ratings by unit, procedure and month"),
 	  "dossier.receive|dossier.process|dossier.approve|audit.read", 0 },
+	{ "/quan-tri/truy-cap", N_("Visitors"), N_("Visits and page views of the portal by day; the most viewed pages"),
+	  "audit.read", 0 },
 	{ "/quan-tri/don-vi", N_("Units"), N_("The organisation tree: add, edit, move, deactivate"),
 	  "unit.manage", 0 },
 	{ "/quan-tri/so-bien-lai", N_("Receipt books"),

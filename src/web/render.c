@@ -7,6 +7,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "features/visitors.h"
 #include "web/app.h"
 #include "core/banned.h"
 
@@ -132,6 +133,21 @@ json_t *page_context(struct request *req, const char *title)
 		json_object_set_new(ctx, "title", json_string(title));
 	time_to_civil(time_now_us() / 1000000, VN_UTC_OFFSET, &now);
 	json_object_set_new(ctx, "year", json_integer(now.year));
+	{
+		/* the visitor widget in the footer (features/visitors.h): figures from memory, as 1.234 */
+		struct visitor_figures v;
+		char n[6][28];
+		visitors_widget(req_now(req), &v);
+		num_fmt_vn(n[0], sizeof(n[0]), v.online);
+		num_fmt_vn(n[1], sizeof(n[1]), v.today);
+		num_fmt_vn(n[2], sizeof(n[2]), v.week);
+		num_fmt_vn(n[3], sizeof(n[3]), v.month);
+		num_fmt_vn(n[4], sizeof(n[4]), v.year);
+		num_fmt_vn(n[5], sizeof(n[5]), v.total);
+		json_object_set_new(ctx, "visitors",
+				    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "online", n[0], "today", n[1], "week",
+					      n[2], "month", n[3], "year", n[4], "total", n[5]));
+	}
 	return ctx;
 }
 
