@@ -10,6 +10,7 @@ pkgs="build-essential meson ninja-build pkg-config python3 gettext
 libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core libmagic-dev
 poppler-utils python3-aiosmtpd zbar-tools
 libxml2-dev libxmlsec1-dev libssl-dev xmlsec1
+libcmark-gfm-dev libcmark-gfm-extensions-dev
 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
 libcmocka-dev libcurl4-openssl-dev curl sqlite3
 libpq-dev postgresql nginx-light

@@ -16,6 +16,7 @@
 #include "features/audit.h"
 #include "features/dossier_demo.h"
 #include "features/org.h"
+#include "features/news.h"
 #include "features/procedures.h"
 #include "features/receipt_xml.h"
 #include "features/receipts.h"
@@ -598,7 +599,8 @@ static int cmd_demo(const struct app_config *cfg)
 		return rc;
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
 	    procedure_demo(db, time_now_us() / 1000000) || dossier_demo(db, time_now_us() / 1000000) ||
-	    receipt_demo(db, keys, time_now_us() / 1000000) || db_commit(db)) {
+	    receipt_demo(db, keys, time_now_us() / 1000000) || news_demo(db, time_now_us() / 1000000) ||
+	    db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);

@@ -417,6 +417,25 @@ int page_rating_kiosk(struct request *req);
 int page_satisfaction_public(struct request *req);
 int api_satisfaction_stats(struct request *req);
 int api_rating_post(struct request *req);
+/* the news portal (pages_news.c, pages_news_admin.c): its declarations go here */
+int page_news_index(struct request *req);
+int page_news_atom(struct request *req);
+int page_news_article(struct request *req);
+int page_news_category(struct request *req);
+int page_news_category_atom(struct request *req);
+int page_news_search(struct request *req);
+int page_sitemap(struct request *req);
+int api_news_list(struct request *req);
+int api_news_get(struct request *req);
+int page_news_admin(struct request *req);
+int page_news_new(struct request *req);
+int page_news_create(struct request *req);
+int page_news_edit(struct request *req);
+int page_news_update(struct request *req);
+int page_news_act(struct request *req);
+int page_news_categories(struct request *req);
+int page_news_category_create(struct request *req);
+int page_news_category_update(struct request *req);
 /* online payment of fees (pages_dossiers_public.c) */
 int page_lookup_pay(struct request *req);
 int api_public_payment_start(struct request *req);
