@@ -9,6 +9,7 @@
 #   nginx-static  nginx (2 workers, access log off) serving the same asset file
 #   nginx-home    nginx serving the home page's bytes as a static file
 #   home-pg       motcua's home page with its database on PostgreSQL
+#   article       the demo's article page (its view counted), and nginx serving its bytes
 #   site.css      the whole stylesheet, by motcua and by nginx (for information)
 # and then the write path (bench_write: a transaction that takes a counter
 # number and inserts the row using it) on SQLite and on PostgreSQL, and the
@@ -78,6 +79,10 @@ asset_name=$(basename "$ASSET")
 curl -fs "http://127.0.0.1:$mport/$ASSET" -o "$tmp/www/static/$asset_name"
 curl -fs "http://127.0.0.1:$mport/static/site.css" -o "$tmp/www/static/site.css"
 curl -fs "http://127.0.0.1:$mport/" -o "$tmp/www/index.html"
+# the seed's own article (the demo's), its view counted on every request
+article=tin-tuc/quan-thanh-xuan-day-manh-cai-cach-hanh-chinh
+mkdir -p "$tmp/www/tin-tuc"
+curl -fs "http://127.0.0.1:$mport/$article" -o "$tmp/www/$article.html"
 chmod -R a+rX "$tmp/www"
 cat >"$tmp/nginx.conf" <<NGINX
 worker_processes 2;
@@ -98,7 +103,7 @@ http {
 	server {
 		listen 127.0.0.1:$nport;
 		root $tmp/www;
-		location / { index index.html; }
+		location / { index index.html; try_files \$uri \$uri.html \$uri/ =404; }
 	}
 }
 NGINX
@@ -146,6 +151,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	run_wrk static "http://127.0.0.1:$mport/$ASSET"
 	run_wrk nginx-static "http://127.0.0.1:$nport/static/$asset_name"
 	run_wrk nginx-home "http://127.0.0.1:$nport/"
+	run_wrk article "http://127.0.0.1:$mport/$article"
+	run_wrk nginx-article "http://127.0.0.1:$nport/$article"
 	run_wrk home-pg "http://127.0.0.1:$pport/"
 	run_wrk site.css "http://127.0.0.1:$mport/static/site.css"
 	run_wrk nginx-site.css "http://127.0.0.1:$nport/static/site.css"
@@ -164,7 +171,7 @@ for line in open(sys.argv[1]):
     rows.setdefault(name, []).append((float(rps), ms(p99)))
 med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in rows.items()}
 print("  %-13s %12s %10s" % ("target", "requests/s", "p99 ms"))
-for k in ("home", "static", "nginx-static", "nginx-home", "home-pg", "site.css", "nginx-site.css"):
+for k in ("home", "static", "nginx-static", "nginx-home", "home-pg", "site.css", "nginx-site.css", "article", "nginx-article"):
     print("  %-13s %12.0f %10.2f" % (k, med[k][0], med[k][1]))
 s = med["static"][0] / med["nginx-static"][0]
 h = med["home"][0] / med["nginx-static"][0]
@@ -172,6 +179,7 @@ hh = med["home"][0] / med["nginx-home"][0]
 print("  ratio static/nginx-static      %.2f  (target >= 1.2)" % s)
 print("  ratio home/nginx-static        %.2f  (target >= 0.5)" % h)
 print("  ratio home/nginx-home (same bytes) %.2f  (target >= 0.5)" % hh)
+print("  ratio article/nginx-article (same bytes, its view counted) %.2f  (target >= 0.5)" % (med["article"][0] / med["nginx-article"][0]))
 print("  ratio home-pg/home (PostgreSQL vs SQLite)  %.2f" % (med["home-pg"][0] / med["home"][0]))
 print("  ratio site.css/nginx (the whole stylesheet, %s bytes)  %.2f" % (sys.argv[2], med["site.css"][0] / med["nginx-site.css"][0]))
 PY

@@ -20,6 +20,7 @@
 #include "features/procedures.h"
 #include "features/receipt_xml.h"
 #include "features/receipts.h"
+#include "features/schedule.h"
 #include "features/settings.h"
 #include "features/tokens.h"
 #include "core/i18n.h"
@@ -600,7 +601,7 @@ static int cmd_demo(const struct app_config *cfg)
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
 	    procedure_demo(db, time_now_us() / 1000000) || dossier_demo(db, time_now_us() / 1000000) ||
 	    receipt_demo(db, keys, time_now_us() / 1000000) || news_demo(db, time_now_us() / 1000000) ||
-	    db_commit(db)) {
+	    schedule_demo(db, time_now_us() / 1000000) || db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);

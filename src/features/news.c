@@ -1,4 +1,6 @@
 /* news.c: the news portal's categories and articles, their Markdown, and the demo's news (news.h). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,19 @@ static void cat_order(const struct news_category *all, size_t n, int64_t parent,
 		(*k)++;
 		cat_order(all, n, all[i].id, depth + 1, out, k, used);
 	}
+}
+
+static atomic_long generation;
+
+long news_generation(void)
+{
+	return atomic_load(&generation);
+}
+
+/* Something the portal shows changed (in this process): cached views are stale. */
+static void changed(void)
+{
+	atomic_fetch_add(&generation, 1);
 }
 
 int news_categories(struct db *db, struct arena *a, struct news_category **out, size_t *n)
@@ -147,6 +162,7 @@ static int slug_unique(struct db *db, const char *table, const char *text, char 
 int news_category_create(struct db *db, int64_t unit_id, int64_t parent_id, const char *name, int position,
 			 int64_t now, int64_t *id)
 {
+	changed();
 	char slug[NEWS_SLUG_MAX + 1];
 	int rc = slug_unique(db, "news_categories", name, slug);
 	if (rc)
@@ -170,6 +186,7 @@ int news_category_create(struct db *db, int64_t unit_id, int64_t parent_id, cons
 
 int news_category_update(struct db *db, int64_t id, int64_t parent_id, const char *name, int position)
 {
+	changed();
 	int rc =
 		parent_id
 			? db_exec(db,
@@ -269,6 +286,7 @@ static char *search_text(const struct news_article *a)
 int news_article_create(struct db *db, struct arena *ar, const struct news_article *a, int64_t now,
 			int64_t *id, const char **slug_out)
 {
+	changed();
 	char slug[NEWS_SLUG_MAX + 1];
 	char *st_text;
 	int rc = slug_unique(db, "news_articles", a->title, slug);
@@ -296,6 +314,7 @@ int news_article_create(struct db *db, struct arena *ar, const struct news_artic
 
 int news_article_update(struct db *db, const struct news_article *a, int64_t now)
 {
+	changed();
 	char *st_text = search_text(a);
 	int rc = db_exec(
 		db,
@@ -312,6 +331,7 @@ int news_article_update(struct db *db, const struct news_article *a, int64_t now
 
 int news_article_set_status(struct db *db, int64_t id, int status, int64_t publish_at, int64_t now)
 {
+	changed();
 	int rc = publish_at ? db_exec(db,
 				      "UPDATE news_articles SET status = ?, published_at = ?, updated_at = ? "
 				      "WHERE id = ?",
@@ -381,12 +401,94 @@ int news_article_by_slug(struct db *db, struct arena *ar, const char *slug, stru
 	return art_one(db, ar, 1, slug, 0, out);
 }
 
-int news_article_viewed(struct db *db, int64_t id)
+/*
+ * Views are counted in memory and written at most once a second (by the request that finds the
+ * second gone) and at shutdown (news_views_flush): a write per view would make every article
+ * view wait for the disk. A view not yet written is added to what the page shows.
+ */
+#define VIEWS_KEEP     1024
+#define VIEWS_WRITE_US 1000000
+
+static struct {
+	pthread_mutex_t lock;
+	int64_t id[VIEWS_KEEP], n[VIEWS_KEEP];
+	size_t count;
+	int64_t written_us;
+} views = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+int news_views_flush(struct db *db)
 {
-	/* NEEDSWORK: one write per view; batch in memory like the visitor counters if it shows in the bench
-	 */
-	int rc = db_exec(db, "UPDATE news_articles SET views = views + 1 WHERE id = ?", "i", id);
-	return rc < 0 ? rc : 0;
+	int64_t id[VIEWS_KEEP], n[VIEWS_KEEP];
+	size_t count;
+	int rc = 0;
+	pthread_mutex_lock(&views.lock);
+	count = views.count;
+	memcpy(id, views.id, count * sizeof(*id));
+	memcpy(n, views.n, count * sizeof(*n));
+	views.count = 0;
+	views.written_us = time_mono_us();
+	pthread_mutex_unlock(&views.lock);
+	if (!count)
+		return 0;
+	if (!(rc = db_begin(db))) {
+		for (size_t i = 0; i < count && !rc; i++)
+			rc = db_exec(db, "UPDATE news_articles SET views = views + ? WHERE id = ?", "ii",
+				     n[i], id[i]);
+		if (rc || (rc = db_commit(db)))
+			db_rollback(db);
+	}
+	if (rc) {
+		/* kept for the next write: a view is never lost to a busy database */
+		pthread_mutex_lock(&views.lock);
+		for (size_t i = 0; i < count; i++) {
+			size_t k = 0;
+			while (k < views.count && views.id[k] != id[i])
+				k++;
+			if (k == views.count && views.count < VIEWS_KEEP) {
+				views.id[k] = id[i];
+				views.n[k] = 0;
+				views.count++;
+			}
+			if (k < views.count)
+				views.n[k] += n[i];
+		}
+		pthread_mutex_unlock(&views.lock);
+	}
+	return rc;
+}
+
+int64_t news_views_pending(int64_t id)
+{
+	int64_t n = 0;
+	pthread_mutex_lock(&views.lock);
+	for (size_t i = 0; i < views.count; i++)
+		if (views.id[i] == id)
+			n = views.n[i];
+	pthread_mutex_unlock(&views.lock);
+	return n;
+}
+
+int64_t news_article_viewed(struct db *db, int64_t id)
+{
+	size_t k;
+	int64_t pending = 1;
+	int due;
+	pthread_mutex_lock(&views.lock);
+	for (k = 0; k < views.count && views.id[k] != id; k++)
+		;
+	if (k == views.count && views.count < VIEWS_KEEP) {
+		views.id[k] = id;
+		views.n[k] = 0;
+		views.count++;
+	}
+	if (k < views.count)
+		pending = ++views.n[k];
+	due = views.count == VIEWS_KEEP || time_mono_us() - views.written_us >= VIEWS_WRITE_US;
+	pthread_mutex_unlock(&views.lock);
+	/* outside any transaction of the caller's: the write is its own */
+	if (due && !db_in_transaction(db))
+		news_views_flush(db);
+	return pending;
 }
 
 int news_article_public(const struct news_article *a, int64_t now)

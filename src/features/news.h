@@ -76,8 +76,11 @@ int news_article_set_status(struct db *db, int64_t id, int status, int64_t publi
 /* One article with its body, by id or by slug: 0, 1 none, negative on error. */
 int news_article_by_id(struct db *db, struct arena *ar, int64_t id, struct news_article *out);
 int news_article_by_slug(struct db *db, struct arena *ar, const char *slug, struct news_article *out);
-/* Count a view (one UPDATE). 0 or negative on error. */
-int news_article_viewed(struct db *db, int64_t id);
+/*
+ * Count a view, in memory (written once a second and at shutdown): the views of the article
+ * not yet written, this one included, to add to what the database said.
+ */
+int64_t news_article_viewed(struct db *db, int64_t id);
 
 /* 1 when a is public at `now`. */
 int news_article_public(const struct news_article *a, int64_t now);
@@ -117,5 +120,17 @@ char *news_markdown_html(const char *md);
  * 0 or negative.
  */
 int news_demo(struct db *db, int64_t now);
+
+/*
+ * A number that changes whenever this process writes a category or an article: views cached
+ * from the database (the home page's news) are kept while it stays the same.
+ */
+long news_generation(void);
+
+/* Views counted but not yet written for article `id` (add them to what the database says). */
+int64_t news_views_pending(int64_t id);
+/* Write the views counted in memory (at shutdown; news_article_viewed does it once a second). 0 or a negative
+ * rc. */
+int news_views_flush(struct db *db);
 
 #endif

@@ -18,6 +18,7 @@
 #include "features/settings.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "features/news.h"
 #include "features/visitors.h"
 #include "web/app.h"
 #include "config.h"
@@ -209,6 +210,12 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/chi-so-hai-long", page_satisfaction_public, ROUTE_PUBLIC },
 	{ HTTP_GET, "/api/v1/stats/satisfaction", api_satisfaction_stats, 0 },
 	{ HTTP_POST, "/api/v1/public/ratings", api_rating_post, ROUTE_JSON },
+	/* the leaders' weekly work schedule (pages_schedule.c) */
+	{ HTTP_GET, "/lich-cong-tac", page_schedule_public, ROUTE_PUBLIC },
+	{ HTTP_GET, "/quan-tri/lich-cong-tac", page_schedule_admin, ROUTE_LOGIN },
+	{ HTTP_POST, "/quan-tri/lich-cong-tac", page_schedule_create, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/lich-cong-tac/{id}", page_schedule_update, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/api/v1/schedule", api_schedule, 0 },
 	/* the news portal (pages_news.c, pages_news_admin.c): its routes go here */
 	{ HTTP_GET, "/tin-tuc", page_news_index, ROUTE_PUBLIC },
 	{ HTTP_GET, "/tin-tuc/atom.xml", page_news_atom, 0 },
@@ -555,6 +562,12 @@ out:
 	/* the mail thread ends (a message in flight finishes) before the database closes */
 	mail_stop();
 	visitors_stop();
+	{
+		/* the articles' views counted in memory (features/news.h) */
+		struct db *vdb = db_thread();
+		if (vdb && news_views_flush(vdb))
+			log_error("event=news msg=\"the last article views could not be written\"");
+	}
 	db_thread_close_all();
 	for (int l = 0; l < LANG_COUNT; l++)
 		if (app.tmpl[l])

@@ -417,6 +417,12 @@ int page_rating_kiosk(struct request *req);
 int page_satisfaction_public(struct request *req);
 int api_satisfaction_stats(struct request *req);
 int api_rating_post(struct request *req);
+/* the leaders' weekly work schedule (pages_schedule.c) */
+int page_schedule_public(struct request *req);
+int page_schedule_admin(struct request *req);
+int page_schedule_create(struct request *req);
+int page_schedule_update(struct request *req);
+int api_schedule(struct request *req);
 /* the news portal (pages_news.c, pages_news_admin.c): its declarations go here */
 int page_news_index(struct request *req);
 int page_news_atom(struct request *req);

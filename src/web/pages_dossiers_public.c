@@ -1723,10 +1723,11 @@ int page_lookup(struct request *req)
 				if (d.status == DS_RETURNED) {
 					struct satisfaction_dossier sd;
 					char key[SATISFACTION_KEY_LEN + 1];
-					if (!satisfaction_dossier(db_thread(), &req->arena, d.code, &sd) && !sd.rated_at &&
-					    !satisfaction_key(db_thread(), d.code, key))
+					if (!satisfaction_dossier(db_thread(), &req->arena, d.code, &sd) &&
+					    !sd.rated_at && !satisfaction_key(db_thread(), d.code, key))
 						json_object_set_new(view, "rate_url",
-								    json_sprintf("/danh-gia/%s?k=%s", d.code, key));
+								    json_sprintf("/danh-gia/%s?k=%s", d.code,
+										 key));
 				}
 				/* awaiting its fee, with a payment provider: pay it online from here */
 				if (d.status == DS_AWAITING_FEE && !d.fee_paid && d.fee_due > 0 &&

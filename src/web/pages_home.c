@@ -1,7 +1,9 @@
 /* pages_home.c: the portal's home page (featured news, the latest per category, quick links) and the language
  * switch. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include "core/buf.h"
 #include "core/i18n.h"
 #include "core/timefmt.h"
 #include "features/news.h"
@@ -77,12 +79,98 @@ static void home_news(struct request *req, json_t *ctx)
 	json_object_set_new(ctx, "has_sections", json_boolean(json_array_size(sections) > 0));
 }
 
+/*
+ * The home page's news, read at most once a second (and again after this process changed an
+ * article or a category): reading it costs some ten queries, the page is the portal's busiest.
+ * A scheduled article shows within the second; another server's change within it too.
+ */
+#define HOME_NEWS_US 1000000
+
+static struct {
+	pthread_mutex_t lock;
+	json_t *news; /* featured, has_featured, sections, has_sections */
+	int64_t at_us;
+	long generation;
+} home_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void home_news_cached(struct request *req, json_t *ctx)
+{
+	int64_t now = time_mono_us();
+	long gen = news_generation();
+	json_t *news = NULL;
+	pthread_mutex_lock(&home_cache.lock);
+	if (home_cache.news && now - home_cache.at_us < HOME_NEWS_US && home_cache.generation == gen)
+		news = json_deep_copy(home_cache.news);
+	pthread_mutex_unlock(&home_cache.lock);
+	if (!news) {
+		news = json_object();
+		home_news(req, news);
+		if (json_object_size(news)) {
+			pthread_mutex_lock(&home_cache.lock);
+			json_decref(home_cache.news);
+			home_cache.news = json_deep_copy(news);
+			home_cache.at_us = now;
+			home_cache.generation = gen;
+			pthread_mutex_unlock(&home_cache.lock);
+		}
+	}
+	json_object_update(ctx, news);
+	json_decref(news);
+}
+
+/*
+ * The whole page as anonymous visitors get it, per language, kept as long as the news above:
+ * the portal's busiest page is then served at a static file's cost (its visit still counted).
+ * A logged-in user's page (the menu names his workspace) is rendered each time.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct buf html[2];
+	int64_t at_us[2];
+	long generation[2];
+} home_page = { .lock = PTHREAD_MUTEX_INITIALIZER, .html = { BUF_INIT, BUF_INIT } };
+
+static int home_from_cache(struct request *req, int lang, int64_t now, long gen)
+{
+	int hit = 0;
+	pthread_mutex_lock(&home_page.lock);
+	if (home_page.html[lang].len && now - home_page.at_us[lang] < HOME_NEWS_US &&
+	    home_page.generation[lang] == gen) {
+		buf_reset(&req->out);
+		hit = !buf_add(&req->out, home_page.html[lang].ptr, home_page.html[lang].len);
+	}
+	pthread_mutex_unlock(&home_page.lock);
+	if (hit) {
+		resp_html(req, 200);
+		resp_header(req, "Cache-Control", "no-cache");
+		resp_header(req, "Content-Language", i18n_code(lang == 1 ? LANG_EN : LANG_VI));
+	}
+	return hit;
+}
+
 int page_home(struct request *req)
 {
-	json_t *ctx = page_context(req, NULL);
+	int lang = req->lang == LANG_EN, anonymous = !req_user(req);
+	int64_t now = time_mono_us();
+	long gen = news_generation();
+	json_t *ctx;
+	if (anonymous && home_from_cache(req, lang, now, gen))
+		return 0;
+	ctx = page_context(req, NULL);
 	json_object_set_new(ctx, "home", json_true());
-	home_news(req, ctx);
+	home_news_cached(req, ctx);
 	page_render(req, 200, "home", ctx);
+	if (anonymous && req->status == 200 && !buf_err(&req->out)) {
+		pthread_mutex_lock(&home_page.lock);
+		buf_reset(&home_page.html[lang]);
+		if (!buf_add(&home_page.html[lang], req->out.ptr, req->out.len)) {
+			home_page.at_us[lang] = now;
+			home_page.generation[lang] = gen;
+		} else {
+			buf_reset(&home_page.html[lang]);
+		}
+		pthread_mutex_unlock(&home_page.lock);
+	}
 	return 0;
 }
 

@@ -287,8 +287,7 @@ int page_news_article(struct request *req)
 	if (article_param(req, db, &a))
 		return 0;
 	/* the view counts before it is shown: "Lượt xem" includes this one */
-	if (news_article_viewed(db, a.id) == 0)
-		a.views++;
+	a.views += news_article_viewed(db, a.id);
 	if (news_categories(db, &req->arena, &cats, &ncats)) {
 		resp_unavailable(req);
 		return 0;

@@ -124,7 +124,9 @@ int page_robots(struct request *req)
 {
 	resp_header(req, "Cache-Control", "public, max-age=86400");
 	resp_text(req, 200, "text/plain; charset=utf-8",
-		  arena_printf(&req->arena, "User-agent: *\nDisallow: /api/\nDisallow: /quan-tri/\nSitemap: %s/sitemap.xml\n",
-			       req_site_url(req)));
+		  arena_printf(
+			  &req->arena,
+			  "User-agent: *\nDisallow: /api/\nDisallow: /quan-tri/\nSitemap: %s/sitemap.xml\n",
+			  req_site_url(req)));
 	return 0;
 }

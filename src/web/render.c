@@ -19,6 +19,7 @@ static const struct {
 	{ "/tin-tuc", N_("News and events") },
 	{ "/thu-tuc", N_("Administrative procedures") },
 	{ "/tra-cuu", N_("Dossier lookup") },
+	{ "/lich-cong-tac", N_("Work schedule") },
 	{ "/dang-nhap", N_("Log in") },
 };
 
@@ -145,8 +146,8 @@ json_t *page_context(struct request *req, const char *title)
 		num_fmt_vn(n[4], sizeof(n[4]), v.year);
 		num_fmt_vn(n[5], sizeof(n[5]), v.total);
 		json_object_set_new(ctx, "visitors",
-				    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "online", n[0], "today", n[1], "week",
-					      n[2], "month", n[3], "year", n[4], "total", n[5]));
+				    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "online", n[0], "today", n[1],
+					      "week", n[2], "month", n[3], "year", n[4], "total", n[5]));
 	}
 	return ctx;
 }

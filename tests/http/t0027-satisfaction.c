@@ -258,7 +258,8 @@ static void rate_from_the_link(void **state)
 	{
 		char phone[32], lookup[256];
 		sql_text("SELECT a_phone FROM dossiers WHERE code = ?", code, phone, sizeof(phone));
-		snprintf(lookup, sizeof(lookup), "/tra-cuu?code=%s&check=%s", code, phone + strlen(phone) - 4);
+		snprintf(lookup, sizeof(lookup), "/tra-cuu?code=%s&check=%s", code,
+			 phone + strlen(phone) - 4);
 		assert_int_equal(req(NULL, "GET", lookup, NULL, &r), 200);
 		assert_non_null(strstr(r.body.ptr, path));
 		resp_free(&r);
