@@ -17,17 +17,14 @@
 #include "features/org.h"
 #include "features/procedures.h"
 #include "store/db.h"
-#include "store/migrate.h"
-#include "testdb.h"
+#include "fixture.h"
 #include "core/banned.h"
 
 #define SAME_DAY   "2.000815" /* chứng thực bản sao: the same working day, 15:00 cut-off */
 #define THREE_DAYS "1.001022" /* 3 working days */
 
 struct fixture {
-	char dir[64];
-	char path[320];
-	int pg;
+	struct testdb_fx tdb;
 	struct db *db;
 	struct arena arena;
 	int64_t ward, ward_desk, ward2;
@@ -43,20 +40,13 @@ static int64_t at(int y, int mo, int d, int h, int mi)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char *err = NULL;
-	int applied = 0;
 	if (!fx)
 		return -1;
 	*state = fx;
-	if (testdb_fresh("dossiers", fx->dir, fx->path, sizeof(fx->path), &fx->pg))
-		return -1;
 	arena_init(&fx->arena);
-	fx->db = db_open(fx->path, &err);
-	if (!fx->db || migrate_run(fx->db, &applied, &err)) {
-		fprintf(stderr, "# %s\n", err ? err : "cannot open the database");
-		free(err);
+	fx->db = testdb_open_migrated("dossiers", &fx->tdb);
+	if (!fx->db)
 		return -1;
-	}
 	if (db_begin(fx->db) || org_demo(fx->db) || procedure_demo(fx->db, at(2026, 1, 5, 8, 0)) ||
 	    db_commit(fx->db)) {
 		fprintf(stderr, "# demo data: %s\n", db_errmsg(fx->db));
@@ -74,8 +64,7 @@ static int teardown(void **state)
 	if (!fx)
 		return 0;
 	arena_release(&fx->arena);
-	db_close(fx->db);
-	testdb_remove(fx->dir, fx->path, fx->pg);
+	testdb_close(&fx->tdb, fx->db);
 	free(fx);
 	return 0;
 }

@@ -19,15 +19,12 @@
 #include "features/receipt_xml.h"
 #include "features/receipts.h"
 #include "store/db.h"
-#include "store/migrate.h"
-#include "testdb.h"
+#include "fixture.h"
 #include "core/banned.h"
 
 struct fixture {
-	char dir[64];
-	char path[320];
+	struct testdb_fx tdb;
 	char keys[128];
-	int pg;
 	struct db *db;
 	struct arena arena;
 	int64_t office, book26, book27;
@@ -56,25 +53,18 @@ static int book(struct fixture *fx, const char *template_code, const char *serie
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char *err = NULL;
 	const char *why;
-	int applied = 0;
 	if (!fx)
 		return -1;
 	*state = fx;
-	if (testdb_fresh("receipts", fx->dir, fx->path, sizeof(fx->path), &fx->pg))
-		return -1;
 	arena_init(&fx->arena);
-	fx->db = db_open(fx->path, &err);
-	if (!fx->db || migrate_run(fx->db, &applied, &err)) {
-		fprintf(stderr, "# %s\n", err ? err : "cannot open the database");
-		free(err);
+	fx->db = testdb_open_migrated("receipts", &fx->tdb);
+	if (!fx->db)
 		return -1;
-	}
 	if (db_begin(fx->db) || org_demo(fx->db) || db_commit(fx->db))
 		return -1;
 	fx->office = org_unit_by_code(fx->db, "100.15.00.H26");
-	snprintf(fx->keys, sizeof(fx->keys), "%s/keys", fx->dir);
+	snprintf(fx->keys, sizeof(fx->keys), "%s/keys", fx->tdb.dir);
 	if (receipt_demo_key(fx->keys, "100.15.00.H26", "Bộ phận Tiếp nhận và Trả kết quả quận Thanh Xuân"))
 		return -1;
 	if (book(fx, "01BLP0-001", "AA-26E", 2026, &fx->book26, &why) ||
@@ -90,13 +80,12 @@ static int teardown(void **state)
 	if (!fx)
 		return 0;
 	arena_release(&fx->arena);
-	db_close(fx->db);
 	snprintf(path, sizeof(path), "%s/100.15.00.H26.key.pem", fx->keys);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/100.15.00.H26.crt.pem", fx->keys);
 	unlink(path);
 	rmdir(fx->keys);
-	testdb_remove(fx->dir, fx->path, fx->pg);
+	testdb_close(&fx->tdb, fx->db);
 	free(fx);
 	return 0;
 }

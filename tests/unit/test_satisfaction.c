@@ -20,17 +20,14 @@
 #include "features/satisfaction.h"
 #include "features/settings.h"
 #include "store/db.h"
-#include "store/migrate.h"
-#include "testdb.h"
+#include "fixture.h"
 #include "core/banned.h"
 
 #define SAME_DAY   "2.000815" /* chứng thực bản sao */
 #define THREE_DAYS "1.001022"
 
 struct fixture {
-	char dir[64];
-	char path[320];
-	int pg;
+	struct testdb_fx tdb;
 	struct db *db;
 	struct arena arena;
 	int64_t ward, ward2, district;
@@ -45,20 +42,13 @@ static int64_t at(int y, int mo, int d, int h, int mi)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char *err = NULL;
-	int applied = 0;
 	if (!fx)
 		return -1;
 	*state = fx;
-	if (testdb_fresh("satisfaction", fx->dir, fx->path, sizeof(fx->path), &fx->pg))
-		return -1;
 	arena_init(&fx->arena);
-	fx->db = db_open(fx->path, &err);
-	if (!fx->db || migrate_run(fx->db, &applied, &err)) {
-		fprintf(stderr, "# %s\n", err ? err : "cannot open the database");
-		free(err);
+	fx->db = testdb_open_migrated("satisfaction", &fx->tdb);
+	if (!fx->db)
 		return -1;
-	}
 	if (db_begin(fx->db) || org_demo(fx->db) || procedure_demo(fx->db, at(2026, 1, 5, 8, 0)) ||
 	    db_commit(fx->db)) {
 		fprintf(stderr, "# demo data: %s\n", db_errmsg(fx->db));
@@ -76,8 +66,7 @@ static int teardown(void **state)
 	if (!fx)
 		return 0;
 	arena_release(&fx->arena);
-	db_close(fx->db);
-	testdb_remove(fx->dir, fx->path, fx->pg);
+	testdb_close(&fx->tdb, fx->db);
 	free(fx);
 	return 0;
 }
@@ -256,7 +245,7 @@ static void keys(void **state)
 	assert_non_null(secret);
 	assert_int_equal(strlen(secret), 64);
 	free(secret);
-	other = db_open(fx->path, &err);
+	other = db_open(fx->tdb.path, &err);
 	assert_non_null(other);
 	assert_int_equal(satisfaction_key(other, "000.01.15.H26-261126-0001", k1b), 0);
 	db_close(other);

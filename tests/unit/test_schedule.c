@@ -20,8 +20,7 @@
 #include "rules/permission.h"
 #include "rules/procedure.h"
 #include "store/db.h"
-#include "store/migrate.h"
-#include "testdb.h"
+#include "fixture.h"
 #include "core/banned.h"
 
 static int64_t at(int y, int mo, int d, int h, int mi)
@@ -473,9 +472,7 @@ static void permissions(void **state)
 /* ---- storage ---- */
 
 struct fixture {
-	char dir[64];
-	char path[320];
-	int pg;
+	struct testdb_fx tdb;
 	struct db *db;
 	struct arena arena;
 	int64_t ward, district;
@@ -484,20 +481,13 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char *err = NULL;
-	int applied = 0;
 	if (!fx)
 		return -1;
 	*state = fx;
-	if (testdb_fresh("schedule", fx->dir, fx->path, sizeof(fx->path), &fx->pg))
-		return -1;
 	arena_init(&fx->arena);
-	fx->db = db_open(fx->path, &err);
-	if (!fx->db || migrate_run(fx->db, &applied, &err)) {
-		fprintf(stderr, "# %s\n", err ? err : "cannot open the database");
-		free(err);
+	fx->db = testdb_open_migrated("schedule", &fx->tdb);
+	if (!fx->db)
 		return -1;
-	}
 	if (db_begin(fx->db) || org_demo(fx->db) || db_commit(fx->db)) {
 		fprintf(stderr, "# demo units: %s\n", db_errmsg(fx->db));
 		return -1;
@@ -513,8 +503,7 @@ static int teardown(void **state)
 	if (!fx)
 		return 0;
 	arena_release(&fx->arena);
-	db_close(fx->db);
-	testdb_remove(fx->dir, fx->path, fx->pg);
+	testdb_close(&fx->tdb, fx->db);
 	free(fx);
 	return 0;
 }

@@ -20,8 +20,7 @@
 #include "core/timefmt.h"
 #include "features/visitors.h"
 #include "store/db.h"
-#include "store/migrate.h"
-#include "testdb.h"
+#include "fixture.h"
 #include "core/banned.h"
 
 #define FIREFOX "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -33,9 +32,7 @@
 	"Mobile Safari/537.36 Zalo android/12110801 ZaloTheme/light ZaloLanguage/vi"
 
 struct fixture {
-	char dir[64];
-	char path[320];
-	int pg;
+	struct testdb_fx tdb;
 	struct db *db;
 	struct arena arena;
 };
@@ -50,20 +47,13 @@ static int64_t at(int y, int mo, int d, int h, int mi)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	char *err = NULL;
-	int applied = 0;
 	if (!fx)
 		return -1;
 	*state = fx;
-	if (testdb_fresh("visitors", fx->dir, fx->path, sizeof(fx->path), &fx->pg))
-		return -1;
 	arena_init(&fx->arena);
-	fx->db = db_open(fx->path, &err);
-	if (!fx->db || migrate_run(fx->db, &applied, &err)) {
-		fprintf(stderr, "# %s\n", err ? err : "cannot open the database");
-		free(err);
+	fx->db = testdb_open_migrated("visitors", &fx->tdb);
+	if (!fx->db)
 		return -1;
-	}
 	return 0;
 }
 
@@ -74,8 +64,7 @@ static int teardown(void **state)
 		return 0;
 	visitors_stop(); /* forgets what is in memory: the next test starts afresh */
 	arena_release(&fx->arena);
-	db_close(fx->db);
-	testdb_remove(fx->dir, fx->path, fx->pg);
+	testdb_close(&fx->tdb, fx->db);
 	free(fx);
 	return 0;
 }
@@ -501,7 +490,7 @@ static void start_stop(void **state)
 	struct visitor_figures f;
 	struct db_stmt *st;
 
-	db_thread_config(fx->path);
+	db_thread_config(fx->tdb.path);
 	assert_int_equal(visitors_start(), 0);
 	visitors_hit(now, "203.0.113.5", FIREFOX, "/");
 	visitors_hit(now, "203.0.113.5", FIREFOX, "/thu-tuc");
