@@ -150,7 +150,8 @@ static int home_from_cache(struct request *req, int lang, int64_t now, long gen)
 
 int page_home(struct request *req)
 {
-	int lang = req->lang == LANG_EN, anonymous = !req_user(req);
+	/* --dev reads the templates on every request: nothing kept then */
+	int lang = req->lang == LANG_EN, anonymous = !req_user(req) && !the_app->cfg.dev;
 	int64_t now = time_mono_us();
 	long gen = news_generation();
 	json_t *ctx;
