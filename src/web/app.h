@@ -406,6 +406,16 @@ int page_receipt_pdf(struct request *req);
 int page_receipt_xml(struct request *req);
 /* what was collected, reconciled with the dossiers (pages_receipt_report.c) */
 int page_receipt_report(struct request *req);
+/*
+ * The dashboards' SVG bar charts (chart.c): a coordinate with one decimal; the least of 1, 2, 5,
+ * 10, 20, 50 … at or above v (at least 1); the horizontal grid and its labels 0 … top for a plot
+ * from y0 (bottom) up h units between x1 and x2; a bar with its class and title.
+ */
+const char *chart_fmt1(struct request *req, double v);
+int64_t chart_nice_ceiling(int64_t v);
+json_t *chart_grid(struct request *req, int64_t top, double x1, double x2, double y0, double h);
+json_t *chart_rect(struct request *req, const char *cls, double x, double y, double w, double h,
+		   const char *tip);
 /* the portal's visitor statistics (pages_visitors.c) */
 int api_public_visitors(struct request *req);
 int page_visitor_stats(struct request *req);

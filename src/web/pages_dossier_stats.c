@@ -381,41 +381,12 @@ int api_dossier_stats(struct request *req)
 	return 0;
 }
 
-/* ---- the dashboard ---- */
-
-static const char *num(struct request *req, int64_t v)
-{
-	char s[32];
-	num_fmt_vn(s, sizeof(s), v);
-	return arena_strdup(&req->arena, s);
-}
-
 /* "85,7 %" for 857 per mille; "–" when there is no base. */
 static const char *pct(struct request *req, int permille)
 {
 	if (permille < 0)
 		return "–";
 	return arena_printf(&req->arena, "%d,%d %%", permille / 10, permille % 10);
-}
-
-static const char *fmt1(struct request *req, double v)
-{
-	return arena_printf(&req->arena, "%.1f", v);
-}
-
-/* The least of 1, 2, 5, 10, 20, 50 … at or above v (at least 1). */
-static int64_t nice_ceiling(int64_t v)
-{
-	int64_t m = 1;
-	for (;;) {
-		if (v <= m)
-			return m;
-		if (v <= 2 * m)
-			return 2 * m;
-		if (v <= 5 * m)
-			return 5 * m;
-		m *= 10;
-	}
 }
 
 /* The first `chars` characters of UTF-8 s, with "…" when cut. */
@@ -430,28 +401,6 @@ static const char *clip(struct request *req, const char *s, size_t chars)
 		}
 	}
 	return s;
-}
-
-/* The horizontal grid and its labels, 0 … top, for a plot from y0 (bottom) up h units. */
-static json_t *grid_view(struct request *req, int64_t top, double x1, double x2, double y0, double h)
-{
-	json_t *grid = json_array();
-	int64_t step = top % 5 == 0 ? top / 5 : 1;
-	for (int64_t v = 0; v <= top; v += step) {
-		double y = y0 - h * (double)v / (double)top;
-		json_array_append_new(grid,
-				      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "x1", fmt1(req, x1), "x2",
-						fmt1(req, x2), "y", fmt1(req, y), "tx", fmt1(req, x1 - 4),
-						"ty", fmt1(req, y + 4), "label", num(req, v)));
-	}
-	return grid;
-}
-
-static json_t *rect(struct request *req, const char *cls, double x, double y, double w, double h,
-		    const char *tip)
-{
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "cls", cls, "x", fmt1(req, x), "y", fmt1(req, y), "w",
-			 fmt1(req, w), "h", fmt1(req, h), "tip", tip);
 }
 
 struct bucket {
@@ -490,7 +439,7 @@ static json_t *days_chart(struct request *req, const struct dossier_stats *s)
 		total_r += b[i].received;
 		total_f += b[i].finished;
 	}
-	ceil = nice_ceiling(max);
+	ceil = chart_nice_ceiling(max);
 	band = pw / (double)nb;
 	every = nb > 16 ? (nb + 15) / 16 : 1;
 	for (size_t i = 0; i < nb; i++) {
@@ -498,30 +447,34 @@ static json_t *days_chart(struct request *req, const struct dossier_stats *s)
 		       hf = ph * (double)b[i].finished / (double)ceil;
 		if (b[i].received)
 			json_array_append_new(
-				bars, rect(req, "bar-received", x + band * 0.1, y0 - hr, band * 0.38, hr,
+				bars,
+				chart_rect(req, "bar-received", x + band * 0.1, y0 - hr, band * 0.38, hr,
 					   arena_printf(&req->arena, _("%s: %s received"), b[i].long_label,
-							num(req, b[i].received))));
+							amount_text(req, b[i].received))));
 		if (b[i].finished)
 			json_array_append_new(
-				bars, rect(req, "bar-finished", x + band * 0.52, y0 - hf, band * 0.38, hf,
+				bars,
+				chart_rect(req, "bar-finished", x + band * 0.52, y0 - hf, band * 0.38, hf,
 					   arena_printf(&req->arena, _("%s: %s decided"), b[i].long_label,
-							num(req, b[i].finished))));
+							amount_text(req, b[i].finished))));
 		if (i % every == 0)
-			json_array_append_new(xl, json_pack("{s:s,s:s,s:s}", "x", fmt1(req, x + band / 2),
-							    "y", fmt1(req, y0 + 16), "label", b[i].label));
+			json_array_append_new(xl,
+					      json_pack("{s:s,s:s,s:s}", "x", chart_fmt1(req, x + band / 2),
+							"y", chart_fmt1(req, y0 + 16), "label", b[i].label));
 	}
-	chart = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "vw", fmt1(req, vw), "vh", fmt1(req, vh), "title",
+	chart = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "vw", chart_fmt1(req, vw), "vh",
+			  chart_fmt1(req, vh), "title",
 			  monthly ? _("Dossiers received and decided per month")
 				  : _("Dossiers received and decided per day"),
 			  "desc",
 			  arena_printf(&req->arena, _("%s received and %s decided from %s to %s."),
-				       num(req, total_r), num(req, total_f), date_vn(req, s->days[0].day),
-				       date_vn(req, s->days[s->ndays - 1].day)),
-			  "grid", grid_view(req, ceil, left, vw - right, y0, ph), "bars", bars, "xlabels",
+				       amount_text(req, total_r), amount_text(req, total_f),
+				       date_vn(req, s->days[0].day), date_vn(req, s->days[s->ndays - 1].day)),
+			  "grid", chart_grid(req, ceil, left, vw - right, y0, ph), "bars", bars, "xlabels",
 			  xl);
 	json_object_set_new(chart, "baseline",
-			    json_pack("{s:s,s:s,s:s}", "x1", fmt1(req, left), "x2", fmt1(req, vw - right),
-				      "y", fmt1(req, y0)));
+			    json_pack("{s:s,s:s,s:s}", "x1", chart_fmt1(req, left), "x2",
+				      chart_fmt1(req, vw - right), "y", chart_fmt1(req, y0)));
 	return chart;
 }
 
@@ -570,22 +523,23 @@ static json_t *procs_chart(struct request *req, const struct dossier_stats *s)
 			double w = bw * (double)parts[k].v / (double)max;
 			if (!parts[k].v)
 				continue;
-			json_array_append_new(segs, rect(req, parts[k].cls, x, y, w, h,
+			json_array_append_new(segs,
+					      chart_rect(req, parts[k].cls, x, y, w, h,
 							 arena_printf(&req->arena, parts[k].what, p[i]->code,
-								      num(req, parts[k].v))));
+								      amount_text(req, parts[k].v))));
 			x += w;
 		}
 		json_array_append_new(
 			rows, json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "label",
 					*p[i]->name ? clip(req, p[i]->name, PROC_LABEL_CHARS) : p[i]->code,
-					"lx", fmt1(req, label_w - 6), "ly", fmt1(req, y + h / 2 + 4), "vx",
-					fmt1(req, x + 4), "value",
-					arena_printf(&req->arena, "%s · %s", num(req, c->finished),
+					"lx", chart_fmt1(req, label_w - 6), "ly",
+					chart_fmt1(req, y + h / 2 + 4), "vx", chart_fmt1(req, x + 4), "value",
+					arena_printf(&req->arena, "%s · %s", amount_text(req, c->finished),
 						     pct(req, dossier_counts_on_time_permille(c))),
 					"segs", segs));
 	}
 	chart = json_pack(
-		"{s:s,s:s,s:s,s:s,s:o}", "vw", fmt1(req, vw), "vh", fmt1(req, vh), "title",
+		"{s:s,s:s,s:s,s:s,s:o}", "vw", chart_fmt1(req, vw), "vh", chart_fmt1(req, vh), "title",
 		_("Early, on time and late per procedure"), "desc",
 		arena_printf(&req->arena,
 			     _("Dossiers decided per procedure, the %zu with the most decisions of %zu; "
@@ -603,12 +557,13 @@ static json_t *kpi(const char *label, const char *value, const char *cls)
 static json_t *row_cells(struct request *req, const struct dossier_counts *c)
 {
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "received",
-			 num(req, c->received), "online", pct(req, dossier_counts_online_permille(c)),
-			 "finished", num(req, c->finished), "early", num(req, c->early), "on_time",
-			 num(req, c->on_time), "late", num(req, c->late), "rate",
-			 pct(req, dossier_counts_on_time_permille(c)), "refused", num(req, c->refused),
-			 "withdrawn", num(req, c->withdrawn), "returned", num(req, c->returned), "pending",
-			 num(req, c->pending), "overdue", num(req, c->overdue));
+			 amount_text(req, c->received), "online", pct(req, dossier_counts_online_permille(c)),
+			 "finished", amount_text(req, c->finished), "early", amount_text(req, c->early),
+			 "on_time", amount_text(req, c->on_time), "late", amount_text(req, c->late), "rate",
+			 pct(req, dossier_counts_on_time_permille(c)), "refused",
+			 amount_text(req, c->refused), "withdrawn", amount_text(req, c->withdrawn),
+			 "returned", amount_text(req, c->returned), "pending", amount_text(req, c->pending),
+			 "overdue", amount_text(req, c->overdue));
 }
 
 static json_t *form_units(struct request *req, const struct stats_args *a)
@@ -690,18 +645,21 @@ int page_dossier_stats(struct request *req)
 	}
 	json_object_set_new(ctx, "below", json_boolean(a.nunits > 1));
 	kpis = json_array();
-	json_array_append_new(kpis, kpi(_("Received"), num(req, s.total.received), "kpi-received"));
-	json_array_append_new(kpis, kpi(_("Decided"), num(req, s.total.finished), "kpi-finished"));
+	json_array_append_new(kpis, kpi(_("Received"), amount_text(req, s.total.received), "kpi-received"));
+	json_array_append_new(kpis, kpi(_("Decided"), amount_text(req, s.total.finished), "kpi-finished"));
 	json_array_append_new(kpis, kpi(_("On-time rate"),
 					pct(req, dossier_counts_on_time_permille(&s.total)), "kpi-rate"));
-	json_array_append_new(kpis, kpi(_("Decided late"), num(req, s.total.late), "kpi-late"));
-	json_array_append_new(kpis, kpi(_("Being processed now"), num(req, s.total.pending), "kpi-pending"));
-	json_array_append_new(kpis, kpi(_("Overdue now"), num(req, s.total.overdue), "kpi-overdue"));
+	json_array_append_new(kpis, kpi(_("Decided late"), amount_text(req, s.total.late), "kpi-late"));
+	json_array_append_new(kpis, kpi(_("Being processed now"), amount_text(req, s.total.pending),
+					"kpi-pending"));
+	json_array_append_new(kpis, kpi(_("Overdue now"), amount_text(req, s.total.overdue), "kpi-overdue"));
 	json_array_append_new(kpis, kpi(_("Share received online"),
 					pct(req, dossier_counts_online_permille(&s.total)), "kpi-online"));
-	json_array_append_new(kpis, kpi(_("Results returned"), num(req, s.total.returned), "kpi-returned"));
-	json_array_append_new(kpis, kpi(_("Refused"), num(req, s.total.refused), "kpi-refused"));
-	json_array_append_new(kpis, kpi(_("Withdrawn"), num(req, s.total.withdrawn), "kpi-withdrawn"));
+	json_array_append_new(kpis,
+			      kpi(_("Results returned"), amount_text(req, s.total.returned), "kpi-returned"));
+	json_array_append_new(kpis, kpi(_("Refused"), amount_text(req, s.total.refused), "kpi-refused"));
+	json_array_append_new(kpis,
+			      kpi(_("Withdrawn"), amount_text(req, s.total.withdrawn), "kpi-withdrawn"));
 	json_object_set_new(ctx, "kpis", kpis);
 	json_object_set_new(ctx, "days_chart", days_chart(req, &s));
 	pc = procs_chart(req, &s);

@@ -98,13 +98,6 @@ static const char *pct(struct request *req, int permille)
 	return arena_printf(&req->arena, "%d,%d %%", permille / 10, permille % 10);
 }
 
-static const char *num(struct request *req, int64_t v)
-{
-	char s[32];
-	num_fmt_vn(s, sizeof(s), v);
-	return arena_strdup(&req->arena, s);
-}
-
 static const char *date_text(struct request *req, int64_t t)
 {
 	char s[16];
@@ -808,7 +801,7 @@ static json_t *tally_row(struct request *req, const struct satisfaction_tally *t
 	json_t *f = json_array();
 	for (int k = 0; k < SF_COUNT; k++)
 		json_array_append_new(f, json_string(pct(req, satisfaction_index(t, k))));
-	return json_pack("{s:s,s:s,s:o}", "ratings", num(req, t->ratings), "index",
+	return json_pack("{s:s,s:s,s:o}", "ratings", amount_text(req, t->ratings), "index",
 			 pct(req, satisfaction_index(t, -1)), "factors", f);
 }
 
@@ -876,9 +869,10 @@ int page_satisfaction_public(struct request *req)
 		json_object_set_new(ctx, "unit_name", json_string(u ? u->name : ""));
 	}
 	json_object_set_new(ctx, "index", json_string(pct(req, satisfaction_index(&s.total, -1))));
-	json_object_set_new(ctx, "ratings", json_string(num(req, s.total.ratings)));
-	json_object_set_new(ctx, "answers", json_string(num(req, s.total.ratings * SF_COUNT)));
-	json_object_set_new(ctx, "satisfied", json_string(num(req, satisfaction_satisfied(&s.total, -1))));
+	json_object_set_new(ctx, "ratings", json_string(amount_text(req, s.total.ratings)));
+	json_object_set_new(ctx, "answers", json_string(amount_text(req, s.total.ratings * SF_COUNT)));
+	json_object_set_new(ctx, "satisfied",
+			    json_string(amount_text(req, satisfaction_satisfied(&s.total, -1))));
 	json_object_set_new(ctx, "any", json_boolean(s.total.ratings > 0));
 	json_object_set_new(ctx, "json_url",
 			    json_string(arena_printf(
@@ -892,12 +886,13 @@ int page_satisfaction_public(struct request *req)
 		json_t *counts = json_array();
 		json_array_append_new(factor_heads, json_string(_(satisfaction_factor_label(f))));
 		for (int l = 1; l <= SATISFACTION_LEVELS; l++)
-			json_array_append_new(counts, json_string(num(req, s.total.answers[f][l - 1])));
+			json_array_append_new(counts,
+					      json_string(amount_text(req, s.total.answers[f][l - 1])));
 		json_array_append_new(factors,
 				      json_pack("{s:s,s:o,s:s,s:s}", "label", _(satisfaction_factor_label(f)),
 						"counts", counts, "satisfied",
-						num(req, satisfaction_satisfied(&s.total, f)), "index",
-						pct(req, satisfaction_index(&s.total, f))));
+						amount_text(req, satisfaction_satisfied(&s.total, f)),
+						"index", pct(req, satisfaction_index(&s.total, f))));
 	}
 	level_heads = json_array();
 	for (int l = 1; l <= SATISFACTION_LEVELS; l++)

@@ -181,20 +181,6 @@ int api_visitor_stats(struct request *req)
 	return 0;
 }
 
-/* ---- the page ---- */
-
-static const char *num(struct request *req, int64_t v)
-{
-	char s[32];
-	num_fmt_vn(s, sizeof(s), v);
-	return arena_strdup(&req->arena, s);
-}
-
-static const char *fmt1(struct request *req, double v)
-{
-	return arena_printf(&req->arena, "%.1f", v);
-}
-
 /* "1,8" : a ratio with one decimal and the Vietnamese comma; "–" without a base. */
 static const char *ratio(struct request *req, int64_t a, int64_t b)
 {
@@ -214,21 +200,6 @@ static const char *share(struct request *req, int64_t part, int64_t whole)
 	permille = (part * 1000 + whole / 2) / whole;
 	return arena_printf(&req->arena, "%lld,%lld %%", (long long)(permille / 10),
 			    (long long)(permille % 10));
-}
-
-/* The least of 1, 2, 5, 10, 20, 50 … at or above v (at least 1). */
-static int64_t nice_ceiling(int64_t v)
-{
-	int64_t m = 1;
-	for (;;) {
-		if (v <= m)
-			return m;
-		if (v <= 2 * m)
-			return 2 * m;
-		if (v <= 5 * m)
-			return 5 * m;
-		m *= 10;
-	}
 }
 
 /* The first `chars` characters of UTF-8 s, with "…" when cut. */
@@ -273,21 +244,14 @@ static struct bucket *buckets(struct request *req, const struct visitor_period *
 	return b;
 }
 
-static json_t *rect(struct request *req, const char *cls, double x, double y, double w, double h,
-		    const char *tip)
-{
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "cls", cls, "x", fmt1(req, x), "y", fmt1(req, y), "w",
-			 fmt1(req, w), "h", fmt1(req, h), "tip", tip);
-}
-
 /* Visits and page views per day (or month): grouped bars over a grid, every bar titled. */
 static json_t *chart(struct request *req, const struct visitor_period *p, const struct bucket *b, size_t nb,
 		     int monthly)
 {
 	const double vw = 720, vh = 250, left = 56, right = 8, top = 14, bottom = 34;
 	const double pw = vw - left - right, ph = vh - top - bottom, y0 = vh - bottom;
-	int64_t max = 0, ceil, step;
-	json_t *bars = json_array(), *xl = json_array(), *grid = json_array(), *out;
+	int64_t max = 0, ceil;
+	json_t *bars = json_array(), *xl = json_array(), *grid, *out;
 	double band = pw / (double)nb;
 	size_t every = nb > 16 ? (nb + 15) / 16 : 1;
 
@@ -295,42 +259,39 @@ static json_t *chart(struct request *req, const struct visitor_period *p, const 
 		max = b[i].visits > max ? b[i].visits : max;
 		max = b[i].views > max ? b[i].views : max;
 	}
-	ceil = nice_ceiling(max);
-	step = ceil % 5 == 0 ? ceil / 5 : 1;
-	for (int64_t v = 0; v <= ceil; v += step) {
-		double y = y0 - ph * (double)v / (double)ceil;
-		json_array_append_new(grid, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "x1", fmt1(req, left),
-						      "x2", fmt1(req, vw - right), "y", fmt1(req, y), "tx",
-						      fmt1(req, left - 4), "ty", fmt1(req, y + 4), "label",
-						      num(req, v)));
-	}
+	ceil = chart_nice_ceiling(max);
+	grid = chart_grid(req, ceil, left, vw - right, y0, ph);
 	for (size_t i = 0; i < nb; i++) {
 		double x = left + band * (double)i, hv = ph * (double)b[i].visits / (double)ceil,
 		       hp = ph * (double)b[i].views / (double)ceil;
 		if (b[i].visits)
 			json_array_append_new(
-				bars, rect(req, "bar-visits", x + band * 0.1, y0 - hv, band * 0.38, hv,
+				bars,
+				chart_rect(req, "bar-visits", x + band * 0.1, y0 - hv, band * 0.38, hv,
 					   arena_printf(&req->arena, _("%s: %s visits"), b[i].long_label,
-							num(req, b[i].visits))));
+							amount_text(req, b[i].visits))));
 		if (b[i].views)
 			json_array_append_new(
-				bars, rect(req, "bar-views", x + band * 0.52, y0 - hp, band * 0.38, hp,
+				bars,
+				chart_rect(req, "bar-views", x + band * 0.52, y0 - hp, band * 0.38, hp,
 					   arena_printf(&req->arena, _("%s: %s page views"), b[i].long_label,
-							num(req, b[i].views))));
+							amount_text(req, b[i].views))));
 		if (i % every == 0)
-			json_array_append_new(xl, json_pack("{s:s,s:s,s:s}", "x", fmt1(req, x + band / 2),
-							    "y", fmt1(req, y0 + 16), "label", b[i].label));
+			json_array_append_new(xl,
+					      json_pack("{s:s,s:s,s:s}", "x", chart_fmt1(req, x + band / 2),
+							"y", chart_fmt1(req, y0 + 16), "label", b[i].label));
 	}
-	out = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "vw", fmt1(req, vw), "vh", fmt1(req, vh), "title",
+	out = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "vw", chart_fmt1(req, vw), "vh", chart_fmt1(req, vh),
+			"title",
 			monthly ? _("Visits and page views per month") : _("Visits and page views per day"),
 			"desc",
 			arena_printf(&req->arena, _("%s visits and %s page views from %s to %s."),
-				     num(req, p->visits), num(req, p->views), date_vn(req, p->days[0].day),
-				     date_vn(req, p->days[p->ndays - 1].day)),
+				     amount_text(req, p->visits), amount_text(req, p->views),
+				     date_vn(req, p->days[0].day), date_vn(req, p->days[p->ndays - 1].day)),
 			"grid", grid, "bars", bars, "xlabels", xl);
 	json_object_set_new(out, "baseline",
-			    json_pack("{s:s,s:s,s:s}", "x1", fmt1(req, left), "x2", fmt1(req, vw - right),
-				      "y", fmt1(req, y0)));
+			    json_pack("{s:s,s:s,s:s}", "x1", chart_fmt1(req, left), "x2",
+				      chart_fmt1(req, vw - right), "y", chart_fmt1(req, y0)));
 	return out;
 }
 
@@ -383,18 +344,18 @@ int page_visitor_stats(struct request *req)
 		json_object_set_new(ctx, "as_of", json_string(arena_printf(&req->arena, "%s %s", h, d)));
 	}
 	kpis = json_array();
-	json_array_append_new(kpis, kpi(_("Visits"), num(req, p.visits)));
-	json_array_append_new(kpis, kpi(_("Page views"), num(req, p.views)));
+	json_array_append_new(kpis, kpi(_("Visits"), amount_text(req, p.visits)));
+	json_array_append_new(kpis, kpi(_("Page views"), amount_text(req, p.views)));
 	json_array_append_new(kpis, kpi(_("Page views per visit"), ratio(req, p.views, p.visits)));
 	json_object_set_new(ctx, "kpis", kpis);
 	now = json_array();
-	json_array_append_new(now, kpi(_("Online now"), num(req, f.online)));
-	json_array_append_new(now, kpi(_("Today"), num(req, f.today)));
-	json_array_append_new(now, kpi(_("This week"), num(req, f.week)));
-	json_array_append_new(now, kpi(_("This month"), num(req, f.month)));
-	json_array_append_new(now, kpi(_("This year"), num(req, f.year)));
-	json_array_append_new(now, kpi(_("Total visits"), num(req, f.total)));
-	json_array_append_new(now, kpi(_("Page views today"), num(req, f.views_today)));
+	json_array_append_new(now, kpi(_("Online now"), amount_text(req, f.online)));
+	json_array_append_new(now, kpi(_("Today"), amount_text(req, f.today)));
+	json_array_append_new(now, kpi(_("This week"), amount_text(req, f.week)));
+	json_array_append_new(now, kpi(_("This month"), amount_text(req, f.month)));
+	json_array_append_new(now, kpi(_("This year"), amount_text(req, f.year)));
+	json_array_append_new(now, kpi(_("Total visits"), amount_text(req, f.total)));
+	json_array_append_new(now, kpi(_("Page views today"), amount_text(req, f.views_today)));
 	json_object_set_new(ctx, "now", now);
 
 	b = buckets(req, &p, &nb, &monthly);
@@ -403,12 +364,13 @@ int page_visitor_stats(struct request *req)
 	rows = json_array();
 	for (size_t i = 0; i < nb; i++)
 		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s}", "label", b[i].long_label, "visits",
-						      num(req, b[i].visits), "views", num(req, b[i].views),
-						      "per_visit", ratio(req, b[i].views, b[i].visits)));
+						      amount_text(req, b[i].visits), "views",
+						      amount_text(req, b[i].views), "per_visit",
+						      ratio(req, b[i].views, b[i].visits)));
 	json_object_set_new(ctx, "rows", rows);
 	json_object_set_new(ctx, "total",
-			    json_pack("{s:s,s:s,s:s}", "visits", num(req, p.visits), "views",
-				      num(req, p.views), "per_visit", ratio(req, p.views, p.visits)));
+			    json_pack("{s:s,s:s,s:s}", "visits", amount_text(req, p.visits), "views",
+				      amount_text(req, p.views), "per_visit", ratio(req, p.views, p.visits)));
 	pages = json_array();
 	for (size_t i = 0; i < p.npages; i++) {
 		const char *path = p.pages[i].path;
@@ -417,7 +379,7 @@ int page_visitor_stats(struct request *req)
 		json_array_append_new(pages,
 				      json_pack("{s:i,s:s,s:b,s:s,s:s,s:s}", "rank", (int)i + 1, "path", path,
 						"link", local, "label", clip(req, path, PATH_LABEL_CHARS),
-						"views", num(req, p.pages[i].views), "share",
+						"views", amount_text(req, p.pages[i].views), "share",
 						share(req, p.pages[i].views, p.views)));
 	}
 	json_object_set_new(ctx, "pages", pages);
