@@ -452,6 +452,9 @@ int page_news_act(struct request *req);
 int page_news_categories(struct request *req);
 int page_news_category_create(struct request *req);
 int page_news_category_update(struct request *req);
+/* pages_news_images.c: the articles' images, uploaded by editors and served to everyone */
+int page_news_image(struct request *req);
+int page_news_image_upload(struct request *req);
 /* online payment of fees (pages_dossiers_public.c) */
 int page_lookup_pay(struct request *req);
 int api_public_payment_start(struct request *req);
