@@ -4,6 +4,9 @@
  * Atom feeds (/tin-tuc/atom.xml, /chuyen-muc/{slug}/atom.xml), /sitemap.xml and the read API.
  * Only articles published with a publication time already come are shown (features/news.h).
  */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +276,124 @@ static int article_param(struct request *req, struct db *db, struct news_article
 	return 0;
 }
 
+/*
+ * Article pages as anonymous visitors get them, kept a second per article and language (and
+ * dropped when this process changes an article or a category): rendering one costs three queries
+ * and the Markdown, and a popular article is read by many at once. The view count is the only
+ * part that changes with each view: the page is kept as the text before it and after it, and
+ * each view served from here adds one to the count kept with it. A view is counted for the
+ * database as before (news_article_viewed). Another server's views show within the second.
+ */
+#define ARTICLE_SLOTS	64
+#define ARTICLE_KEEP_US 1000000
+
+struct article_slot {
+	char slug[NEWS_SLUG_MAX + 1];
+	int lang;
+	int64_t id, views, at_us;
+	long generation;
+	struct buf html; /* the page, the view count cut out at split */
+	size_t split;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct article_slot slot[ARTICLE_SLOTS];
+	char marker[40]; /* rendered in place of the count, found again in the page */
+} article_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
+
+/* A text no article can hold by chance: it is made at random when the process starts. */
+static void marker_init(void)
+{
+	unsigned char r[12];
+	randombytes_buf(r, sizeof(r));
+	memcpy(article_cache.marker, "views", 5);
+	sodium_bin2hex(article_cache.marker + 5, sizeof(article_cache.marker) - 5, r, sizeof(r));
+}
+
+static struct article_slot *article_slot(const char *slug, int lang)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *p = slug; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ (uint32_t)lang) * 16777619u;
+	return &article_cache.slot[h % ARTICLE_SLOTS];
+}
+
+/* The page from the cache into req->out, its view counted: 1, or 0 when it is not kept. */
+static int article_from_cache(struct request *req, const char *slug, int lang, int64_t now, long gen)
+{
+	struct article_slot *s = article_slot(slug, lang);
+	int64_t id = 0;
+	char views[32];
+	int hit = 0;
+
+	pthread_mutex_lock(&article_cache.lock);
+	if (s->html.len && s->lang == lang && !strcmp(s->slug, slug) && now - s->at_us < ARTICLE_KEEP_US &&
+	    s->generation == gen) {
+		num_fmt_vn(views, sizeof(views), ++s->views);
+		buf_reset(&req->out);
+		hit = !buf_add(&req->out, s->html.ptr, s->split) && !buf_adds(&req->out, views) &&
+		      !buf_add(&req->out, s->html.ptr + s->split, s->html.len - s->split);
+		if (hit)
+			id = s->id;
+		else
+			s->views--;
+	}
+	pthread_mutex_unlock(&article_cache.lock);
+	if (!hit)
+		return 0;
+	news_article_viewed(db_thread(), id);
+	resp_html(req, 200);
+	resp_header(req, "Cache-Control", "no-cache");
+	resp_header(req, "Content-Language", i18n_code(lang == 1 ? LANG_EN : LANG_VI));
+	return 1;
+}
+
+/*
+ * Puts the view count in place of the marker in the page just rendered, and keeps the page
+ * (the marker found exactly once) for the next views. The count's text is shorter than the
+ * marker: it is written in place.
+ */
+static void article_finish(struct request *req, const struct news_article *a, int lang, int64_t now, long gen,
+			   int keep)
+{
+	size_t mlen = strlen(article_cache.marker), vlen, at, found = 0;
+	char views[32];
+	char *p;
+
+	num_fmt_vn(views, sizeof(views), a->views);
+	vlen = strlen(views);
+	for (at = 0; (p = memmem(req->out.ptr + at, req->out.len - at, article_cache.marker, mlen));) {
+		size_t off = (size_t)(p - req->out.ptr);
+		if (++found == 1 && keep &&
+		    !memmem(p + mlen, req->out.len - off - mlen, article_cache.marker, mlen)) {
+			struct article_slot *s = article_slot(a->slug, lang);
+			pthread_mutex_lock(&article_cache.lock);
+			buf_reset(&s->html);
+			if (!buf_add(&s->html, req->out.ptr, off) &&
+			    !buf_add(&s->html, p + mlen, req->out.len - off - mlen)) {
+				snprintf(s->slug, sizeof(s->slug), "%s", a->slug);
+				s->lang = lang;
+				s->id = a->id;
+				s->views = a->views;
+				s->at_us = now;
+				s->generation = gen;
+				s->split = off;
+			} else {
+				buf_reset(&s->html);
+			}
+			pthread_mutex_unlock(&article_cache.lock);
+		}
+		memcpy(p, views, vlen);
+		memmove(p + vlen, p + mlen, req->out.len - off - mlen);
+		buf_setlen(&req->out, req->out.len - (mlen - vlen));
+		at = off + vlen;
+	}
+}
+
 int page_news_article(struct request *req)
 {
 	struct db *db = db_thread();
@@ -281,9 +402,16 @@ int page_news_article(struct request *req)
 	struct news_article *related = NULL;
 	struct news_query nq = { 0 };
 	size_t ncats = 0, nrel = 0, total = 0;
+	/* --dev reads the templates on every request: nothing kept then */
+	int lang = req->lang == LANG_EN, keep = !req_user(req) && !the_app->cfg.dev;
+	int64_t now_us = time_mono_us();
+	long gen = news_generation();
 	char *html;
 	json_t *ctx, *item, *list;
 
+	if (keep && news_slug_valid(req_param(req, "slug")) &&
+	    article_from_cache(req, req_param(req, "slug"), lang, now_us, gen))
+		return 0;
 	if (article_param(req, db, &a))
 		return 0;
 	/* the view counts before it is shown: "Lượt xem" includes this one */
@@ -302,6 +430,8 @@ int page_news_article(struct request *req)
 	}
 	ctx = page_context(req, a.title);
 	item = article_item(req, &a);
+	pthread_once(&marker_once, marker_init);
+	json_object_set_new(item, "views_text", json_string(article_cache.marker));
 	html = news_markdown_html(a.body);
 	json_object_set_new(item, "body_html", json_string(html));
 	free(html);
@@ -315,6 +445,8 @@ int page_news_article(struct request *req)
 	json_object_set_new(ctx, "has_related", json_boolean(json_array_size(list) > 0));
 	json_object_set_new(ctx, "feed", json_sprintf("/chuyen-muc/%s/atom.xml", a.category_slug));
 	page_render(req, 200, "news_article", ctx);
+	if (req->status == 200 && !buf_err(&req->out))
+		article_finish(req, &a, lang, now_us, gen, keep);
 	return 0;
 }
 
