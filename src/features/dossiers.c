@@ -11,6 +11,7 @@
 #include "features/mail.h"
 #include "features/org.h"
 #include "features/procedures.h"
+#include "features/satisfaction.h"
 #include "rules/cccd.h"
 #include "rules/contact.h"
 #include "rules/fee.h"
@@ -271,11 +272,19 @@ static void fmt_when(char *out, size_t n, int64_t t)
 	snprintf(out, n, "%s ngày %s", time, date);
 }
 
+static const char *site_url;
+
+void dossier_set_site_url(const char *url)
+{
+	site_url = url && *url ? url : NULL;
+}
+
 /* The citizen's email for `action` (0 = receipt), queued in the transaction; 0 when none is due. */
 static int notify(struct db *db, const struct dossier *d, int action, const char *note, int64_t now)
 {
-	char subject[200], body[4000], when[64];
+	char subject[200], body[4000], when[64], key[SATISFACTION_KEY_LEN + 1], link[600];
 	const char *kind;
+	int rc;
 	if (!d->applicant.email || !*d->applicant.email)
 		return 0;
 	switch (action) {
@@ -312,6 +321,27 @@ static int notify(struct db *db, const struct dossier *d, int action, const char
 			 "Kính gửi %s,\n\nHồ sơ %s (%s) đã có kết quả. Mời ông/bà đến %s để nhận kết quả "
 			 "(mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân).\n",
 			 d->applicant.name, d->code, d->procedure_name, d->receiving_unit_name);
+		break;
+	case DA_RETURN:
+		/* the rating (SIPAS) asked for once the citizen has the result: one rating per dossier */
+		kind = "dossier.returned";
+		if (site_url) {
+			if ((rc = satisfaction_key(db, d->code, key)))
+				return rc;
+			snprintf(link, sizeof(link), "%s/danh-gia/%s?k=%s", site_url, d->code, key);
+		} else {
+			snprintf(link, sizeof(link), "mục Tra cứu hồ sơ của cổng dịch vụ công (mã hồ sơ %s)",
+				 d->code);
+		}
+		snprintf(subject, sizeof(subject), "Hồ sơ %s đã trả kết quả – mời đánh giá mức độ hài lòng",
+			 d->code);
+		snprintf(body, sizeof(body),
+			 "Kính gửi %s,\n\nHồ sơ %s (%s) đã được %s trả kết quả.\n\nMời ông/bà dành một "
+			 "phút đánh giá mức độ hài lòng về việc giải quyết hồ sơ này (5 tiêu chí: tiếp cận "
+			 "dịch vụ, thủ tục hành chính, công chức, kết quả, tiếp nhận và xử lý góp ý) tại:\n\n"
+			 "%s\n\nMỗi hồ sơ được đánh giá một lần. Ý kiến của ông/bà giúp cơ quan phục vụ "
+			 "tốt hơn.\n",
+			 d->applicant.name, d->code, d->procedure_name, d->receiving_unit_name, link);
 		break;
 	default: return 0;
 	}

@@ -198,6 +198,13 @@ struct dossier_act {
  * the dossier, its steps, an event, the statistics and the email, and
  * updates *d. The caller checks permissions first (dossier_perms).
  */
+/*
+ * The portal's address as citizens reach it ("https://dichvucong.example.vn", no '/' at the end),
+ * for the links in their email (the rating link sent when a result is returned). Set once at
+ * start, before any request; NULL leaves the links out and points to the lookup page instead.
+ */
+void dossier_set_site_url(const char *url);
+
 int dossier_apply(struct db *db, struct arena *a, struct dossier *d, const struct dossier_act *act,
 		  int64_t now, const char **why);
 

@@ -15,11 +15,12 @@
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "core/xalloc.h"
+#include "features/dossiers.h"
+#include "features/news.h"
 #include "features/settings.h"
+#include "features/visitors.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "features/news.h"
-#include "features/visitors.h"
 #include "web/app.h"
 #include "config.h"
 #include "core/banned.h"
@@ -438,6 +439,7 @@ int app_serve(const struct app_config *cfg)
 	struct app app;
 	struct server_config sc;
 	struct db *db = NULL;
+	static char site[320]; /* kept by dossier_set_site_url */
 	char host[64], spool[4096], shown_db[512];
 	char *err = NULL;
 	int applied = 0, rc = 1, left;
@@ -519,6 +521,13 @@ int app_serve(const struct app_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_async_start();
+	/* the links in citizens' email: the configured address, else the one listened on when it names a host
+	 */
+	if (cfg->public_url)
+		dossier_set_site_url(cfg->public_url);
+	else if (strncmp(cfg->listen, "0.0.0.0:", 8) && strncmp(cfg->listen, "[::]:", 5) &&
+		 snprintf(site, sizeof(site), "http://%s", cfg->listen) < (int)sizeof(site))
+		dossier_set_site_url(site);
 	/* email to citizens: its thread, with its own connection, after the signal mask (it inherits it) */
 	if (mail_start(cfg->db, &cfg->mail))
 		goto out;

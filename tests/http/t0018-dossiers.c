@@ -54,6 +54,21 @@ static long long sql_int(const char *sql, const char *arg)
 	return v;
 }
 
+/* The first column of the first row as text (freed by the caller), or NULL. */
+static char *sql_text(const char *sql, const char *a, const char *b)
+{
+	struct db *db = open_db();
+	struct db_stmt *st;
+	char *v = NULL;
+	int rc = db_query(db, &st, sql, "ss", a, b);
+	assert_true(rc >= 0);
+	if (rc == DB_ROW)
+		v = strdup(db_col_text(st, 0));
+	db_release_statements(db);
+	db_close(db);
+	return v;
+}
+
 static void sql_exec(const char *sql, int64_t v, const char *code)
 {
 	struct db *db = open_db();
@@ -119,6 +134,9 @@ static const char *jpath(json_t *j, const char *a, const char *b)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The applicant's email in the next intakes ("" for none). */
+static const char *intake_email = "";
+
 /* An intake body for `procedure` with every document ticked. */
 static char *intake_body(const char *procedure, const char *name, const char *id_no, const char *phone,
 			 int ndocs)
@@ -130,9 +148,9 @@ static char *intake_body(const char *procedure, const char *name, const char *id
 		n += (size_t)snprintf(docs + n, sizeof(docs) - n, "%s%d", i ? "," : "", i);
 	if (asprintf(&s,
 		     "{\"procedure\":\"%s\",\"applicant\":{\"name\":\"%s\",\"id_no\":\"%s\",\"birth\":\"1990-05-12\","
-		     "\"phone\":\"%s\",\"email\":\"\",\"address\":\"Số 5 ngõ 12 Quan Nhân, Nhân Chính\"},"
+		     "\"phone\":\"%s\",\"email\":\"%s\",\"address\":\"Số 5 ngõ 12 Quan Nhân, Nhân Chính\"},"
 		     "\"documents\":[%s]}",
-		     procedure, name, id_no, phone, docs) < 0)
+		     procedure, name, id_no, phone, intake_email, docs) < 0)
 		abort();
 	return s;
 }
@@ -313,7 +331,9 @@ static void main_road(void **state)
 	char code[64];
 	json_t *j;
 	(void)state;
+	intake_email = "nhung.nguyen@example.vn";
 	receive(THREE_DAYS, 2, code, sizeof(code));
+	intake_email = "";
 
 	/* approve is not possible yet: 409 with what is possible now */
 	j = act(&w_lead, code, "{\"action\":\"approve\"}", 409);
@@ -356,6 +376,27 @@ static void main_road(void **state)
 	/* the timeline: intake, start, forward, approve, return */
 	assert_int_equal(json_array_size(json_object_get(j, "timeline")), 5);
 	json_decref(j);
+	/* the citizen is asked by email to rate it, with a link to the rating form that opens */
+	{
+		char *body = sql_text("SELECT body FROM mail_outbox WHERE kind = ? AND ref = ?",
+				      "dossier.returned", code);
+		char link[256], *p, *end;
+		struct http_resp r;
+		assert_non_null(body);
+		assert_non_null(strstr(body, "đánh giá mức độ hài lòng"));
+		snprintf(link, sizeof(link), "%s/danh-gia/%s?k=", srv.base, code);
+		assert_non_null(p = strstr(body, link));
+		p += strlen(srv.base);
+		end = p + strcspn(p, " \n");
+		*end = '\0';
+		resp_init(&r);
+		assert_int_equal(ts_as(&srv, NULL, "GET", p, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body.ptr, code));
+		assert_non_null(strstr(r.body.ptr, "name=\"access\""));
+		resp_free(&r);
+		free(body);
+	}
 	/* nothing more can happen to a returned dossier */
 	j = act(&w_clerk, code, "{\"action\":\"return\"}", 409);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "error"), "allowed")), 0);
