@@ -414,6 +414,9 @@ static struct {
 	int64_t id[VIEWS_KEEP], n[VIEWS_KEEP];
 	size_t count;
 	int64_t written_us;
+	/* the views counted since the process started, written or not, for the first articles seen */
+	int64_t seen_id[VIEWS_KEEP], seen_n[VIEWS_KEEP];
+	size_t seen_count;
 } views = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 int news_views_flush(struct db *db)
@@ -468,12 +471,23 @@ int64_t news_views_pending(int64_t id)
 	return n;
 }
 
-int64_t news_article_viewed(struct db *db, int64_t id)
+int64_t news_article_viewed(struct db *db, int64_t id, int64_t *seen)
 {
 	size_t k;
 	int64_t pending = 1;
 	int due;
 	pthread_mutex_lock(&views.lock);
+	for (k = 0; k < views.seen_count && views.seen_id[k] != id; k++)
+		;
+	if (k == views.seen_count && views.seen_count < VIEWS_KEEP) {
+		views.seen_id[k] = id;
+		views.seen_n[k] = 0;
+		views.seen_count++;
+	}
+	if (seen)
+		*seen = k < views.seen_count ? ++views.seen_n[k] : -1;
+	else if (k < views.seen_count)
+		++views.seen_n[k];
 	for (k = 0; k < views.count && views.id[k] != id; k++)
 		;
 	if (k == views.count && views.count < VIEWS_KEEP) {
@@ -647,6 +661,245 @@ char *news_markdown_html(const char *md)
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 	return out;
+}
+
+/* ---- images ---- */
+
+/* The largest side accepted as a size: anything more is no photograph of ours (and fits an int). */
+#define IMAGE_SIDE_MAX 100000
+
+static uint32_t be16(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t le24(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+static int size_ok(uint32_t w, uint32_t h, int *width, int *height)
+{
+	if (!w || !h || w > IMAGE_SIDE_MAX || h > IMAGE_SIDE_MAX)
+		return -1;
+	*width = (int)w;
+	*height = (int)h;
+	return 0;
+}
+
+/* PNG (RFC 2083): the signature, then the IHDR chunk: length, "IHDR", width, height (big-endian). */
+static int png_size(const unsigned char *p, size_t n, int *w, int *h)
+{
+	if (n < 24 || memcmp(p, "\x89PNG\r\n\x1a\n", 8) || memcmp(p + 12, "IHDR", 4))
+		return -1;
+	return size_ok(be32(p + 16), be32(p + 20), w, h);
+}
+
+/*
+ * JPEG (ITU T.81 annex B): markers from SOI on, each segment after its
+ * length, up to the first frame header SOFn (C0-CF but DHT C4, JPG C8, DAC
+ * CC): length, precision, height, width. A scan (SOS) before it: none.
+ */
+static int jpeg_size(const unsigned char *p, size_t n, int *w, int *h)
+{
+	size_t i = 2;
+	if (n < 4 || p[0] != 0xFF || p[1] != 0xD8)
+		return -1;
+	while (i < n) {
+		unsigned m;
+		size_t len;
+		if (p[i] != 0xFF)
+			return -1;
+		while (i < n && p[i] == 0xFF) /* fill bytes */
+			i++;
+		if (i >= n)
+			return -1;
+		m = p[i++];
+		if (m == 0x01 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7)) /* no length */
+			continue;
+		if (m == 0xD9 || m == 0xDA || i + 2 > n)
+			return -1;
+		len = be16(p + i);
+		if (len < 2)
+			return -1;
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+			if (len < 7 || i + 7 > n)
+				return -1;
+			return size_ok(be16(p + i + 5), be16(p + i + 3), w, h);
+		}
+		i += len;
+	}
+	return -1;
+}
+
+/*
+ * WebP (RFC 9649): "RIFF" size "WEBP", then the first chunk: "VP8 " (a key
+ * frame's start code 9D 01 2A, then 14-bit width and height), "VP8L" (0x2F,
+ * then width - 1 and height - 1 in 14 bits each) or "VP8X" (flags, then
+ * width - 1 and height - 1 in 24 bits each), all little-endian.
+ */
+static int webp_size(const unsigned char *p, size_t n, int *w, int *h)
+{
+	if (n < 30 || memcmp(p, "RIFF", 4) || memcmp(p + 8, "WEBP", 4))
+		return -1;
+	if (!memcmp(p + 12, "VP8 ", 4)) {
+		if (p[23] != 0x9D || p[24] != 0x01 || p[25] != 0x2A)
+			return -1;
+		return size_ok((p[26] | (uint32_t)p[27] << 8) & 0x3FFF,
+			       (p[28] | (uint32_t)p[29] << 8) & 0x3FFF, w, h);
+	}
+	if (!memcmp(p + 12, "VP8L", 4)) {
+		uint32_t b = (uint32_t)p[21] | (uint32_t)p[22] << 8 | (uint32_t)p[23] << 16 |
+			     (uint32_t)p[24] << 24;
+		if (p[20] != 0x2F)
+			return -1;
+		return size_ok((b & 0x3FFF) + 1, ((b >> 14) & 0x3FFF) + 1, w, h);
+	}
+	if (!memcmp(p + 12, "VP8X", 4))
+		return size_ok(le24(p + 24) + 1, le24(p + 27) + 1, w, h);
+	return -1;
+}
+
+int news_image_size(const unsigned char *p, size_t n, const char *type, int *width, int *height)
+{
+	if (!p || !type)
+		return -1;
+	if (!strcmp(type, "image/png"))
+		return png_size(p, n, width, height);
+	if (!strcmp(type, "image/jpeg"))
+		return jpeg_size(p, n, width, height);
+	if (!strcmp(type, "image/webp"))
+		return webp_size(p, n, width, height);
+	return -1;
+}
+
+#define IMG_COLS \
+	"id, article_id, sha, content_type, bytes, width, height, alt, COALESCE(uploaded_by, 0), uploaded_at"
+
+static void img_row(struct db_stmt *st, struct arena *ar, struct news_image *img)
+{
+	memset(img, 0, sizeof(*img));
+	img->id = db_col_int(st, 0);
+	img->article_id = db_col_int(st, 1);
+	img->sha = arena_strdup(ar, db_col_text(st, 2));
+	img->content_type = arena_strdup(ar, db_col_text(st, 3));
+	img->bytes = db_col_int(st, 4);
+	img->width = (int)db_col_int(st, 5);
+	img->height = (int)db_col_int(st, 6);
+	img->alt = arena_strdup(ar, db_col_text(st, 7));
+	img->uploaded_by = db_col_int(st, 8);
+	img->uploaded_at = db_col_int(st, 9);
+}
+
+int news_image_add(struct db *db, const struct news_image *img, int64_t *id, int *added)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, "SELECT id FROM news_images WHERE article_id = ? AND sha = ?", "is",
+			  img->article_id, img->sha);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc < 0)
+			return rc;
+		*added = 0;
+		changed(); /* the main image's description may be on a page kept from before */
+		rc = db_exec(db, "UPDATE news_images SET alt = ? WHERE id = ?", "si", img->alt, *id);
+		return rc < 0 ? rc : 0;
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = counter_next(db, "id", "news_images", "", id)))
+		return rc;
+	*added = 1;
+	rc = db_exec(
+		db,
+		"INSERT INTO news_images (id, article_id, sha, content_type, bytes, width, height, alt, "
+		"uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
+		"iissiiisii", *id, img->article_id, img->sha, img->content_type, img->bytes,
+		(int64_t)img->width, (int64_t)img->height, img->alt, img->uploaded_by, img->uploaded_at);
+	return rc < 0 ? rc : 0;
+}
+
+int news_images_of(struct db *db, struct arena *ar, int64_t article_id, struct news_image **out, size_t *n)
+{
+	struct db_stmt *st = NULL;
+	struct news_image *all = NULL;
+	size_t cap = 0, cnt = 0;
+	int rc = db_query(db, &st, "SELECT " IMG_COLS " FROM news_images WHERE article_id = ? ORDER BY id",
+			  "i", article_id);
+	while (rc == DB_ROW) {
+		if (cnt == cap) {
+			struct news_image *bigger;
+			cap = cap ? cap * 2 : 8;
+			bigger = arena_calloc(ar, cap, sizeof(*bigger));
+			if (cnt)
+				memcpy(bigger, all, cnt * sizeof(*all));
+			all = bigger;
+		}
+		img_row(st, ar, &all[cnt++]);
+		rc = db_step(st);
+	}
+	if (rc < 0)
+		return rc;
+	*out = all;
+	*n = cnt;
+	return 0;
+}
+
+static int img_one(struct db_stmt *st, int rc, struct arena *ar, struct news_image *out)
+{
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : 1;
+	img_row(st, ar, out);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int news_image_by_id(struct db *db, struct arena *ar, int64_t article_id, int64_t id, struct news_image *out)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, "SELECT " IMG_COLS " FROM news_images WHERE article_id = ? AND id = ?",
+			  "ii", article_id, id);
+	return img_one(st, rc, ar, out);
+}
+
+int news_image_by_sha(struct db *db, struct arena *ar, int64_t article_id, const char *sha,
+		      struct news_image *out)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, "SELECT " IMG_COLS " FROM news_images WHERE article_id = ? AND sha = ?",
+			  "is", article_id, sha);
+	return img_one(st, rc, ar, out);
+}
+
+int news_image_served(struct db *db, const char *sha, char type[32])
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, "SELECT content_type FROM news_images WHERE sha = ? ORDER BY id LIMIT 1",
+			  "s", sha);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : 1;
+	snprintf(type, 32, "%s", db_col_text(st, 0));
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int news_article_set_image(struct db *db, int64_t article_id, const char *sha, int64_t now)
+{
+	changed();
+	int rc = db_exec(db, "UPDATE news_articles SET image_sha = ?, updated_at = ? WHERE id = ?", "sii",
+			 sha ? sha : "", now, article_id);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) ? 0 : 1;
 }
 
 /* ---- the demo ---- */

@@ -78,9 +78,12 @@ int news_article_by_id(struct db *db, struct arena *ar, int64_t id, struct news_
 int news_article_by_slug(struct db *db, struct arena *ar, const char *slug, struct news_article *out);
 /*
  * Count a view, in memory (written once a second and at shutdown): the views of the article
- * not yet written, this one included, to add to what the database said.
+ * not yet written, this one included, to add to what the database said. *seen (may be NULL)
+ * gets the views this process has counted for the article since it started, this one included
+ * (a page kept with the count of its rendering adds the difference), or -1 when the article is
+ * not among the many it keeps that count for.
  */
-int64_t news_article_viewed(struct db *db, int64_t id);
+int64_t news_article_viewed(struct db *db, int64_t id, int64_t *seen);
 
 /* 1 when a is public at `now`. */
 int news_article_public(const struct news_article *a, int64_t now);
@@ -132,5 +135,59 @@ int64_t news_views_pending(int64_t id);
 /* Write the views counted in memory (at shutdown; news_article_viewed does it once a second). 0 or a negative
  * rc. */
 int news_views_flush(struct db *db);
+
+/* ---- images (issue 8 §1 "uploaded images"; table news_images, migration 0025) ---- */
+
+/* Size caps: bytes of one image file, characters of its description (alt text). */
+#define NEWS_IMAGE_BYTES_MAX (5 * 1024 * 1024)
+#define NEWS_IMAGE_ALT_MAX   250
+
+/*
+ * An image uploaded for an article: the file is kept by its content in the
+ * data folder (features/files.h), the row says whose it is and what it shows.
+ * Rows are never deleted: they stay with the article's history.
+ */
+struct news_image {
+	int64_t id, article_id, uploaded_by, uploaded_at, bytes;
+	const char *sha;	  /* 64 lowercase hex digits */
+	const char *content_type; /* "image/jpeg", "image/png" or "image/webp" */
+	const char *alt;	  /* the description for those who cannot see it; never empty */
+	int width, height;	  /* pixels, from the file's header; 0 when unknown */
+};
+
+/*
+ * The pixel size written in the header of an image of type `type` ("image/png":
+ * IHDR; "image/jpeg": the first SOFn frame header; "image/webp": the VP8, VP8L
+ * or VP8X chunk) from its first n bytes: 0 with *width and *height (both
+ * positive), -1 when the bytes do not hold one. Reads nothing past p[n).
+ */
+int news_image_size(const unsigned char *p, size_t n, const char *type, int *width, int *height);
+/*
+ * Inside the caller's transaction: record img (article_id, sha,
+ * content_type, bytes, width, height, alt, uploaded_by, uploaded_at) as a
+ * new image of the article, *added = 1; or, when the article has the same
+ * file already, give that row img's description, *added = 0 (news_generation()
+ * changes then: it may be the main image's). *id the row's. 0, or a negative
+ * enum db_rc.
+ */
+int news_image_add(struct db *db, const struct news_image *img, int64_t *id, int *added);
+/* The images of an article, oldest first (strings in ar). 0 or negative. */
+int news_images_of(struct db *db, struct arena *ar, int64_t article_id, struct news_image **out, size_t *n);
+/* The article's image with this id, or with this file: 0, 1 when it has none, negative on error. */
+int news_image_by_id(struct db *db, struct arena *ar, int64_t article_id, int64_t id, struct news_image *out);
+int news_image_by_sha(struct db *db, struct arena *ar, int64_t article_id, const char *sha,
+		      struct news_image *out);
+/*
+ * The type of a stored file that is an image of some article (any article,
+ * whatever its status), into type (32 bytes): 0, 1 when it is none, negative.
+ */
+int news_image_served(struct db *db, const char *sha, char type[32]);
+/*
+ * Make the file `sha` (one of the article's images) the article's main
+ * image, or with "" leave it without one; news_generation() changes, so
+ * pages kept from before are made again. 0, 1 when there is no such
+ * article, negative on error.
+ */
+int news_article_set_image(struct db *db, int64_t article_id, const char *sha, int64_t now);
 
 #endif

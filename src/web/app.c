@@ -234,7 +234,7 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/quan-tri/tin-bai/{id}", page_news_edit, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/tin-bai/{id}", page_news_update, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/tin-bai/{id}/trang-thai", page_news_act, ROUTE_LOGIN | ROUTE_CSRF },
-	{ HTTP_POST, "/quan-tri/tin-bai/{id}/anh", page_news_image_upload, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_POST, "/quan-tri/tin-bai/{id}/anh", page_news_image_upload, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
 	{ HTTP_GET, "/quan-tri/chuyen-muc", page_news_categories, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/chuyen-muc", page_news_category_create, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/chuyen-muc/{id}", page_news_category_update, ROUTE_LOGIN | ROUTE_CSRF },

@@ -290,7 +290,8 @@ static int article_param(struct request *req, struct db *db, struct news_article
 struct article_slot {
 	char slug[NEWS_SLUG_MAX + 1];
 	int lang;
-	int64_t id, views, at_us;
+	int64_t id, views, seen, at_us; /* the count shown at rendering, and news_article_viewed's seen then
+					 */
 	long generation;
 	struct buf html; /* the page, the view count cut out at split */
 	size_t split;
@@ -322,30 +323,42 @@ static struct article_slot *article_slot(const char *slug, int lang)
 	return &article_cache.slot[h % ARTICLE_SLOTS];
 }
 
-/* The page from the cache into req->out, its view counted: 1, or 0 when it is not kept. */
-static int article_from_cache(struct request *req, const char *slug, int lang, int64_t now, long gen)
+/*
+ * The page from the cache into req->out: 1, or 0 when it is not kept. The view is counted
+ * (news_article_viewed, outside the cache's lock: it may write to the database) once the slot
+ * is found; *counted says so when the page must be rendered after all (the slot changed
+ * meanwhile), with the article's id and *seen for the render.
+ */
+static int article_from_cache(struct request *req, const char *slug, int lang, int64_t now, long gen,
+			      int64_t *counted, int64_t *seen)
 {
 	struct article_slot *s = article_slot(slug, lang);
-	int64_t id = 0;
+	int64_t id = 0, at = 0;
 	char views[32];
 	int hit = 0;
 
 	pthread_mutex_lock(&article_cache.lock);
 	if (s->html.len && s->lang == lang && !strcmp(s->slug, slug) && now - s->at_us < ARTICLE_KEEP_US &&
 	    s->generation == gen) {
-		num_fmt_vn(views, sizeof(views), ++s->views);
+		id = s->id;
+		at = s->at_us;
+	}
+	pthread_mutex_unlock(&article_cache.lock);
+	if (!id)
+		return 0;
+	news_article_viewed(db_thread(), id, seen);
+	*counted = id;
+	pthread_mutex_lock(&article_cache.lock);
+	/* still the page found above: the count is the rendering's plus the views since */
+	if (*seen > 0 && s->id == id && s->at_us == at && s->lang == lang && s->generation == gen) {
+		num_fmt_vn(views, sizeof(views), s->views + (*seen - s->seen));
 		buf_reset(&req->out);
 		hit = !buf_add(&req->out, s->html.ptr, s->split) && !buf_adds(&req->out, views) &&
 		      !buf_add(&req->out, s->html.ptr + s->split, s->html.len - s->split);
-		if (hit)
-			id = s->id;
-		else
-			s->views--;
 	}
 	pthread_mutex_unlock(&article_cache.lock);
 	if (!hit)
 		return 0;
-	news_article_viewed(db_thread(), id);
 	resp_html(req, 200);
 	resp_header(req, "Cache-Control", "no-cache");
 	resp_header(req, "Content-Language", i18n_code(lang == 1 ? LANG_EN : LANG_VI));
@@ -357,8 +370,8 @@ static int article_from_cache(struct request *req, const char *slug, int lang, i
  * (the marker found exactly once) for the next views. The count's text is shorter than the
  * marker: it is written in place.
  */
-static void article_finish(struct request *req, const struct news_article *a, int lang, int64_t now, long gen,
-			   int keep)
+static void article_finish(struct request *req, const struct news_article *a, int64_t seen, int lang,
+			   int64_t now, long gen, int keep)
 {
 	size_t mlen = strlen(article_cache.marker), vlen, at, found = 0;
 	char views[32];
@@ -368,10 +381,12 @@ static void article_finish(struct request *req, const struct news_article *a, in
 	vlen = strlen(views);
 	for (at = 0; (p = memmem(req->out.ptr + at, req->out.len - at, article_cache.marker, mlen));) {
 		size_t off = (size_t)(p - req->out.ptr);
-		if (++found == 1 && keep &&
+		if (++found == 1 && keep && seen > 0 &&
 		    !memmem(p + mlen, req->out.len - off - mlen, article_cache.marker, mlen)) {
 			struct article_slot *s = article_slot(a->slug, lang);
 			pthread_mutex_lock(&article_cache.lock);
+			if (!s->html.max) /* a slot's first page */
+				buf_init(&s->html, BUF_MAX_DEFAULT);
 			buf_reset(&s->html);
 			if (!buf_add(&s->html, req->out.ptr, off) &&
 			    !buf_add(&s->html, p + mlen, req->out.len - off - mlen)) {
@@ -379,6 +394,7 @@ static void article_finish(struct request *req, const struct news_article *a, in
 				s->lang = lang;
 				s->id = a->id;
 				s->views = a->views;
+				s->seen = seen;
 				s->at_us = now;
 				s->generation = gen;
 				s->split = off;
@@ -406,16 +422,20 @@ int page_news_article(struct request *req)
 	int lang = req->lang == LANG_EN, keep = !req_user(req) && !the_app->cfg.dev;
 	int64_t now_us = time_mono_us();
 	long gen = news_generation();
+	int64_t counted = 0, seen = -1;
 	char *html;
 	json_t *ctx, *item, *list;
 
 	if (keep && news_slug_valid(req_param(req, "slug")) &&
-	    article_from_cache(req, req_param(req, "slug"), lang, now_us, gen))
+	    article_from_cache(req, req_param(req, "slug"), lang, now_us, gen, &counted, &seen))
 		return 0;
 	if (article_param(req, db, &a))
 		return 0;
-	/* the view counts before it is shown: "Lượt xem" includes this one */
-	a.views += news_article_viewed(db, a.id);
+	/* the view counts before it is shown: "Lượt xem" includes this one (counted once) */
+	if (counted == a.id)
+		a.views += news_views_pending(a.id);
+	else
+		a.views += news_article_viewed(db, a.id, &seen);
 	if (news_categories(db, &req->arena, &cats, &ncats)) {
 		resp_unavailable(req);
 		return 0;
@@ -430,6 +450,17 @@ int page_news_article(struct request *req)
 	}
 	ctx = page_context(req, a.title);
 	item = article_item(req, &a);
+	/* the main image's description and size (features/news.h): its alt, width and height */
+	if (*a.image_sha) {
+		struct news_image img;
+		if (!news_image_by_sha(db, &req->arena, a.id, a.image_sha, &img)) {
+			json_object_set_new(item, "image_alt", json_string(img.alt));
+			if (img.width > 0 && img.height > 0) {
+				json_object_set_new(item, "image_width", json_integer(img.width));
+				json_object_set_new(item, "image_height", json_integer(img.height));
+			}
+		}
+	}
 	pthread_once(&marker_once, marker_init);
 	json_object_set_new(item, "views_text", json_string(article_cache.marker));
 	html = news_markdown_html(a.body);
@@ -446,7 +477,7 @@ int page_news_article(struct request *req)
 	json_object_set_new(ctx, "feed", json_sprintf("/chuyen-muc/%s/atom.xml", a.category_slug));
 	page_render(req, 200, "news_article", ctx);
 	if (req->status == 200 && !buf_err(&req->out))
-		article_finish(req, &a, lang, now_us, gen, keep);
+		article_finish(req, &a, seen, lang, now_us, gen, keep);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "rules/news.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/news_images.h"
 #include "core/banned.h"
 
 #define ADMIN_PATH     "/quan-tri/tin-bai"
@@ -200,7 +201,7 @@ static void form_read(struct request *req, const struct news_category *cats, siz
 
 static void form_render(struct request *req, int status, struct form *f, const struct news_category *cats,
 			size_t ncats, const int64_t *units, size_t nunits, const char *error,
-			const char *notice)
+			const char *notice, const struct news_image_form *img)
 {
 	json_t *ctx = page_context(req, f->a.id ? _("Edit the article") : _("New article"));
 	json_t *form = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "title", f->a.title ? f->a.title : "",
@@ -240,7 +241,8 @@ static void form_render(struct request *req, int status, struct form *f, const s
 		if (a->status == NEWS_PUBLISHED)
 			json_object_set_new(json_object_get(ctx, "article"), "public_href",
 					    json_sprintf("/tin-tuc/%s", a->slug));
-		(void)db;
+		if (db)
+			news_images_context(req, db, a, img, ctx);
 		for (int act = NEWS_SUBMIT; act <= NEWS_UNPUBLISH; act++) {
 			static const char *const names[] = { "", "submit", "publish", "return", "unpublish" };
 			static const char *const labels[] = { "", N_("Send for review"),
@@ -273,7 +275,7 @@ int page_news_new(struct request *req)
 		return 0;
 	}
 	f.a.unit_id = units[0];
-	form_render(req, 200, &f, cats, ncats, units, nunits, NULL, NULL);
+	form_render(req, 200, &f, cats, ncats, units, nunits, NULL, NULL, NULL);
 	return 0;
 }
 
@@ -297,7 +299,7 @@ int page_news_create(struct request *req)
 		form_error(&f, "unit_id", _("You may not write news for this unit."));
 	if (json_object_size(f.errors)) {
 		form_render(req, 422, &f, cats, ncats, units, nunits, _("Correct the fields marked below."),
-			    NULL);
+			    NULL, NULL);
 		return 0;
 	}
 	json_decref(f.errors);
@@ -313,7 +315,7 @@ int page_news_create(struct request *req)
 		f.errors = json_object();
 		form_error(&f, "title", _("The title must have letters or digits."));
 		form_render(req, 422, &f, cats, ncats, units, nunits, _("Correct the fields marked below."),
-			    NULL);
+			    NULL, NULL);
 		return 0;
 	}
 	if (rc ||
@@ -369,8 +371,30 @@ int page_news_edit(struct request *req)
 		notice = _("The article was saved.");
 	else if (msg && !strcmp(msg, "status"))
 		notice = _("The article's status was changed.");
-	form_render(req, 200, &f, cats, ncats, &f.a.unit_id, 1, NULL, notice);
+	else if (msg && !strcmp(msg, "image"))
+		notice = _("The image was uploaded.");
+	else if (msg && !strcmp(msg, "image_alt"))
+		notice = _("The article already had this image: its description was updated.");
+	else if (msg && !strcmp(msg, "image_main"))
+		notice = _("The article's main image was changed.");
+	else if (msg && !strcmp(msg, "image_detached"))
+		notice = _("The article no longer has a main image.");
+	form_render(req, 200, &f, cats, ncats, &f.a.unit_id, 1, NULL, notice, NULL);
 	return 0;
+}
+
+void news_edit_page(struct request *req, struct db *db, const struct news_article *a, int status,
+		    const char *error, const struct news_image_form *img)
+{
+	struct news_category *cats = NULL;
+	size_t ncats = 0;
+	struct form f = { 0 };
+	if (news_categories(db, &req->arena, &cats, &ncats)) {
+		resp_unavailable(req);
+		return;
+	}
+	f.a = *a;
+	form_render(req, status, &f, cats, ncats, &f.a.unit_id, 1, error, NULL, img);
 }
 
 int page_news_update(struct request *req)
@@ -399,7 +423,7 @@ int page_news_update(struct request *req)
 	f.a.image_sha = old.image_sha;
 	if (json_object_size(f.errors)) {
 		form_render(req, 422, &f, cats, ncats, &old.unit_id, 1, _("Correct the fields marked below."),
-			    NULL);
+			    NULL, NULL);
 		return 0;
 	}
 	json_decref(f.errors);
