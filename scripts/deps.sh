@@ -9,12 +9,15 @@ set -eu
 pkgs="build-essential meson ninja-build pkg-config python3 gettext
 libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core libmagic-dev
 poppler-utils python3-aiosmtpd zbar-tools
+tesseract-ocr tesseract-ocr-vie
 libxml2-dev libxmlsec1-dev libssl-dev xmlsec1
 libcmark-gfm-dev libcmark-gfm-extensions-dev
 libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
 libcmocka-dev libcurl4-openssl-dev curl sqlite3
 libpq-dev postgresql nginx-light
 chromium"
+# The documents' text (src/features/doc_text.c) runs poppler-utils' pdftotext and pdftoppm and
+# Tesseract with its Vietnamese data as programs, at run time: no library to build against.
 # The browser test (tests/t0022-browser.sh) drives Debian's chromium with playwright-core
 # from npm: node and npm from Debian unless a node is there already (NodeSource's nodejs
 # brings its own npm and conflicts with Debian's npm package).

@@ -14,6 +14,8 @@
 #include "features/accounts.h"
 #include "features/authz.h"
 #include "features/audit.h"
+#include "features/doc_incoming.h"
+#include "features/doc_outgoing.h"
 #include "features/dossier_demo.h"
 #include "features/org.h"
 #include "features/news.h"
@@ -498,6 +500,7 @@ static const struct {
 	{ "lanhdao", "Trần Văn Lãnh", "Phó Chủ tịch UBND quận", "000.00.15.H26", "leader" },
 	{ "vanthu", "Lê Thị Văn", "Văn thư", "001.15.00.H26", "records_clerk" },
 	{ "chuyenvien", "Phạm Văn Chuyên", "Chuyên viên Phòng Tư pháp", "002.15.00.H26", "specialist" },
+	{ "truongphong", "Đinh Thị Phương", "Trưởng phòng Tư pháp", "002.15.00.H26", "leader" },
 	{ "motcua", "Hoàng Thị Mai", "Công chức Bộ phận Một cửa", "100.15.00.H26", "onestop_clerk" },
 	{ "thuphi", "Bùi Thị Thu", "Công chức thu phí, lệ phí", "100.15.00.H26", "collector" },
 	{ "bientap", "Vũ Thị Thông", "Biên tập viên cổng thông tin", "005.15.00.H26", "editor" },
@@ -588,8 +591,9 @@ static int cmd_demo(const struct app_config *cfg)
 	int rc;
 	struct db *db;
 	char keys[1024];
-	/* the scan the online demo dossiers attach, on disk before the rows naming it commit */
-	if (dossier_demo_files(cfg->data)) {
+	/* the scan the online demo dossiers attach, and the demo documents' files, on disk before the
+	   rows naming them commit */
+	if (dossier_demo_files(cfg->data) || doc_outgoing_demo_files(cfg->data)) {
 		fprintf(stderr, "motcua: cannot write the demo's files into '%s': %s\n", cfg->data,
 			strerror(errno));
 		return EXIT_FAIL;
@@ -601,7 +605,8 @@ static int cmd_demo(const struct app_config *cfg)
 	if (db_begin(db) || settings_set(db, "site_name", "UBND quận Thanh Xuân") || demo_people(db) ||
 	    procedure_demo(db, time_now_us() / 1000000) || dossier_demo(db, time_now_us() / 1000000) ||
 	    receipt_demo(db, keys, time_now_us() / 1000000) || news_demo(db, time_now_us() / 1000000) ||
-	    schedule_demo(db, time_now_us() / 1000000) || db_commit(db)) {
+	    schedule_demo(db, time_now_us() / 1000000) || doc_incoming_demo(db, time_now_us() / 1000000) ||
+	    doc_outgoing_demo(db, time_now_us() / 1000000) || db_commit(db)) {
 		fprintf(stderr, "motcua: cannot write the demo data: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);

@@ -23,6 +23,13 @@ int unit_kind_level(const char *kind)
 	return 0;
 }
 
+size_t unit_tree_depth(const struct unit_tree *t, int64_t unit)
+{
+	int64_t path[UNIT_MAX_DEPTH];
+	size_t n = unit_tree_path(t, unit, path, UNIT_MAX_DEPTH);
+	return n ? n - 1 : 0;
+}
+
 int64_t unit_tree_agency(const struct unit_tree *t, int64_t unit)
 {
 	for (int depth = 0; depth < 16 && unit; depth++) {

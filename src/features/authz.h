@@ -23,6 +23,8 @@ struct unit_tree {
 
 /* The level of government of a unit kind (rules/procedure.h PROC_CITY…), 0 for a department or section. */
 int unit_kind_level(const char *kind);
+/* The depth of a unit in the tree: 0 for a root (and for a unit not in it). */
+size_t unit_tree_depth(const struct unit_tree *t, int64_t unit);
 /*
  * The agency a unit belongs to: itself when it governs (a ward, a district,
  * a city), else the nearest such ancestor (a ward's one-stop section → the

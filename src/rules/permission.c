@@ -49,6 +49,14 @@ static const struct action_def actions[] = {
 	{ "document.register", N_("Register documents"), 0, { { ROLE_RECORDS_CLERK, REACH_UNIT } } },
 	{ "document.sign", N_("Sign documents"), 1, { { ROLE_LEADER, REACH_UNIT } } },
 	{ "document.number", N_("Number documents"), 0, { { ROLE_RECORDS_CLERK, REACH_UNIT } } },
+	/* a leader distributes incoming documents (bút phê): the agency's, or his department's */
+	{ "document.assign", N_("Assign incoming documents"), 0, { { ROLE_LEADER, REACH_UNIT } } },
+	{ "document.draft",
+	  N_("Draft documents"),
+	  0,
+	  { { ROLE_SPECIALIST, REACH_UNIT }, { ROLE_LEADER, REACH_UNIT } } },
+	/* the head of the drafting department reviews before the agency's leader signs */
+	{ "document.review", N_("Review draft documents"), 0, { { ROLE_LEADER, REACH_UNIT } } },
 	/* Decree 23/2015/NĐ-CP: the commune chairman signs certifications, and may delegate it */
 	{ "certification.sign", N_("Sign certifications"), 1, { { ROLE_LEADER, REACH_UNIT } } },
 	{ "receipt.issue",

@@ -119,6 +119,9 @@ struct object {
  *   document.register    records_clerk               unit
  *   document.sign        leader                      unit    delegable
  *   document.number      records_clerk               unit
+ *   document.assign      leader                      unit
+ *   document.draft       specialist, leader          unit
+ *   document.review      leader                      unit
  *   certification.sign   leader                      unit    delegable
  *   receipt.issue        collector, onestop_clerk    unit
  *   news.edit            editor                      unit

@@ -244,3 +244,88 @@ int api_permissions(struct request *req)
 	resp_json(req, 200, out);
 	return 0;
 }
+
+/* The units of `perm`'s scope (sorted) merged into the sorted set *set. 0, or 1 after answering. */
+static int scope_merge(struct request *req, const char *perm, int64_t **set, size_t *n)
+{
+	int64_t *u, *merged;
+	size_t m, i = 0, j = 0, o = 0;
+	if (req_scope(req, perm, &u, &m))
+		return 1;
+	merged = arena_alloc(&req->arena, (*n + m + 1) * sizeof(*merged));
+	while (i < *n || j < m) {
+		if (j >= m || (i < *n && (*set)[i] < u[j]))
+			merged[o++] = (*set)[i++];
+		else if (i >= *n || u[j] < (*set)[i])
+			merged[o++] = u[j++];
+		else
+			merged[o++] = (*set)[i++], j++;
+	}
+	*set = merged;
+	*n = o;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int req_agencies_seen(struct request *req, const char *const *work, size_t nwork_perms,
+		      const char *const *oversee, size_t nover_perms, int64_t **out, size_t *n)
+{
+	const struct unit_tree *t = req_units(req);
+	int64_t *w = NULL, *over = NULL;
+	size_t nwork = 0, nover = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!t)
+		return 1;
+	for (size_t k = 0; k < nwork_perms; k++)
+		if (scope_merge(req, work[k], &w, &nwork))
+			return 1;
+	for (size_t k = 0; k < nover_perms; k++)
+		if (scope_merge(req, oversee[k], &over, &nover))
+			return 1;
+	/* a section works for its agency */
+	for (size_t i = 0; i < nwork; i++)
+		w[i] = unit_tree_agency(t, w[i]);
+	qsort(w, nwork, sizeof(*w), cmp_id);
+	*out = arena_alloc(&req->arena, (t->n + 1) * sizeof(**out));
+	for (size_t i = 0; i < t->n; i++) {
+		int64_t path[UNIT_MAX_DEPTH];
+		size_t depth;
+		int ok;
+		if (!t->level[i])
+			continue;
+		ok = ids_contain(w, nwork, t->id[i]);
+		/* or overseen: the power at it or at an agency above it */
+		depth = ok ? 0 : unit_tree_path(t, t->id[i], path, UNIT_MAX_DEPTH);
+		for (size_t k = 0; k < depth && !ok; k++) {
+			long at = unit_tree_find(t, path[k]);
+			ok = at >= 0 && t->level[at] && ids_contain(over, nover, path[k]);
+		}
+		if (ok)
+			(*out)[(*n)++] = t->id[i]; /* the tree is sorted by id */
+	}
+	return 0;
+}
+
+int64_t req_default_agency(struct request *req, const int64_t *allowed, size_t n)
+{
+	const struct unit_tree *t = req_units(req);
+	int64_t own = t && req_user(req) ? unit_tree_agency(t, req_user(req)->unit_id) : 0, best = 0;
+	size_t best_depth = 0;
+	if (own && ids_contain(allowed, n, own))
+		return own;
+	for (size_t i = 0; t && i < n; i++) {
+		size_t d = unit_tree_depth(t, allowed[i]);
+		if (!best || d < best_depth) {
+			best = allowed[i];
+			best_depth = d;
+		}
+	}
+	return best;
+}

@@ -15,8 +15,10 @@
 #include "core/log.h"
 #include "core/timefmt.h"
 #include "core/xalloc.h"
+#include "features/doc_text.h"
 #include "features/dossiers.h"
 #include "features/news.h"
+#include "features/reminders.h"
 #include "features/settings.h"
 #include "features/visitors.h"
 #include "store/db.h"
@@ -217,6 +219,47 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/quan-tri/lich-cong-tac", page_schedule_create, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/lich-cong-tac/{id}", page_schedule_update, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_GET, "/api/v1/schedule", api_schedule, 0 },
+	/* e-office (văn bản): the staff's home and statistics (pages_documents.c); literal paths before {id}
+	 */
+	{ HTTP_GET, "/van-ban", page_documents_home, ROUTE_LOGIN },
+	{ HTTP_GET, "/van-ban/thong-ke", page_doc_stats, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/stats/documents", api_doc_stats, ROUTE_LOGIN },
+	/* incoming documents (pages_doc_incoming.c); edXML import (pages_doc_exchange.c) */
+	{ HTTP_GET, "/van-ban/den", page_doc_in_list, ROUTE_LOGIN },
+	{ HTTP_GET, "/van-ban/den/them", page_doc_in_new, ROUTE_LOGIN },
+	{ HTTP_GET, "/van-ban/den/so", page_doc_in_register, ROUTE_LOGIN },
+	{ HTTP_POST, "/van-ban/den", page_doc_in_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/van-ban/den/{id}", page_doc_in_view, ROUTE_LOGIN },
+	{ HTTP_POST, "/van-ban/den/{id}/xu-ly", page_doc_in_act, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/van-ban/den/{id}/tep", page_doc_in_file, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/incoming", api_doc_in_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/documents/incoming", api_doc_in_create,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON | ROUTE_UPLOAD },
+	{ HTTP_POST, "/api/v1/documents/incoming/edxml", api_doc_in_edxml,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW },
+	{ HTTP_GET, "/api/v1/documents/incoming/register", api_doc_in_register, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/incoming/{id}", api_doc_in_get, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/incoming/{id}/file", api_doc_in_file, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/documents/incoming/{id}/actions", api_doc_in_act,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
+	/* outgoing documents (pages_doc_outgoing.c); edXML export (pages_doc_exchange.c) */
+	{ HTTP_GET, "/van-ban/di", page_doc_out_list, ROUTE_LOGIN },
+	{ HTTP_GET, "/van-ban/di/them", page_doc_out_new, ROUTE_LOGIN },
+	{ HTTP_GET, "/van-ban/di/so", page_doc_out_register, ROUTE_LOGIN },
+	{ HTTP_POST, "/van-ban/di", page_doc_out_create, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/van-ban/di/{id}", page_doc_out_view, ROUTE_LOGIN },
+	{ HTTP_POST, "/van-ban/di/{id}", page_doc_out_update, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_POST, "/van-ban/di/{id}/xu-ly", page_doc_out_act, ROUTE_LOGIN | ROUTE_CSRF },
+	{ HTTP_GET, "/van-ban/di/{id}/tep", page_doc_out_file, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/outgoing", api_doc_out_list, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/documents/outgoing", api_doc_out_create,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON | ROUTE_UPLOAD },
+	{ HTTP_GET, "/api/v1/documents/outgoing/register", api_doc_out_register, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/outgoing/{id}", api_doc_out_get, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/outgoing/{id}/file", api_doc_out_file, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/outgoing/{id}/edxml", api_doc_out_edxml, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/documents/outgoing/{id}/actions", api_doc_out_act,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON },
 	/* the news portal (pages_news.c, pages_news_admin.c): its routes go here */
 	{ HTTP_GET, "/tin-tuc", page_news_index, ROUTE_PUBLIC },
 	{ HTTP_GET, "/tin-tuc/atom.xml", page_news_atom, 0 },
@@ -234,7 +277,8 @@ const struct route app_routes[] = {
 	{ HTTP_GET, "/quan-tri/tin-bai/{id}", page_news_edit, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/tin-bai/{id}", page_news_update, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/tin-bai/{id}/trang-thai", page_news_act, ROUTE_LOGIN | ROUTE_CSRF },
-	{ HTTP_POST, "/quan-tri/tin-bai/{id}/anh", page_news_image_upload, ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
+	{ HTTP_POST, "/quan-tri/tin-bai/{id}/anh", page_news_image_upload,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_UPLOAD },
 	{ HTTP_GET, "/quan-tri/chuyen-muc", page_news_categories, ROUTE_LOGIN },
 	{ HTTP_POST, "/quan-tri/chuyen-muc", page_news_category_create, ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_POST, "/quan-tri/chuyen-muc/{id}", page_news_category_update, ROUTE_LOGIN | ROUTE_CSRF },
@@ -531,6 +575,17 @@ int app_serve(const struct app_config *cfg)
 	/* email to citizens: its thread, with its own connection, after the signal mask (it inherits it) */
 	if (mail_start(cfg->db, &cfg->mail))
 		goto out;
+	/* the documents' text for search (PDF text, OCR of scans): its thread, its own connection */
+	if (doc_text_start(cfg->db, cfg->data)) {
+		mail_stop();
+		goto out;
+	}
+	/* reminders of the documents' deadlines, by email: its thread, its own connection */
+	if (reminders_start(cfg->db)) {
+		doc_text_stop();
+		mail_stop();
+		goto out;
+	}
 
 	memset(&sc, 0, sizeof(sc));
 	parse_listen(cfg->listen, host, sizeof(host), &sc.port);
@@ -570,7 +625,9 @@ int app_serve(const struct app_config *cfg)
 			 left);
 	rc = 0;
 out:
-	/* the mail thread ends (a message in flight finishes) before the database closes */
+	/* the mail and text threads end (the message or file in hand finishes) before the database closes */
+	reminders_stop();
+	doc_text_stop();
 	mail_stop();
 	visitors_stop();
 	{

@@ -136,6 +136,16 @@ int req_can(struct request *req, const char *action, int64_t unit_id, int64_t ow
 	    const struct delegation **via);
 int req_require(struct request *req, const char *action, int64_t unit_id, int64_t owner);
 int req_scope(struct request *req, const char *action, int64_t **units, size_t *n);
+/*
+ * The agencies (governing units) whose figures the user may see, sorted by id: those where he
+ * holds one of the `work` actions, at the agency or at one of its sections; and every agency at
+ * or below one where he holds one of the `oversee` actions. 0, or 1 after answering 503.
+ * req_default_agency: the one to show when none is asked: the user's own agency when among
+ * them, else the highest of them; 0 when there is none.
+ */
+int req_agencies_seen(struct request *req, const char *const *work, size_t nwork,
+		      const char *const *oversee, size_t nover, int64_t **out, size_t *n);
+int64_t req_default_agency(struct request *req, const int64_t *allowed, size_t n);
 const struct unit_tree *req_units(struct request *req);
 int req_staff_only(struct request *req);
 /* 1 unless the request comes with an API token whose scopes leave `action` out (its own records too). */
@@ -452,6 +462,49 @@ int page_news_act(struct request *req);
 int page_news_categories(struct request *req);
 int page_news_category_create(struct request *req);
 int page_news_category_update(struct request *req);
+/* pages_documents.c: the e-office's home (queues) and its statistics */
+int page_documents_home(struct request *req);
+int page_doc_stats(struct request *req);
+int api_doc_stats(struct request *req);
+/* pages_doc_incoming.c: incoming documents (văn bản đến) */
+int page_doc_in_list(struct request *req);
+int page_doc_in_new(struct request *req);
+int page_doc_in_register(struct request *req);
+int page_doc_in_create(struct request *req);
+int page_doc_in_view(struct request *req);
+int page_doc_in_act(struct request *req);
+int page_doc_in_file(struct request *req);
+int api_doc_in_list(struct request *req);
+int api_doc_in_create(struct request *req);
+int api_doc_in_register(struct request *req);
+int api_doc_in_get(struct request *req);
+int api_doc_in_file(struct request *req);
+int api_doc_in_act(struct request *req);
+/*
+ * The e-office home's incoming queues (to read, to handle, overdue) of the logged-in user: an
+ * array of {label, href, count, urgent}; NULL after answering (403 to citizens, 503).
+ */
+json_t *doc_in_home_queues(struct request *req);
+/* pages_doc_outgoing.c: outgoing documents (văn bản đi) */
+int page_doc_out_list(struct request *req);
+int page_doc_out_new(struct request *req);
+int page_doc_out_register(struct request *req);
+int page_doc_out_create(struct request *req);
+int page_doc_out_view(struct request *req);
+int page_doc_out_update(struct request *req);
+int page_doc_out_act(struct request *req);
+int page_doc_out_file(struct request *req);
+int api_doc_out_list(struct request *req);
+int api_doc_out_create(struct request *req);
+int api_doc_out_register(struct request *req);
+int api_doc_out_get(struct request *req);
+int api_doc_out_file(struct request *req);
+int api_doc_out_act(struct request *req);
+/* The e-office home's outgoing queues of the logged-in user, as doc_in_home_queues. */
+json_t *doc_out_home_queues(struct request *req);
+/* pages_doc_exchange.c: edXML export and import between agencies */
+int api_doc_out_edxml(struct request *req);
+int api_doc_in_edxml(struct request *req);
 /* pages_news_images.c: the articles' images, uploaded by editors and served to everyone */
 int page_news_image(struct request *req);
 int page_news_image_upload(struct request *req);

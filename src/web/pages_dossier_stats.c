@@ -52,97 +52,11 @@ struct stats_args {
 	size_t nall;
 };
 
-/* The units of `perm`'s scope (sorted) merged into the sorted set *set. 0, or 1 after answering. */
-static int scope_merge(struct request *req, const char *perm, int64_t **set, size_t *n)
-{
-	int64_t *u, *merged;
-	size_t m, i = 0, j = 0, o = 0;
-	if (req_scope(req, perm, &u, &m))
-		return 1;
-	merged = arena_alloc(&req->arena, (*n + m + 1) * sizeof(*merged));
-	while (i < *n || j < m) {
-		if (j >= m || (i < *n && (*set)[i] < u[j]))
-			merged[o++] = (*set)[i++];
-		else if (i >= *n || u[j] < (*set)[i])
-			merged[o++] = u[j++];
-		else
-			merged[o++] = (*set)[i++], j++;
-	}
-	*set = merged;
-	*n = o;
-	return 0;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The agencies whose figures the user may see (sorted): see above. 0, or 1 after answering. */
 static int stats_allowed(struct request *req, struct stats_args *a)
 {
-	const struct unit_tree *t = req_units(req);
-	int64_t *work = NULL, *over = NULL;
-	size_t nwork = 0, nover = 0;
-
-	if (!t)
-		return 1;
-	for (size_t k = 0; k < sizeof(work_perms) / sizeof(work_perms[0]); k++)
-		if (scope_merge(req, work_perms[k], &work, &nwork))
-			return 1;
-	for (size_t k = 0; k < sizeof(oversee_perms) / sizeof(oversee_perms[0]); k++)
-		if (scope_merge(req, oversee_perms[k], &over, &nover))
-			return 1;
-	/* a section works its agency's dossiers */
-	for (size_t i = 0; i < nwork; i++)
-		work[i] = unit_tree_agency(t, work[i]);
-	qsort(work, nwork, sizeof(*work), cmp_id);
-	a->allowed = arena_alloc(&req->arena, (t->n + 1) * sizeof(*a->allowed));
-	a->nallowed = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		int64_t path[UNIT_MAX_DEPTH];
-		size_t depth;
-		int ok;
-		if (!t->level[i])
-			continue;
-		ok = ids_contain(work, nwork, t->id[i]);
-		/* or overseen: a leader's or admin's power at it or at an agency above it */
-		depth = ok ? 0 : unit_tree_path(t, t->id[i], path, UNIT_MAX_DEPTH);
-		for (size_t k = 0; k < depth && !ok; k++) {
-			long at = unit_tree_find(t, path[k]);
-			ok = at >= 0 && t->level[at] && ids_contain(over, nover, path[k]);
-		}
-		if (ok)
-			a->allowed[a->nallowed++] = t->id[i]; /* the tree is sorted by id */
-	}
-	return 0;
-}
-
-/* The depth of a unit in the tree (0 for a root). */
-static size_t unit_depth(const struct unit_tree *t, int64_t unit)
-{
-	int64_t path[UNIT_MAX_DEPTH];
-	size_t n = unit_tree_path(t, unit, path, UNIT_MAX_DEPTH);
-	return n ? n - 1 : 0;
-}
-
-/* The unit to show when none is asked: the user's own agency, else the highest one he may see. */
-static int64_t default_unit(struct request *req, const struct stats_args *a)
-{
-	const struct unit_tree *t = req_units(req);
-	int64_t own = unit_tree_agency(t, req_user(req)->unit_id), best = 0;
-	size_t best_depth = 0;
-	if (own && ids_contain(a->allowed, a->nallowed, own))
-		return own;
-	for (size_t i = 0; i < a->nallowed; i++) {
-		size_t d = unit_depth(t, a->allowed[i]);
-		if (!best || d < best_depth) {
-			best = a->allowed[i];
-			best_depth = d;
-		}
-	}
-	return best;
+	return req_agencies_seen(req, work_perms, sizeof(work_perms) / sizeof(work_perms[0]), oversee_perms,
+				 sizeof(oversee_perms) / sizeof(oversee_perms[0]), &a->allowed, &a->nallowed);
 }
 
 static const struct unit *unit_find(const struct stats_args *a, int64_t id)
@@ -230,7 +144,7 @@ static int stats_args(struct request *req, struct db *db, struct stats_args *a, 
 			return 403;
 		}
 	} else {
-		a->unit = default_unit(req, a);
+		a->unit = req_default_agency(req, a->allowed, a->nallowed);
 	}
 	a->to = to_s && *to_s ? parse_date(to_s) : today;
 	a->from = from_s && *from_s ? parse_date(from_s) : a->to > 0 ? a->to / 100 * 100 + 1 : -1;
@@ -572,12 +486,12 @@ static json_t *form_units(struct request *req, const struct stats_args *a)
 	json_t *list = json_array();
 	size_t top = SIZE_MAX;
 	for (size_t i = 0; i < a->nallowed; i++) {
-		size_t d = unit_depth(t, a->allowed[i]);
+		size_t d = unit_tree_depth(t, a->allowed[i]);
 		top = d < top ? d : top;
 	}
 	for (size_t i = 0; i < a->nallowed; i++) {
 		/* indented under the units above it (no-break spaces: a browser keeps them) */
-		size_t depth = unit_depth(t, a->allowed[i]) - top;
+		size_t depth = unit_tree_depth(t, a->allowed[i]) - top;
 		struct buf name = BUF_INIT;
 		for (size_t k = 0; k < depth * 2; k++)
 			buf_adds(&name, "\u00a0");

@@ -1,0 +1,421 @@
+/*
+ * pages_documents.c: the e-office's home (/van-ban) and its statistics: GET /api/v1/stats/documents
+ * and the page /van-ban/thong-ke. The figures come from doc_stats (features/doc_stats.h), written
+ * as documents move, so they add up: incoming registered and outgoing issued per type, the
+ * withdrawn, and the on-time handling of incoming documents assigned with a deadline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/i18n.h"
+#include "core/timefmt.h"
+#include "features/authz.h"
+#include "features/doc_stats.h"
+#include "features/org.h"
+#include "rules/document.h"
+#include "store/db.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+/*
+ * Who sees an agency's figures: who works its documents (registers, numbers, assigns or signs
+ * them: at the agency or one of its sections), and who oversees it from above (a leader who
+ * assigns documents, or an admin, at an agency above it: the district's leaders see each ward's).
+ */
+static const char *const work_perms[] = { "document.register", "document.number", "document.assign",
+					  "document.sign" };
+static const char *const oversee_perms[] = { "document.assign", "audit.read" };
+
+/* The types named in the seed's own table, in its order; the others are added up as "other". */
+static const int named_types[] = { 10 /* Kế hoạch */, 2 /* Quyết định */, DOC_TYPE_CONG_VAN,
+				   7 /* Thông báo */, 14 /* Báo cáo */ };
+#define NAMED_TYPES (sizeof(named_types) / sizeof(named_types[0]))
+
+struct doc_stats_args {
+	int64_t *allowed; /* agencies the user may see, sorted */
+	size_t nallowed;
+	int64_t unit;	/* the agency asked */
+	int64_t *units; /* it, then the agencies below it that the user may see */
+	size_t nunits;
+	int32_t from, to; /* YYYYMMDD */
+	struct unit *all;
+	size_t nall;
+};
+
+static int32_t ymd_of(int64_t t)
+{
+	struct civil c;
+	time_to_civil(t, VN_UTC_OFFSET, &c);
+	return c.year * 10000 + c.month * 100 + c.day;
+}
+
+static const char *unit_name(const struct doc_stats_args *a, int64_t id)
+{
+	for (size_t i = 0; i < a->nall; i++)
+		if (a->all[i].id == id)
+			return a->all[i].name;
+	return "";
+}
+
+/*
+ * The request's unit and period, checked: 0; 400 or 403 with *msg; 1 after answering 503.
+ * Period: from=YYYY-MM-DD&to=YYYY-MM-DD, both included, at most 366 days; without from, the
+ * first of January of to's year; without to, today.
+ */
+static int args_parse(struct request *req, struct db *db, struct doc_stats_args *a, const char **msg)
+{
+	const char *unit_s = req_query(req, "unit"), *from_s = req_query(req, "from"),
+		   *to_s = req_query(req, "to");
+	const struct unit_tree *t = req_units(req);
+	int64_t from_t, to_t;
+
+	memset(a, 0, sizeof(*a));
+	*msg = NULL;
+	if (!t ||
+	    req_agencies_seen(req, work_perms, sizeof(work_perms) / sizeof(work_perms[0]), oversee_perms,
+			      sizeof(oversee_perms) / sizeof(oversee_perms[0]), &a->allowed, &a->nallowed))
+		return 1;
+	if (org_unit_list(db, &req->arena, &a->all, &a->nall)) {
+		resp_unavailable(req);
+		return 1;
+	}
+	if (!a->nallowed) {
+		*msg = _("You may not see the document statistics of any unit.");
+		return 403;
+	}
+	if (unit_s && *unit_s) {
+		int64_t u = input_id(unit_s);
+		if (!u || unit_tree_find(t, u) < 0) {
+			*msg = _("There is no such unit.");
+			return 400;
+		}
+		a->unit = unit_tree_agency(t, u); /* a department's documents are its agency's */
+		if (!a->unit || !ids_contain(a->allowed, a->nallowed, a->unit)) {
+			*msg = _("You may not see the document statistics of this unit.");
+			return 403;
+		}
+	} else {
+		a->unit = req_default_agency(req, a->allowed, a->nallowed);
+	}
+	to_t = to_s && *to_s ? input_day(to_s) : req_now(req);
+	a->to = to_t ? ymd_of(to_t) : 0;
+	from_t = from_s && *from_s ? input_day(from_s)
+		 : a->to	   ? input_day(arena_printf(&req->arena, "%04d-01-01", a->to / 10000))
+				   : 0;
+	a->from = from_t ? ymd_of(from_t) : 0;
+	if (!from_t || !to_t || a->from > a->to || (to_t - from_t) / 86400 + 1 > 366) {
+		*msg = _("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD, at most a year.");
+		return 400;
+	}
+	a->units = arena_alloc(&req->arena, (a->nallowed + 1) * sizeof(*a->units));
+	a->units[a->nunits++] = a->unit;
+	for (size_t i = 0; i < a->nallowed; i++)
+		if (a->allowed[i] != a->unit && unit_tree_within(t, a->allowed[i], a->unit))
+			a->units[a->nunits++] = a->allowed[i];
+	return 0;
+}
+
+/* The counts of one kind per type: every type, in the decree's order, with its count. */
+static json_t *by_type(const int64_t *n)
+{
+	json_t *list = json_array();
+	for (int k = 1; k <= DOC_TYPE_COUNT; k++) {
+		const struct doc_type *t = doc_type(k);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:I}", "type", t->key, "name", t->name,
+						      "count", (json_int_t)n[k]));
+	}
+	return list;
+}
+
+/* The seed's sentence: "7.018 văn bản: 296 Kế hoạch, 3.349 Quyết định, …, 162 văn bản khác". */
+static const char *summary_text(struct request *req, const int64_t *n)
+{
+	struct buf b = BUF_INIT;
+	int64_t other = n[0];
+	const char *out;
+	buf_addf(&b, "%s %s", amount_text(req, n[0]), _("documents"));
+	for (size_t i = 0; i < NAMED_TYPES; i++) {
+		buf_addf(&b, "%s%s %s", i ? ", " : ": ", amount_text(req, n[named_types[i]]),
+			 doc_type(named_types[i])->name);
+		other -= n[named_types[i]];
+	}
+	buf_addf(&b, ", %s %s", amount_text(req, other), _("of other types"));
+	out = buf_err(&b) ? "" : arena_strdup(&req->arena, b.ptr);
+	buf_release(&b);
+	return out;
+}
+
+/* The seed's table: the named types, then the others added up (issued and received). */
+static json_t *named_rows(struct request *req, const struct doc_stats_row *r)
+{
+	json_t *rows = json_array();
+	int64_t out = r->n[DOC_STAT_OUT][0], in = r->n[DOC_STAT_IN][0];
+	for (size_t i = 0; i < NAMED_TYPES; i++) {
+		int k = named_types[i];
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s}", "name", doc_type(k)->name, "out",
+						      amount_text(req, r->n[DOC_STAT_OUT][k]), "in",
+						      amount_text(req, r->n[DOC_STAT_IN][k])));
+		out -= r->n[DOC_STAT_OUT][k];
+		in -= r->n[DOC_STAT_IN][k];
+	}
+	json_array_append_new(rows, json_pack("{s:s,s:s,s:s}", "name", _("Other types"), "out",
+					      amount_text(req, out), "in", amount_text(req, in)));
+	return rows;
+}
+
+/* "92,5" (per mille as a percentage with one decimal), or "" when nothing was due. */
+static const char *rate_text(struct request *req, int64_t part, int64_t whole)
+{
+	int64_t pm;
+	if (whole <= 0)
+		return "";
+	pm = (2000 * part + whole) / (2 * whole);
+	return arena_printf(&req->arena, "%lld,%lld", (long long)(pm / 10), (long long)(pm % 10));
+}
+
+static json_t *row_json(struct request *req, const struct doc_stats_args *a, const struct doc_stats_row *r)
+{
+	int64_t finished = r->n[DOC_STAT_IN_ON_TIME][0] + r->n[DOC_STAT_IN_LATE][0];
+	json_t *o = json_object();
+	if (r->agency)
+		json_object_set_new(o, "unit",
+				    json_pack("{s:I,s:s}", "id", (json_int_t)r->agency, "name",
+					      unit_name(a, r->agency)));
+	json_object_set_new(o, "incoming",
+			    json_pack("{s:I,s:o,s:s}", "total", (json_int_t)r->n[DOC_STAT_IN][0], "by_type",
+				      by_type(r->n[DOC_STAT_IN]), "summary",
+				      summary_text(req, r->n[DOC_STAT_IN])));
+	json_object_set_new(o, "outgoing",
+			    json_pack("{s:I,s:I,s:o,s:s}", "issued", (json_int_t)r->n[DOC_STAT_OUT][0],
+				      "withdrawn", (json_int_t)r->n[DOC_STAT_OUT_WITHDRAWN][0], "by_type",
+				      by_type(r->n[DOC_STAT_OUT]), "summary",
+				      summary_text(req, r->n[DOC_STAT_OUT])));
+	json_object_set_new(o, "handling",
+			    json_pack("{s:I,s:I,s:I,s:I}", "assigned_with_deadline",
+				      (json_int_t)r->n[DOC_STAT_IN_ASSIGNED][0], "finished",
+				      (json_int_t)finished, "on_time",
+				      (json_int_t)r->n[DOC_STAT_IN_ON_TIME][0], "late",
+				      (json_int_t)r->n[DOC_STAT_IN_LATE][0]));
+	if (finished)
+		json_object_set_new(
+			json_object_get(o, "handling"), "on_time_permille",
+			json_integer((2000 * r->n[DOC_STAT_IN_ON_TIME][0] + finished) / (2 * finished)));
+	return o;
+}
+
+static const char *iso(struct request *req, int32_t ymd)
+{
+	return arena_printf(&req->arena, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+static const char *vn(struct request *req, int32_t ymd)
+{
+	return arena_printf(&req->arena, "%02d/%02d/%04d", ymd % 100, ymd / 100 % 100, ymd / 10000);
+}
+
+/* The figures of the unit (and the agencies below it the user may see): 0, or 1 after answering. */
+static int load(struct request *req, struct db *db, const struct doc_stats_args *a,
+		struct doc_stats_row **rows, size_t *n)
+{
+	struct doc_stats_query q = { a->units, a->nunits, a->from, a->to };
+	if (doc_stats_load(db, &req->arena, &q, rows, n)) {
+		resp_unavailable(req);
+		return 1;
+	}
+	return 0;
+}
+
+int api_doc_stats(struct request *req)
+{
+	struct db *db = db_thread();
+	struct doc_stats_args a;
+	struct doc_stats_row *rows;
+	size_t n;
+	const char *msg;
+	json_t *out, *list;
+	int rc;
+
+	if (req_staff_only(req))
+		return 0;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	if ((rc = args_parse(req, db, &a, &msg))) {
+		if (rc != 1)
+			resp_error(req, rc, rc == 403 ? "forbidden" : "bad_request", msg);
+		return 0;
+	}
+	if (load(req, db, &a, &rows, &n))
+		return 0;
+	/* the total row is the unit with the agencies below it; each agency apart in by_unit */
+	out = row_json(req, &a, &rows[n - 1]);
+	json_object_set_new(out, "unit",
+			    json_pack("{s:I,s:s}", "id", (json_int_t)a.unit, "name", unit_name(&a, a.unit)));
+	json_object_set_new(out, "from", json_string(iso(req, a.from)));
+	json_object_set_new(out, "to", json_string(iso(req, a.to)));
+	list = json_array();
+	for (size_t i = 0; i + 1 < n; i++)
+		json_array_append_new(list, row_json(req, &a, &rows[i]));
+	json_object_set_new(out, "by_unit", list);
+	resp_json(req, 200, out);
+	return 0;
+}
+
+/* The per-type table of both directions: only the types with a document. */
+static json_t *type_rows(struct request *req, const struct doc_stats_row *r)
+{
+	json_t *rows = json_array();
+	for (int k = 1; k <= DOC_TYPE_COUNT; k++) {
+		if (!r->n[DOC_STAT_IN][k] && !r->n[DOC_STAT_OUT][k] && !r->n[DOC_STAT_OUT_WITHDRAWN][k])
+			continue;
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s}", "name", doc_type(k)->name, "in",
+						      amount_text(req, r->n[DOC_STAT_IN][k]), "out",
+						      amount_text(req, r->n[DOC_STAT_OUT][k]), "withdrawn",
+						      amount_text(req, r->n[DOC_STAT_OUT_WITHDRAWN][k])));
+	}
+	return rows;
+}
+
+int page_doc_stats(struct request *req)
+{
+	struct db *db = db_thread();
+	struct doc_stats_args a;
+	struct doc_stats_row *rows = NULL;
+	size_t n = 0;
+	const char *msg;
+	json_t *ctx, *units, *per_unit;
+	int rc;
+
+	if (req_staff_only(req))
+		return 0;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	rc = args_parse(req, db, &a, &msg);
+	if (rc == 1)
+		return 0;
+	if (rc == 403 && !a.nallowed) {
+		resp_error(req, 403, "forbidden", msg);
+		return 0;
+	}
+	ctx = page_context(req, _("Document statistics"));
+	units = json_array();
+	for (size_t i = 0; i < a.nallowed; i++) {
+		const struct unit_tree *t = req_units(req);
+		struct buf name = BUF_INIT;
+		for (size_t k = 0; k < unit_tree_depth(t, a.allowed[i]) * 2; k++)
+			buf_adds(&name, "\u00a0");
+		buf_adds(&name, unit_name(&a, a.allowed[i]));
+		json_array_append_new(units, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)a.allowed[i],
+						       "name", name.ptr, "selected", a.allowed[i] == a.unit));
+		buf_release(&name);
+	}
+	json_object_set_new(ctx, "units", units);
+	json_object_set_new(ctx, "many_units", json_boolean(a.nallowed > 1));
+	json_object_set_new(ctx, "from",
+			    json_string(a.from ? iso(req, a.from) : input_trim(req, req_query(req, "from"))));
+	json_object_set_new(ctx, "to",
+			    json_string(a.to ? iso(req, a.to) : input_trim(req, req_query(req, "to"))));
+	if (rc) {
+		json_object_set_new(ctx, "error", json_string(msg));
+		page_render(req, rc, "doc_stats", ctx);
+		return 0;
+	}
+	if (load(req, db, &a, &rows, &n)) {
+		json_decref(ctx);
+		return 0;
+	}
+	{
+		const struct doc_stats_row *r = &rows[n - 1];
+		int64_t finished = r->n[DOC_STAT_IN_ON_TIME][0] + r->n[DOC_STAT_IN_LATE][0];
+		json_object_set_new(ctx, "unit_name", json_string(unit_name(&a, a.unit)));
+		json_object_set_new(ctx, "below", json_boolean(a.nunits > 1));
+		json_object_set_new(ctx, "period_text",
+				    json_sprintf("%s – %s", vn(req, a.from), vn(req, a.to)));
+		json_object_set_new(ctx, "in_total", json_string(amount_text(req, r->n[DOC_STAT_IN][0])));
+		json_object_set_new(ctx, "out_total", json_string(amount_text(req, r->n[DOC_STAT_OUT][0])));
+		json_object_set_new(ctx, "withdrawn",
+				    json_string(amount_text(req, r->n[DOC_STAT_OUT_WITHDRAWN][0])));
+		json_object_set_new(ctx, "in_summary", json_string(summary_text(req, r->n[DOC_STAT_IN])));
+		json_object_set_new(ctx, "out_summary", json_string(summary_text(req, r->n[DOC_STAT_OUT])));
+		json_object_set_new(ctx, "named", named_rows(req, r));
+		json_object_set_new(ctx, "types", type_rows(req, r));
+		json_object_set_new(ctx, "assigned",
+				    json_string(amount_text(req, r->n[DOC_STAT_IN_ASSIGNED][0])));
+		json_object_set_new(ctx, "finished", json_string(amount_text(req, finished)));
+		json_object_set_new(ctx, "on_time",
+				    json_string(amount_text(req, r->n[DOC_STAT_IN_ON_TIME][0])));
+		json_object_set_new(ctx, "late", json_string(amount_text(req, r->n[DOC_STAT_IN_LATE][0])));
+		json_object_set_new(ctx, "rate",
+				    json_string(rate_text(req, r->n[DOC_STAT_IN_ON_TIME][0], finished)));
+	}
+	per_unit = json_array();
+	for (size_t i = 0; n > 2 && i + 1 < n; i++) {
+		const struct doc_stats_row *r = &rows[i];
+		int64_t finished = r->n[DOC_STAT_IN_ON_TIME][0] + r->n[DOC_STAT_IN_LATE][0];
+		json_array_append_new(per_unit,
+				      json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", unit_name(&a, r->agency),
+						"in", amount_text(req, r->n[DOC_STAT_IN][0]), "out",
+						amount_text(req, r->n[DOC_STAT_OUT][0]), "finished",
+						amount_text(req, finished), "rate",
+						rate_text(req, r->n[DOC_STAT_IN_ON_TIME][0], finished)));
+	}
+	json_object_set_new(ctx, "per_unit", per_unit);
+	json_object_set_new(ctx, "has_per_unit", json_boolean(json_array_size(per_unit) > 0));
+	page_render(req, 200, "doc_stats", ctx);
+	return 0;
+}
+
+/*
+ * The e-office's home: the user's queues of incoming and outgoing documents with their counts
+ * (the overdue in red), and the actions and registers he may use.
+ */
+int page_documents_home(struct request *req)
+{
+	static const struct {
+		const char *href, *label, *perm;
+	} actions[] = {
+		{ "/van-ban/den/them", N_("Register an incoming document"), "document.register" },
+		{ "/van-ban/di/them", N_("Draft a document"), "document.draft" },
+		{ "/van-ban/den/so", N_("Incoming register"), "document.register" },
+		{ "/van-ban/di/so", N_("Outgoing register"), "document.number" },
+		{ "/van-ban/thong-ke", N_("Document statistics"), NULL },
+	};
+	json_t *ctx, *in, *out, *links;
+	int64_t *units;
+	size_t n;
+
+	if (req_staff_only(req))
+		return 0;
+	if (!(in = doc_in_home_queues(req)))
+		return 0;
+	if (!(out = doc_out_home_queues(req))) {
+		json_decref(in);
+		return 0;
+	}
+	links = json_array();
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		if (actions[i].perm) {
+			if (req_scope(req, actions[i].perm, &units, &n)) {
+				json_decref(in);
+				json_decref(out);
+				json_decref(links);
+				return 0;
+			}
+			if (!n)
+				continue;
+		}
+		json_array_append_new(links, json_pack("{s:s,s:s}", "href", actions[i].href, "label",
+						       _(actions[i].label)));
+	}
+	ctx = page_context(req, _("Official documents"));
+	resp_header(req, "Cache-Control", "no-store");
+	json_object_set_new(ctx, "incoming", in);
+	json_object_set_new(ctx, "outgoing", out);
+	json_object_set_new(ctx, "has_links", json_boolean(json_array_size(links) > 0));
+	json_object_set_new(ctx, "links", links);
+	page_render(req, 200, "documents_home", ctx);
+	return 0;
+}
