@@ -3,6 +3,7 @@
 #   make run       install what is missing, build, create the demo database, serve
 #   make check     install, build with ASan + UBSan and -Werror, run every test
 #   make bench     benchmarks (bench/)
+#   make lighthouse  Lighthouse scores of the home and article pages (bench/lighthouse.sh)
 #   make fuzz      build the libFuzzer targets and run each for a short time
 #   make style     check the formatting with clang-format
 
@@ -13,7 +14,7 @@ DB ?= motcua.db
 LISTEN ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check bench fuzz style clean
+.PHONY: all deps run check bench lighthouse fuzz style clean
 
 all: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=release -Db_ndebug=false -Dtests=false >/dev/null
@@ -37,6 +38,9 @@ check:
 bench:
 	@scripts/deps.sh bench
 	@bench/run.sh
+
+lighthouse: all
+	@bench/lighthouse.sh $(BUILD)
 
 fuzz:
 	@scripts/deps.sh fuzz
