@@ -13,12 +13,12 @@
 
 /* What is counted. */
 enum doc_stat_kind {
-	DOC_STAT_IN = 1,	 /* an incoming document registered (its arrival day) */
-	DOC_STAT_OUT,		 /* an outgoing document issued (its issue day) */
-	DOC_STAT_OUT_WITHDRAWN,	 /* an issued document withdrawn (the withdrawal day) */
-	DOC_STAT_IN_ASSIGNED,	 /* an incoming document assigned with a deadline (the assignment day) */
-	DOC_STAT_IN_ON_TIME,	 /* one of those finished by its lead by the deadline (the day finished) */
-	DOC_STAT_IN_LATE,	 /* finished after the deadline (the day finished) */
+	DOC_STAT_IN = 1,	/* an incoming document registered (its arrival day) */
+	DOC_STAT_OUT,		/* an outgoing document issued (its issue day) */
+	DOC_STAT_OUT_WITHDRAWN, /* an issued document withdrawn (the withdrawal day) */
+	DOC_STAT_IN_ASSIGNED,	/* an incoming document assigned with a deadline (the assignment day) */
+	DOC_STAT_IN_ON_TIME,	/* one of those finished by its lead by the deadline (the day finished) */
+	DOC_STAT_IN_LATE,	/* finished after the deadline (the day finished) */
 	DOC_STAT_KIND_COUNT
 };
 
@@ -37,7 +37,7 @@ struct doc_stats_query {
 };
 
 struct doc_stats_row {
-	int64_t agency;		/* 0 in the total row */
+	int64_t agency;				/* 0 in the total row */
 	int64_t n[DOC_STAT_KIND_COUNT][1 + 29]; /* [kind][type]; [kind][0] is the kind's total */
 };
 

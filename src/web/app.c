@@ -236,7 +236,7 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/api/v1/documents/incoming", api_doc_in_create,
 	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON | ROUTE_UPLOAD },
 	{ HTTP_POST, "/api/v1/documents/incoming/edxml", api_doc_in_edxml,
-	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW },
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW | ROUTE_UPLOAD },
 	{ HTTP_GET, "/api/v1/documents/incoming/register", api_doc_in_register, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/documents/incoming/{id}", api_doc_in_get, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/documents/incoming/{id}/file", api_doc_in_file, ROUTE_LOGIN },

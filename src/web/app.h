@@ -143,8 +143,8 @@ int req_scope(struct request *req, const char *action, int64_t **units, size_t *
  * req_default_agency: the one to show when none is asked: the user's own agency when among
  * them, else the highest of them; 0 when there is none.
  */
-int req_agencies_seen(struct request *req, const char *const *work, size_t nwork,
-		      const char *const *oversee, size_t nover, int64_t **out, size_t *n);
+int req_agencies_seen(struct request *req, const char *const *work, size_t nwork, const char *const *oversee,
+		      size_t nover, int64_t **out, size_t *n);
 int64_t req_default_agency(struct request *req, const int64_t *allowed, size_t n);
 const struct unit_tree *req_units(struct request *req);
 int req_staff_only(struct request *req);

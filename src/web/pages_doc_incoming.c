@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "features/doc_exchange.h"
 #include "features/doc_incoming.h"
 #include "features/doc_text.h"
 #include "features/files.h"
@@ -26,6 +27,7 @@
 #include "rules/fold.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/doc_exchange_pages.h"
 #include "core/banned.h"
 
 #define PERM_REGISTER "document.register"
@@ -429,6 +431,9 @@ int api_doc_in_list(struct request *req)
 		resp_unavailable(req);
 		return 0;
 	}
+	/* the electronic inbox (pages_doc_exchange.c) */
+	if (req_query(req, "queue") && !strcmp(req_query(req, "queue"), "inbox"))
+		return api_doc_inbox_list(req, db, w.reg, w.nreg);
 	if (limit < 1 || limit > API_PAGE_MAX) {
 		resp_error(req, 400, "bad_request", _("per_page is 1 to 100."));
 		return 0;
@@ -466,6 +471,9 @@ int page_doc_in_list(struct request *req)
 		resp_unavailable(req);
 		return 0;
 	}
+	/* the electronic inbox (pages_doc_exchange.c) */
+	if (req_query(req, "queue") && !strcmp(req_query(req, "queue"), "inbox"))
+		return page_doc_inbox(req, db, w.reg, w.nreg);
 	if (list_args(req, &w, &a, PAGE_SIZE))
 		return 0;
 	if (doc_in_list(db, &req->arena, &a.q, &docs, &n, &total)) {
@@ -535,6 +543,7 @@ int page_doc_in_list(struct request *req)
 	json_object_set_new(ctx, "to", json_string(a.q.to ? date_iso(req, a.q.to) : ""));
 	json_object_set_new(ctx, "can_register", json_boolean(w.nreg > 0));
 	json_object_set_new(ctx, "can_book", json_boolean(w.v.nall > 0));
+	doc_inbox_box(req, db, w.reg, w.nreg, ctx);
 	page_render(req, 200, "doc_in_list", ctx);
 	return 0;
 }
@@ -650,6 +659,13 @@ int page_doc_in_new(struct request *req)
 		resp_error(req, 403, "forbidden", msg_no_register());
 		return 0;
 	}
+	/* an entry of the electronic inbox: the form filled from its message */
+	if (req_query(req, "inbox")) {
+		json_t *values;
+		if (!doc_inbox_form(req, db, w.reg, w.nreg, input_id(req_query(req, "inbox")), &values))
+			form_render(req, db, &w, 200, values, NULL, NULL, NULL);
+		return 0;
+	}
 	form_render(req, db, &w, 200, NULL, NULL, NULL, NULL);
 	return 0;
 }
@@ -661,6 +677,8 @@ struct reg_input {
 	const char *agency_s, *sender_unit_s;
 	const struct upload *file;
 	const char *file_sha_ref; /* API: file_sha of the uploaded part (must match) */
+	int64_t inbox;		  /* registering this entry of the electronic inbox, 0 none */
+	struct doc_inbox_take take;
 };
 
 static const struct upload *first_file(const struct request *req, const char *field)
@@ -687,8 +705,14 @@ static int reg_do(struct request *req, struct db *db, const struct who *w, struc
 	*msg = NULL;
 	if (!t)
 		return 503;
-	/* the agency: the one chosen, or his only one */
-	if (in->agency_s && *in->agency_s) {
+	/* from the electronic inbox: its agency, and what was not typed from its message */
+	if (in->inbox) {
+		int st = doc_inbox_take(req, db, w->reg, w->nreg, in->inbox, &in->f, &in->sender_unit_s,
+					&in->take, msg);
+		if (st)
+			return st;
+		in->agency = in->take.agency;
+	} else if (in->agency_s && *in->agency_s) {
 		in->agency = input_id(in->agency_s);
 		if (!in->agency) {
 			int64_t u = org_unit_by_code(db, in->agency_s);
@@ -714,10 +738,18 @@ static int reg_do(struct request *req, struct db *db, const struct who *w, struc
 		} else {
 			in->f.sender_unit_id = u;
 			in->f.sender_unit_name = unit_label(req, db, u);
+			if (in->inbox && u == in->take.sender_unit_id)
+				in->f.sender_unit_name = in->take.sender_name;
 		}
 	}
 	doc_in_check(&req->arena, &in->f, req_now(req), &d, errs_add, e);
 	d.file_sha = d.file_name = d.file_mime = "";
+	if (in->inbox && !in->file && in->take.file_sha) {
+		d.file_sha = in->take.file_sha;
+		d.file_name = in->take.file_name;
+		d.file_mime = in->take.file_mime;
+		d.file_size = in->take.file_size;
+	}
 	if (in->file) {
 		const char *type = upload_doc_type(in->file->path);
 		if (!type)
@@ -763,6 +795,13 @@ static int reg_do(struct request *req, struct db *db, const struct who *w, struc
 			"This document has already been registered: the same sender, number and symbol, and date.");
 		return 409;
 	}
+	if (!rc && in->inbox) {
+		int st = doc_inbox_registered(req, db, &in->take, &d, msg);
+		if (st) {
+			db_rollback(db);
+			return st;
+		}
+	}
 	if (!rc) {
 		json_t *detail = json_pack("{s:I,s:I,s:s,s:s,s:s,s:i,s:s,s:s}", "agency",
 					   (json_int_t)d.agency_id, "arrival_no", (json_int_t)d.arrival_no,
@@ -780,6 +819,26 @@ static int reg_do(struct request *req, struct db *db, const struct who *w, struc
 		doc_text_wake();
 	*id = d.id;
 	return 201;
+}
+
+/* POST /van-ban/den with "refuse": refuse an electronic inbox entry, or show its form again with the error.
+ */
+static void inbox_refuse_post(struct request *req, struct db *db, const struct who *w)
+{
+	int64_t id = input_id(req_form(req, "inbox"));
+	const char *msg;
+	int status = doc_inbox_refuse(req, db, w->reg, w->nreg, id, req_form(req, "reason"), &msg);
+	json_t *values;
+	if (status == 200)
+		resp_redirect(req, BASE "?queue=inbox&msg=refused");
+	else if (status == 503)
+		resp_unavailable(req);
+	else if (status != 422)
+		resp_error(req, status, status == 404 ? "not_found" : "conflict", msg);
+	else if (!doc_inbox_form(req, db, w->reg, w->nreg, id, &values)) {
+		json_object_set_new(values, "reason", json_string(input_trim(req, req_form(req, "reason"))));
+		form_render(req, db, w, 422, values, json_pack("{s:s}", "reason", msg), msg, NULL);
+	}
 }
 
 static const char *const form_fields[] = { "arrived_date", "arrived_time", "sender",	"sender_unit",
@@ -808,6 +867,12 @@ int page_doc_in_create(struct request *req)
 		resp_error(req, 403, "forbidden", msg_no_register());
 		goto out;
 	}
+	/* refusing an entry of the electronic inbox */
+	if (req_form(req, "refuse")) {
+		inbox_refuse_post(req, db, &w);
+		goto out;
+	}
+	in.inbox = input_id(req_form(req, "inbox"));
 	in.f.arrived_date = req_form(req, "arrived_date");
 	in.f.arrived_time = req_form(req, "arrived_time");
 	in.f.sender = req_form(req, "sender");
@@ -829,8 +894,12 @@ int page_doc_in_create(struct request *req)
 		resp_redirect(req, arena_printf(&req->arena, BASE "/%lld?msg=registered", (long long)id));
 	} else if (status == 503) {
 		resp_unavailable(req);
-	} else if (status == 403) {
-		resp_error(req, 403, "forbidden", msg);
+	} else if (status == 403 || status == 404 || (status == 409 && !id)) {
+		resp_error(req, status,
+			   status == 403   ? "forbidden"
+			   : status == 404 ? "not_found"
+					   : "conflict",
+			   msg);
 	} else {
 		json_t *values = json_object();
 		for (size_t i = 0; form_fields[i]; i++)
@@ -839,6 +908,8 @@ int page_doc_in_create(struct request *req)
 			json_object_set_new(values, "agency", json_integer(in.agency));
 		if (in.f.sender_unit_id)
 			json_object_set_new(values, "sender_unit", json_integer(in.f.sender_unit_id));
+		if (in.inbox)
+			doc_inbox_form_again(req, db, in.inbox, values);
 		form_render(req, db, &w, status, values, status == 422 ? json_incref(e.fields) : NULL, msg,
 			    status == 409 ? arena_printf(&req->arena, BASE "/%lld", (long long)id) : NULL);
 	}
@@ -896,6 +967,16 @@ int api_doc_in_create(struct request *req)
 			  "\"metadata\" and the scan in the part \"file\"."));
 		goto done;
 	}
+	/* refusing an entry of the electronic inbox, or registering one */
+	if (json_object_get(body, "refuse") && json_is_true(json_object_get(body, "refuse"))) {
+		api_doc_inbox_refuse(req, db, w.reg, w.nreg, body);
+		goto done;
+	}
+	if (json_object_get(body, "inbox")) {
+		const json_t *ib = json_object_get(body, "inbox");
+		if (!json_is_integer(ib) || (in.inbox = json_integer_value(ib)) <= 0)
+			bad = 1;
+	}
 	in.f.arrived_date = jtext(req, body, "arrived_date", &bad);
 	in.f.arrived_time = jtext(req, body, "arrived_time", &bad);
 	in.f.sender = jtext(req, body, "sender", &bad);
@@ -938,8 +1019,12 @@ int api_doc_in_create(struct request *req)
 		resp_json(req, 201, out);
 	} else if (status == 503) {
 		resp_unavailable(req);
-	} else if (status == 403) {
-		resp_error(req, 403, "forbidden", msg);
+	} else if (status == 403 || status == 404 || (status == 409 && !id)) {
+		resp_error(req, status,
+			   status == 403   ? "forbidden"
+			   : status == 404 ? "not_found"
+					   : "conflict",
+			   msg);
 	} else if (status == 409) {
 		resp_json(req, 409,
 			  json_pack("{s:{s:s,s:s,s:I,s:s}}", "error", "code", "duplicate", "message", msg,
@@ -1081,6 +1166,26 @@ static json_t *event_view(struct request *req, const struct doc_in_event *e)
 			      : "";
 	} else if (!strcmp(e->action, "file")) {
 		what = _("Filed for information");
+	} else if (!strcmp(e->action, "edxml")) {
+		what = _("Received electronically");
+		const char *from = json_string_value(json_object_get(detail, "from")),
+			   *organ = json_string_value(json_object_get(detail, "organ"));
+		text = arena_printf(
+			&req->arena, _("From %s (%s), edXML received %s"), from ? from : "",
+			organ ? organ : "",
+			dossier_when_text(req, json_integer_value(json_object_get(detail, "received_at"))));
+	} else if (!strcmp(e->action, "exchange")) {
+		const char *label =
+			doc_exchange_status_label((int)json_integer_value(json_object_get(detail, "status")));
+		const char *to = json_string_value(json_object_get(detail, "to"));
+		what = _("Status sent to the sender");
+		text = arena_printf(&req->arena, "%02d %s → %s%s",
+				    (int)json_integer_value(json_object_get(detail, "status")),
+				    label ? _(label) : "", to ? to : "",
+				    json_is_true(json_object_get(detail, "hub"))
+					    ? _(" (through the document exchange)")
+					    : "");
+		note = json_string_value(json_object_get(detail, "description"));
 	} else {
 		what = e->action;
 	}
@@ -1631,6 +1736,11 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 					      : _("This cannot be done in the document's present state.");
 		return rc == DOC_IN_NOT_FOUND ? 404 : 409;
 	}
+	/* the status it means for the sender of a document received electronically */
+	if (doc_exchange_in_step(req, db, d, action, finished)) {
+		db_rollback(db);
+		return 503;
+	}
 	detail = json_pack("{s:s}", "action", action);
 	if (r)
 		json_object_set_new(detail, "recipient", json_integer(r->id));
@@ -1957,9 +2067,10 @@ json_t *doc_in_home_queues(struct request *req)
 			resp_unavailable(req);
 			return NULL;
 		}
-		json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:b}", "label", _(queue_labels[q]), "href",
-						      list_url(req, &a, q, 1), "count", (json_int_t)count,
-						      "urgent", q == DOC_IN_Q_OVERDUE && count > 0));
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:I,s:b}", "label", _(queue_labels[q]), "href",
+						list_url(req, &a, q, 1), "count", (json_int_t)count, "urgent",
+						q == DOC_IN_Q_OVERDUE && count > 0));
 	}
 	return list;
 }

@@ -31,6 +31,7 @@
 #include "rules/fold.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/doc_exchange_pages.h"
 #include "core/banned.h"
 
 #define BASE	     "/van-ban/di"
@@ -1324,11 +1325,20 @@ int api_doc_out_get(struct request *req)
 	struct db *db = db_thread();
 	struct who w;
 	struct doc_out d;
+	json_t *j;
 	if (who_load(req, &w) || doc_open(req, db, &w, req_param_id(req), DOC_OUT_LOAD_HISTORY, &d))
 		return 0;
 	resp_header_static(req, "Cache-Control", "no-store");
-	resp_json(req, 200, doc_json(req, &d, 1, may_do(req, &w, &d), 1));
+	j = doc_json(req, &d, 1, may_do(req, &w, &d), 1);
+	json_object_set_new(j, "exchange", doc_exchange_out_json(req, db, &d));
+	resp_json(req, 200, j);
 	return 0;
+}
+
+int doc_out_open_seen(struct request *req, struct db *db, int64_t id, struct doc_out *d)
+{
+	struct who w;
+	return who_load(req, &w) || doc_open(req, db, &w, id, 0, d);
 }
 
 /* GET …/tep, …/file: the current file, or ?version=N of the kept ones. */
@@ -1574,6 +1584,7 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 		json_decref(m->edit_form);
 		json_decref(m->edit_errors);
 	}
+	doc_exchange_out_context(req, db, d, ctx);
 	page_render(req, m && m->status ? m->status : 200, "doc_out_view", ctx);
 }
 
@@ -1798,6 +1809,9 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 						 doc_out_action_name(in->action)),
 				    arena_printf(&req->arena, "doc_out:%lld", (long long)d->id), detail);
 	}
+	/* issued: sent at once to the recipient agencies of this system (pages_doc_exchange.c) */
+	if (!rc && done->numbered)
+		rc = doc_exchange_issued(req, db, d->id);
 	if (rc || db_commit(db)) {
 		db_rollback(db);
 		return 503;
