@@ -208,7 +208,7 @@ int doc_in_check(struct arena *a, const struct doc_in_form *f, int64_t now, stru
 	if (rc || strlen(d->summary) < DOC_IN_SUMMARY_MIN) {
 		err(ctx, "summary",
 		    rc == TEXT_BAD    ? msg_bad_text
-		    : rc == TEXT_LONG ? N_("The summary is too long: at most 1000 characters.")
+		    : rc == TEXT_LONG ? N_("The summary (trích yếu) is too long: at most 1000 characters.")
 		    : *d->summary     ? N_("The summary is too short: say what the document is about.")
 				      : N_("Enter the summary (trích yếu) of the document."));
 		n++;
@@ -808,8 +808,9 @@ int doc_in_mark(struct db *db, const struct doc_in *d, int64_t rcpt, int state, 
 		action = "read";
 		rc = db_exec(
 			db,
-			"UPDATE doc_in_recipients SET state = ?, read_at = ?, acted_by = NULLIF(?, 0) WHERE id = ?",
-			"iiii", state, now, by, r->id);
+			"UPDATE doc_in_recipients SET state = ?, read_at = ?, acted_by = NULLIF(?, 0) WHERE id = ? "
+			"AND state = ?",
+			"iiiii", state, now, by, r->id, (int64_t)r->state);
 		break;
 	case DOC_RCPT_WORKING:
 		if (r->state != DOC_RCPT_UNREAD && r->state != DOC_RCPT_READ)
@@ -820,8 +821,8 @@ int doc_in_mark(struct db *db, const struct doc_in *d, int64_t rcpt, int state, 
 		rc = db_exec(
 			db,
 			"UPDATE doc_in_recipients SET state = ?, read_at = CASE WHEN read_at = 0 THEN ? ELSE "
-			"read_at END, started_at = ?, acted_by = NULLIF(?, 0) WHERE id = ?",
-			"iiiii", state, now, now, by, r->id);
+			"read_at END, started_at = ?, acted_by = NULLIF(?, 0) WHERE id = ? AND state = ?",
+			"iiiiii", state, now, now, by, r->id, (int64_t)r->state);
 		break;
 	case DOC_RCPT_DONE:
 		if (r->state == DOC_RCPT_DONE || r->role == DOC_RCPT_INFORM)
@@ -832,13 +833,17 @@ int doc_in_mark(struct db *db, const struct doc_in *d, int64_t rcpt, int state, 
 		rc = db_exec(
 			db,
 			"UPDATE doc_in_recipients SET state = ?, read_at = CASE WHEN read_at = 0 THEN ? ELSE "
-			"read_at END, done_at = ?, acted_by = NULLIF(?, 0), reply_out_id = ? WHERE id = ?",
-			"iiiiii", state, now, now, by, reply_out_id, r->id);
+			"read_at END, done_at = ?, acted_by = NULLIF(?, 0), reply_out_id = ? WHERE id = ? AND "
+			"state = ?",
+			"iiiiiii", state, now, now, by, reply_out_id, r->id, (int64_t)r->state);
 		break;
 	default: return DOC_IN_BAD_STATE;
 	}
 	if (rc)
 		return rc;
+	/* read before this transaction: a second click, or another user, changed it meanwhile */
+	if (db_changes(db) != 1)
+		return quiet ? 0 : DOC_IN_BAD_STATE;
 	detail = json_pack("{s:s,s:s}", "recipient", r->name, "role", doc_recipient_role_name(r->role));
 	if (reply_out_id)
 		json_object_set_new(detail, "reply_out_id", json_integer(reply_out_id));
@@ -1572,21 +1577,28 @@ int doc_incoming_remind(struct db *db, int64_t now)
 		int late = r->due < today, k;
 		if (late ? r->late_reminded != 0 : r->due_reminded != 0)
 			continue;
+		/*
+		 * Recorded first, on the condition that nobody recorded it meanwhile (another server
+		 * on the same database): whoever records it sends it, once. Recorded even without an
+		 * address: the moment has passed; a late one needs no "soon" after.
+		 */
+		rc = late ? db_exec(db,
+				    "UPDATE doc_in_recipients SET late_reminded_at = ?, due_reminded_at = CASE WHEN "
+				    "due_reminded_at = 0 THEN ? ELSE due_reminded_at END WHERE id = ? AND "
+				    "late_reminded_at = 0",
+				    "iii", now, now, r->rcpt)
+			  : db_exec(db,
+				    "UPDATE doc_in_recipients SET due_reminded_at = ? WHERE id = ? AND due_reminded_at = 0",
+				    "ii", now, r->rcpt);
+		if (rc)
+			goto fail;
+		if (db_changes(db) != 1)
+			continue;
 		if ((k = remind_send(db, &a, r, late, now)) < 0) {
 			rc = k;
 			goto fail;
 		}
 		queued += k;
-		/* recorded even without an address: the moment has passed; a late one needs no "soon" after
-		 */
-		rc = late ? db_exec(db,
-				    "UPDATE doc_in_recipients SET late_reminded_at = ?, due_reminded_at = CASE WHEN "
-				    "due_reminded_at = 0 THEN ? ELSE due_reminded_at END WHERE id = ?",
-				    "iii", now, now, r->rcpt)
-			  : db_exec(db, "UPDATE doc_in_recipients SET due_reminded_at = ? WHERE id = ?", "ii",
-				    now, r->rcpt);
-		if (rc)
-			goto fail;
 	}
 	if ((rc = db_commit(db)))
 		goto fail;

@@ -161,7 +161,7 @@ int doc_out_check(struct arena *a, const struct doc_out_form *f, struct doc_out 
 	if (rc || !*s) {
 		err(ctx, "summary",
 		    rc == TEXT_BAD    ? msg_bad_text
-		    : rc == TEXT_LONG ? N_("The summary is too long: at most 1000 characters.")
+		    : rc == TEXT_LONG ? N_("The summary (trích yếu) is too long: at most 1000 characters.")
 				      : N_("Enter the summary (trích yếu) of the document."));
 		bad++;
 	} else {

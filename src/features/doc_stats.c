@@ -1,7 +1,6 @@
 /* doc_stats.c: the e-office's figures (features/doc_stats.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "core/buf.h"
 #include "core/timefmt.h"
 #include "features/doc_stats.h"
 #include "core/banned.h"
@@ -28,7 +27,6 @@ int doc_stats_add(struct db *db, int64_t agency, int64_t at, int kind, int type,
 int doc_stats_load(struct db *db, struct arena *a, const struct doc_stats_query *q,
 		   struct doc_stats_row **rows, size_t *n_rows)
 {
-	struct buf sql = BUF_INIT;
 	struct db_stmt *st;
 	struct doc_stats_row *r;
 	size_t n = q->n_agencies, total = q->n_agencies;
@@ -43,32 +41,25 @@ int doc_stats_load(struct db *db, struct arena *a, const struct doc_stats_query 
 	*n_rows = n + 1;
 	if (!n)
 		return 0;
-	buf_adds(&sql, "SELECT agency_id, kind, type, SUM(n) FROM doc_stats WHERE day BETWEEN ? AND ? "
-		       "AND agency_id IN (");
-	for (size_t i = 0; i < n; i++)
-		buf_addf(&sql, "%s%lld", i ? ", " : "", (long long)q->agencies[i]);
-	buf_adds(&sql, ") GROUP BY agency_id, kind, type");
-	if (buf_err(&sql)) {
-		buf_release(&sql);
-		return DB_ERROR;
+	/* one range of the key per agency: (agency, day, kind, type) */
+	for (size_t k = 0; k < n; k++) {
+		rc = db_query(
+			db, &st,
+			"SELECT kind, type, SUM(n) FROM doc_stats WHERE agency_id = ? AND day BETWEEN ? AND ? "
+			"GROUP BY kind, type",
+			"iii", r[k].agency, (int64_t)q->from, (int64_t)q->to);
+		for (; rc == DB_ROW; rc = db_step(st)) {
+			int64_t kind = db_col_int(st, 0), type = db_col_int(st, 1), v = db_col_int(st, 2);
+			if (kind < 1 || kind >= DOC_STAT_KIND_COUNT || type < 1 || type > 29)
+				continue;
+			r[k].n[kind][type] += v;
+			r[k].n[kind][0] += v;
+			r[total].n[kind][type] += v;
+			r[total].n[kind][0] += v;
+		}
+		db_release_statements(db);
+		if (rc != DB_DONE)
+			return rc;
 	}
-	rc = db_query(db, &st, sql.ptr, "ii", (int64_t)q->from, (int64_t)q->to);
-	for (; rc == DB_ROW; rc = db_step(st)) {
-		int64_t agency = db_col_int(st, 0), kind = db_col_int(st, 1), type = db_col_int(st, 2),
-			v = db_col_int(st, 3);
-		size_t k;
-		if (kind < 1 || kind >= DOC_STAT_KIND_COUNT || type < 1 || type > 29)
-			continue;
-		for (k = 0; k < n && r[k].agency != agency; k++)
-			;
-		if (k == n)
-			continue;
-		r[k].n[kind][type] += v;
-		r[k].n[kind][0] += v;
-		r[total].n[kind][type] += v;
-		r[total].n[kind][0] += v;
-	}
-	db_release_statements(db);
-	buf_release(&sql);
-	return rc == DB_DONE ? 0 : rc;
+	return 0;
 }

@@ -473,10 +473,7 @@ static void request_begin(struct request *req, const char *method)
 				    N_("The multipart data has no valid boundary."));
 		return;
 	}
-	/* a raw body that is a file (a catalogue import, an edXML message) may be as large as an upload */
-	if ((req->route->flags & (ROUTE_RAW | ROUTE_UPLOAD)) == (ROUTE_RAW | ROUTE_UPLOAD))
-		req->body.max = lim->max_upload;
-	if (req->content_length != UINT64_MAX && req->content_length > req->body.max)
+	if (req->content_length != UINT64_MAX && req->content_length > lim->max_body)
 		early_error(req, 413, "too_large", N_("The data sent is larger than allowed."));
 }
 
@@ -814,8 +811,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		req->body = body;
 		buf_reset(&req->out);
 		buf_reset(&req->body);
-		req->body.max = srv->cfg.limits.max_body; /* a raw-upload route raised it for the last request
-							   */
 	} else {
 		req = xcalloc(1, sizeof(*req));
 		arena_init(&req->arena);

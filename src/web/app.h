@@ -374,6 +374,8 @@ const char *download_disposition(struct request *req, const char *name);
  */
 const char *upload_doc_type(const char *path);
 const char *upload_file_name(struct request *req, const char *name, const char *mime, size_t idx);
+/* The file sent in form field `field` (one with bytes or a name), NULL when none. */
+const struct upload *req_upload(const struct request *req, const char *field);
 
 /* the one-stop shop, staff (pages_dossiers.c) */
 int page_dossiers(struct request *req);

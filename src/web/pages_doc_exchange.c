@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/i18n.h"
 #include "core/log.h"
 #include "features/doc_exchange.h"
+#include "features/edxml.h"
 #include "features/files.h"
 #include "features/schedule.h"
 #include "rules/document.h"
@@ -860,6 +862,8 @@ int api_doc_in_edxml(struct request *req)
 	int64_t *reg, *to, *ids;
 	size_t nreg, nto, n = 0;
 	const char *why = NULL;
+	char *text = req->body.ptr;
+	size_t len = req->body.len;
 	json_t *list;
 	int rc = 0;
 
@@ -874,11 +878,34 @@ int api_doc_in_edxml(struct request *req)
 			   _("Only the records clerks of an agency receive its documents."));
 		return 0;
 	}
-	if (!req->body.len) {
+	/* the message as the body (up to --max-body), or a larger one as a file upload in "file" */
+	if (req->content_type && !strncasecmp(req->content_type, "multipart/form-data", 19)) {
+		const struct upload *u = req_upload(req, "file");
+		struct buf file = BUF_INIT;
+		if (!u) {
+			resp_error(req, 400, "bad_request",
+				   _("Send the edXML message in the field \"file\"."));
+			return 0;
+		}
+		if ((rc = file_read_whole(u->path, EDXML_MAX, &file))) {
+			buf_release(&file);
+			if (rc > 0)
+				resp_error(req, 413, "too_large",
+					   _("The edXML message is larger than allowed."));
+			else
+				resp_unavailable(req);
+			return 0;
+		}
+		text = arena_alloc(&req->arena, file.len + 1);
+		memcpy(text, file.ptr, file.len + 1);
+		len = file.len;
+		buf_release(&file);
+	}
+	if (!len) {
 		resp_error(req, 400, "bad_request", _("Send the edXML message as the body of the request."));
 		return 0;
 	}
-	if (doc_exchange_parse(&req->arena, req->body.ptr, req->body.len, &m, &why)) {
+	if (doc_exchange_parse(&req->arena, text, len, &m, &why)) {
 		resp_error(req, 400, "bad_edxml",
 			   arena_printf(&req->arena, _("The edXML message is refused: %s."), _(why)));
 		return 0;

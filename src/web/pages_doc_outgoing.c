@@ -1407,7 +1407,7 @@ static const char *event_label(struct request *req, const struct doc_out_event *
 		{ "forward", N_("Forwarded for signature") },
 		{ "sign", N_("Signed") },
 		{ "issue", N_("Numbered and issued") },
-		{ "withdraw", N_("Withdrawn") },
+		{ "withdraw", N_("Withdrawn after issue") },
 	};
 	if (!strcmp(e->action, "file"))
 		return arena_printf(&req->arena, _("New file: version %s"), e->note);

@@ -337,14 +337,6 @@ static const char *in_name(struct request *req, const char *base, size_t i)
 	return arena_printf(&req->arena, "%s_%zu", base, i);
 }
 
-static const struct upload *find_upload(const struct request *req, const char *field)
-{
-	for (const struct upload *u = req->files; u; u = u->next)
-		if (!strcmp(u->field, field) && (u->size || *u->filename))
-			return u;
-	return NULL;
-}
-
 /* Blank forms citizens download: the types the public page serves. */
 static int form_ext_ok(const char *filename)
 {
@@ -422,7 +414,7 @@ static json_t *view_from_form(struct request *req, const char *code, struct errs
 		const char *count = form_text(req, in_name(req, "doc_count", i));
 		const char *form_name = form_text(req, in_name(req, "doc_form_name", i));
 		const char *form_file = form_text(req, in_name(req, "doc_form_file", i));
-		const struct upload *up = find_upload(req, in_name(req, "doc_upload", i));
+		const struct upload *up = req_upload(req, in_name(req, "doc_upload", i));
 		const char *upload_error = NULL;
 		char sha[65];
 		/* a row is left out when it is emptied or marked for deletion; its form goes with it */
@@ -1911,7 +1903,7 @@ static int read_upload(struct request *req, const struct upload *u, char **text,
 
 int page_proc_import(struct request *req)
 {
-	const struct upload *u = find_upload(req, "file");
+	const struct upload *u = req_upload(req, "file");
 	int publish = req_form(req, "publish") && !strcmp(req_form(req, "publish"), "1");
 	struct proc_import_error *errors;
 	size_t imported, nerrors, len;
@@ -2172,7 +2164,7 @@ int api_procedures_import(struct request *req)
 		return 0;
 	if (!strncasecmp(ct, "multipart/form-data", 19)) {
 		/* a large file as a form upload, spooled to disk (the raw body is limited to --max-body) */
-		const struct upload *u = find_upload(req, "file");
+		const struct upload *u = req_upload(req, "file");
 		char *t = NULL;
 		int rc;
 		if (!u) {

@@ -158,3 +158,11 @@ const char *upload_file_name(struct request *req, const char *name, const char *
 		return arena_printf(&req->arena, "tep-%zu.%s", idx + 1, type_ext(mime));
 	return out;
 }
+
+const struct upload *req_upload(const struct request *req, const char *field)
+{
+	for (const struct upload *u = req->files; u; u = u->next)
+		if (!strcmp(u->field, field) && (u->size || *u->filename))
+			return u;
+	return NULL;
+}

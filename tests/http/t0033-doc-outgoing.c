@@ -29,10 +29,12 @@
 #include "core/buf.h"
 #include "core/timefmt.h"
 #include "features/authz.h"
+#include "features/calendar.h"
 #include "features/doc_outgoing.h"
 #include "features/files.h"
 #include "features/settings.h"
 #include "harness.h"
+#include "rules/calendar.h"
 #include "store/counter.h"
 #include "store/db.h"
 
@@ -1243,48 +1245,85 @@ static int issue_at(int64_t id, int32_t day, int64_t now, struct doc_out_done *d
 	return rc;
 }
 
+/* YYYYMMDD of the day `n` days after y-m-d. */
+static int32_t ymd_after(int y, int m, int d, int n)
+{
+	struct civil c;
+	time_to_civil((days_from_civil(y, m, d) + n) * 86400, 0, &c);
+	return c.year * 10000 + c.month * 100 + c.day;
+}
+
+/*
+ * The years: next year and the one after, which no run of this test reaches (today's documents
+ * take numbers of the current year only) and which the working-time calendar names (it knows
+ * the year before this one to two years ahead): 1 January is a holiday by law.
+ */
 static void year_rollover(void **state)
 {
 	struct doc_out_done done;
-	long long n2026 = next_number(district_id, 2026);
+	struct civil now;
+	const struct calendar *cal = calendar_current(db);
+	int y, z;
+	long long n_last;
 	char want[32];
+	int32_t next_wd = 0, too_late;
 	int64_t a, b, c, e, late;
 	(void)state;
-	assert_int_equal(next_number(district_id, 2027), 1);
+	time_to_civil(time(NULL), VN_UTC_OFFSET, &now);
+	y = now.year + 1;
+	z = y + 1;
+	assert_non_null(cal);
+	/* the first working day after 31/12 of y */
+	for (int k = 1; k < 20 && !next_wd; k++)
+		if (cal_is_working_day(cal, (int32_t)(days_from_civil(y, 12, 31) + k)))
+			next_wd = ymd_after(y, 12, 31, k);
+	assert_true(next_wd > z * 10000 + 101);
+	too_late = ymd_after(next_wd / 10000, next_wd / 100 % 100, next_wd % 100, 1);
+	n_last = next_number(district_id, y);
+	assert_int_equal(next_number(district_id, z), 1);
 
-	/* Thursday 31/12/2026: the year's last number */
-	a = signed_at(10, "Kế hoạch công tác tháng 01 năm 2027", at(2026, 12, 31, 9, 0));
-	assert_int_equal(issue_at(a, 20261231, at(2026, 12, 31, 10, 0), &done), DOC_OUT_OK);
-	assert_int_equal(done.number, n2026);
-	snprintf(want, sizeof(want), "%02lld/KH-UBND", n2026);
+	/* 31/12 of y: the year's last number */
+	a = signed_at(10, "Kế hoạch công tác tháng 01", at(y, 12, 31, 9, 0));
+	assert_int_equal(issue_at(a, y * 10000 + 1231, at(y, 12, 31, 10, 0), &done), DOC_OUT_OK);
+	assert_int_equal(done.number, n_last);
+	snprintf(want, sizeof(want), "%02lld/KH-UBND", n_last);
 	assert_string_equal(done.symbol, want);
-	/* late in the evening of 31/12 (16:30 UTC): still 2026 in Vietnam */
-	late = signed_at(7, "Thông báo nghỉ Tết Dương lịch năm 2027", at(2026, 12, 31, 23, 0));
-	assert_int_equal(issue_at(late, 20261231, at(2026, 12, 31, 23, 30), &done), DOC_OUT_OK);
-	assert_int_equal(done.number, n2026 + 1);
-	/* signed on New Year's Day (a holiday), issued the same day: 01 of 2027 */
-	c = signed_at(2, "Quyết định phân công trực Tết", at(2027, 1, 1, 0, 15));
-	assert_int_equal(issue_at(c, 20270101, at(2027, 1, 1, 8, 0), &done), DOC_OUT_OK);
+	/* late in the evening of 31/12 (16:30 UTC): still y in Vietnam */
+	late = signed_at(7, "Thông báo nghỉ Tết Dương lịch", at(y, 12, 31, 23, 0));
+	assert_int_equal(issue_at(late, y * 10000 + 1231, at(y, 12, 31, 23, 30), &done), DOC_OUT_OK);
+	assert_int_equal(done.number, n_last + 1);
+	/* signed on New Year's Day (a holiday), issued the same day: 01 of z */
+	c = signed_at(2, "Quyết định phân công trực Tết", at(z, 1, 1, 0, 15));
+	assert_int_equal(issue_at(c, z * 10000 + 101, at(z, 1, 1, 8, 0), &done), DOC_OUT_OK);
 	assert_int_equal(done.number, 1);
 	assert_string_equal(done.symbol, "01/QĐ-UBND");
-	/* signed on 31/12, numbered on Monday 04/01/2027, the next working day: 02 of 2027 */
-	b = signed_at(18, "V/v triển khai nhiệm vụ năm 2027", at(2026, 12, 31, 16, 0));
-	e = signed_at(14, "Báo cáo tổng kết năm 2026", at(2026, 12, 31, 16, 30));
-	/* 01/01 is neither the signing day nor a working day, 05/01 too late, 31/12 the signing day */
-	assert_int_equal(issue_at(b, 20270101, at(2027, 1, 4, 8, 30), &done), DOC_OUT_EDAY);
-	assert_int_equal(done.allowed[0], 20261231);
-	assert_int_equal(done.allowed[1], 20270104);
-	assert_int_equal(issue_at(b, 20270105, at(2027, 1, 5, 8, 30), &done), DOC_OUT_EDAY);
-	assert_int_equal(issue_at(b, 20270104, at(2027, 1, 4, 8, 30), &done), DOC_OUT_OK);
+	/* signed on 31/12, numbered on the next working day: 02 of z */
+	b = signed_at(18, "V/v triển khai nhiệm vụ năm mới", at(y, 12, 31, 16, 0));
+	e = signed_at(14, "Báo cáo tổng kết năm", at(y, 12, 31, 16, 30));
+	/* 01/01 is neither the signing day nor a working day, the day after the next working day too
+	   late, 31/12 the signing day */
+	assert_int_equal(issue_at(b, z * 10000 + 101,
+				  at(next_wd / 10000, next_wd / 100 % 100, next_wd % 100, 8, 30), &done),
+			 DOC_OUT_EDAY);
+	assert_int_equal(done.allowed[0], y * 10000 + 1231);
+	assert_int_equal(done.allowed[1], next_wd);
+	assert_int_equal(issue_at(b, too_late,
+				  at(too_late / 10000, too_late / 100 % 100, too_late % 100, 8, 30), &done),
+			 DOC_OUT_EDAY);
+	assert_int_equal(issue_at(b, next_wd, at(next_wd / 10000, next_wd / 100 % 100, next_wd % 100, 8, 30),
+				  &done),
+			 DOC_OUT_OK);
 	assert_int_equal(done.number, 2);
 	assert_string_equal(done.symbol, "02/UBND-TP");
-	/* dated its signing day, it takes 2026's next number */
-	assert_int_equal(issue_at(e, 20261231, at(2027, 1, 4, 9, 0), &done), DOC_OUT_OK);
-	assert_int_equal(done.number, n2026 + 2);
-	assert_int_equal(next_number(district_id, 2026), n2026 + 3);
-	assert_int_equal(next_number(district_id, 2027), 3);
-	assert_int_equal(sql_int("SELECT number_year FROM doc_outgoing WHERE id = ?", c), 2027);
-	assert_int_equal(sql_int("SELECT issued_day FROM doc_outgoing WHERE id = ?", late), 20261231);
+	/* dated its signing day, it takes y's next number */
+	assert_int_equal(issue_at(e, y * 10000 + 1231,
+				  at(next_wd / 10000, next_wd / 100 % 100, next_wd % 100, 9, 0), &done),
+			 DOC_OUT_OK);
+	assert_int_equal(done.number, n_last + 2);
+	assert_int_equal(next_number(district_id, y), n_last + 3);
+	assert_int_equal(next_number(district_id, z), 3);
+	assert_int_equal(sql_int("SELECT number_year FROM doc_outgoing WHERE id = ?", c), z);
+	assert_int_equal(sql_int("SELECT issued_day FROM doc_outgoing WHERE id = ?", late), y * 10000 + 1231);
 }
 
 /* ---- set-up ---- */

@@ -51,7 +51,7 @@
 #define MSG_TAKEN    "Văn bản điện tử này đã được vào sổ hoặc đã bị từ chối."
 #define MSG_NO_ENTRY "Không có văn bản này trong hộp văn bản điện tử đến của bạn."
 #define MSG_SHA	     "Mã SHA-256 của một tệp đính kèm không khớp với nội dung"
-#define MSG_REFUSED  "Gói tin edXML bị từ chối"
+#define MSG_REFUSED  "Không tiếp nhận được: Gói tin edXML"
 #define MSG_DUP	     "Gói tin này đã có trong hộp văn bản điện tử đến"
 #define MSG_NOT_OURS "Gói tin không gửi tới cơ quan nào mà bạn được vào sổ văn bản."
 #define MSG_REASON   "Vui lòng nhập lý do từ chối"
@@ -746,23 +746,50 @@ static void external_message_in(void **state)
 }
 
 /* Refusing from the page: the reason asked for by the field, then the list's notice. */
-/* A message with a scan of some 3 MB (4 MB of edXML): past the 1 MB of a plain request body, as
-   large as an upload may be. */
+/*
+ * A message with a scan of some 3 MB (4 MB of edXML): past the 1 MB of a plain request body (413
+ * with its message), it is sent as a file upload in the field "file".
+ */
 static void large_message(void **state)
 {
-	struct buf pdf = BUF_INIT, xml = BUF_INIT;
+	struct buf pdf = BUF_INIT, xml = BUF_INIT, mp = BUF_INIT;
+	const char *h[] = { ward_clerk.cookie, ward_clerk.token,
+			    "Content-Type: multipart/form-data; boundary=motcua-edxml-boundary", NULL };
+	struct http_resp r;
 	json_t *j;
 	(void)state;
 	make_pdf(&pdf, "Cong van kem ban chup");
 	/* the scan's bytes after the small PDF: what a scanner's 3 MB would weigh */
 	for (int i = 0; i < 3 << 20; i++)
 		buf_addch(&pdf, (char)(i * 2654435761u >> 24));
-	external_message(&xml, "27", &pdf);
+	external_message(&xml, "28", &pdf);
 	assert_true(xml.len > 4 << 20);
-	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
+	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 413);
 	json_decref(j);
+	buf_adds(&mp, "--motcua-edxml-boundary\r\nContent-Disposition: form-data; name=\"file\"; "
+		      "filename=\"goi-tin.xml\"\r\nContent-Type: application/xml\r\n\r\n");
+	buf_add(&mp, xml.ptr, xml.len);
+	buf_adds(&mp, "\r\n--motcua-edxml-boundary--\r\n");
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", "/api/v1/documents/incoming/edxml", h, mp.ptr, mp.len, &r),
+			 0);
+	if (r.status != 201)
+		fail_msg("status %ld: %s", r.status, r.body.ptr ? r.body.ptr : "");
+	/* the entry it answers with is the message, in the ward's inbox */
+	j = json_loads(r.body.ptr, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(sql_int("SELECT agency_id FROM doc_exchange_inbox WHERE id = ?",
+				 (int64_t)json_integer_value(json_object_get(j, "id"))),
+			 ward_id);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM doc_exchange_inbox WHERE id = ? AND code = '28/UBND-VP'",
+			(int64_t)json_integer_value(json_object_get(j, "id"))),
+		1);
+	json_decref(j);
+	resp_free(&r);
 	buf_release(&pdf);
 	buf_release(&xml);
+	buf_release(&mp);
 }
 
 static void refuse_page(void **state)
