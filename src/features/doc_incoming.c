@@ -1273,58 +1273,51 @@ int doc_in_book(struct db *db, struct arena *a, int64_t agency, int32_t from, in
 static const double book_weights[DOC_IN_BOOK_COLS] = { 0, 0, 2.2, 0, 0, 4.5, 2.6, 1.1, 1.8 };
 static const double book_xlsx_widths[DOC_IN_BOOK_COLS] = { 12, 8, 28, 16, 12, 55, 32, 12, 22 };
 
-struct book_pages {
-	int total;
-};
-
-static void book_page_number(struct pdf *p, void *arg)
-{
-	const struct book_pages *bp = arg;
-	char s[32];
-	if (bp->total > 0)
-		snprintf(s, sizeof(s), "Trang %d/%d", p->page, bp->total);
-	else
-		snprintf(s, sizeof(s), "Trang %d", p->page);
-	pdf_text_at(p, p->left, p->bottom + 8, p->right - p->left, s, SZ_BOOK, PDF_CENTER);
-}
-
 static void book_period(char *out, size_t n, int32_t from, int32_t to)
 {
 	snprintf(out, n, "Từ ngày %02d/%02d/%04d đến ngày %02d/%02d/%04d", from % 100, from / 100 % 100,
 		 from / 10000, to % 100, to / 100 % 100, to / 10000);
 }
 
-static void book_draw(struct pdf *p, const struct doc_in_book_row *rows, size_t n, const char *parent,
-		      const char *agency, int32_t from, int32_t to, struct book_pages *bp)
+/* The register to draw, and its page numbers. */
+struct book {
+	const struct doc_in_book_row *rows;
+	size_t n;
+	const char *parent, *agency;
+	int32_t from, to;
+	struct pdf_pages pages;
+};
+
+static void book_draw(struct pdf *p, void *arg)
 {
 	static const char *const numbers[DOC_IN_BOOK_COLS] = { "(1)", "(2)", "(3)", "(4)", "(5)",
 							       "(6)", "(7)", "(8)", "(9)" };
+	struct book *b = arg;
+	const struct doc_in_book_row *rows = b->rows;
+	size_t n = b->n;
+	const char *parent = b->parent, *agency = b->agency;
+	int32_t from = b->from, to = b->to;
 	const char *head[2 * DOC_IN_BOOK_COLS];
 	struct pdf_col cols[DOC_IN_BOOK_COLS];
 	struct pdf_table t = { cols, DOC_IN_BOOK_COLS, 0, SZ_BOOK, SZ_BOOK, BOOK_PAD, head, 2 };
-	double w = p->right - p->left, fixed = 0, weights = 0;
+	double w = p->right - p->left;
 	char period[96];
 
-	p->on_page = book_page_number;
-	p->on_page_arg = bp;
-	book_page_number(p, bp);
+	p->on_page = pdf_page_number;
+	p->on_page_arg = &b->pages;
+	pdf_page_number(p, p->on_page_arg);
 	for (size_t i = 0; i < DOC_IN_BOOK_COLS; i++) {
 		head[i] = doc_in_book_heads[i];
 		head[DOC_IN_BOOK_COLS + i] = numbers[i];
 		cols[i].flags = 0;
 		cols[i].width = 0;
-		weights += book_weights[i];
 	}
 	cols[0].width = pdf_text_width(p, "00/00/0000", SZ_BOOK, 0) + 2 * BOOK_PAD + 4;
 	cols[4].width = cols[0].width;
 	cols[1].width = pdf_text_width(p, "00000", SZ_BOOK, 0) + 2 * BOOK_PAD + 4;
 	cols[3].width = pdf_text_width(p, "00000/UBND-KSTTHC", SZ_BOOK, 0) + 2 * BOOK_PAD + 4;
 	cols[0].flags = cols[1].flags = cols[4].flags = PDF_CENTER;
-	for (size_t i = 0; i < DOC_IN_BOOK_COLS; i++)
-		fixed += cols[i].width;
-	for (size_t i = 0; i < DOC_IN_BOOK_COLS; i++)
-		if (book_weights[i] > 0)
-			cols[i].width = (w - fixed) * book_weights[i] / weights;
+	pdf_table_share(cols, DOC_IN_BOOK_COLS, book_weights, w);
 
 	if (parent && *parent)
 		p->y += pdf_text_at(p, p->left, p->y, w * 0.4, parent, SZ_HEAD, PDF_CENTER);
@@ -1346,32 +1339,15 @@ static void book_draw(struct pdf *p, const struct doc_in_book_row *rows, size_t 
 							"", "", "" };
 		pdf_table_row(p, &t, empty);
 	}
-	if (!bp->total)
-		bp->total = p->page;
 }
 
 int doc_in_book_pdf(const struct doc_in_book_row *rows, size_t n, const char *parent, const char *agency,
 		    int32_t from, int32_t to, struct buf *out)
 {
-	struct book_pages bp = { 0 };
-	struct pdf p;
+	struct book b = { rows, n, parent, agency, from, to, { 0, SZ_BOOK } };
 	/* a first pass counts the pages, for "Trang n/N" */
-	if (pdf_open(&p, NULL, BOOK_W, BOOK_H, BOOK_MARGIN, BOOK_MARGIN, BOOK_MARGIN, BOOK_MARGIN))
-		return -1;
-	book_draw(&p, rows, n, parent, agency, from, to, &bp);
-	if (pdf_close(&p))
-		return -1;
-	if (pdf_open(&p, out, BOOK_W, BOOK_H, BOOK_MARGIN, BOOK_MARGIN, BOOK_MARGIN, BOOK_MARGIN))
-		return -1;
-	pdf_set_info(&p, "Sổ đăng ký văn bản đến", agency);
-	book_draw(&p, rows, n, parent, agency, from, to, &bp);
-	return pdf_close(&p);
-}
-
-static void keep_err(lxw_error *err, lxw_error e)
-{
-	if (*err == LXW_NO_ERROR)
-		*err = e;
+	return pdf_draw_counted(out, BOOK_W, BOOK_H, BOOK_MARGIN, "Sổ đăng ký văn bản đến", agency, &b.pages,
+				book_draw, &b);
 }
 
 int doc_in_book_xlsx(const struct doc_in_book_row *rows, size_t n, const char *parent, const char *agency,
@@ -1380,7 +1356,7 @@ int doc_in_book_xlsx(const struct doc_in_book_row *rows, size_t n, const char *p
 	char path[4096], period[96], title_agency[512];
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *title, *sub, *head, *cell, *center;
+	struct xlsx_register_formats f;
 	lxw_error err = LXW_NO_ERROR;
 	const lxw_row_t first = 5;
 	int rc = -1;
@@ -1395,55 +1371,28 @@ int doc_in_book_xlsx(const struct doc_in_book_row *rows, size_t n, const char *p
 		xlsx_abandon(wb, path);
 		return -1;
 	}
-	title = workbook_add_format(wb);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_align(title, LXW_ALIGN_CENTER);
-	sub = workbook_add_format(wb);
-	format_set_italic(sub);
-	format_set_align(sub, LXW_ALIGN_CENTER);
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_align(head, LXW_ALIGN_CENTER);
-	format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-	format_set_border(head, LXW_BORDER_THIN);
-	format_set_bg_color(head, 0xE7E6E6);
-	cell = workbook_add_format(wb);
-	format_set_text_wrap(cell);
-	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-	format_set_border(cell, LXW_BORDER_THIN);
-	format_set_num_format(cell, "@");
-	center = workbook_add_format(wb);
-	format_set_text_wrap(center);
-	format_set_align(center, LXW_ALIGN_CENTER);
-	format_set_align(center, LXW_ALIGN_VERTICAL_TOP);
-	format_set_border(center, LXW_BORDER_THIN);
-	format_set_num_format(center, "@");
+	xlsx_register_formats(wb, &f);
 	for (lxw_col_t c = 0; c < DOC_IN_BOOK_COLS; c++)
 		worksheet_set_column(ws, c, c, book_xlsx_widths[c], NULL);
 	snprintf(title_agency, sizeof(title_agency), "%s%s%s", parent && *parent ? parent : "",
 		 parent && *parent ? " - " : "", agency);
 	book_period(period, sizeof(period), from, to);
-	keep_err(&err,
-		 worksheet_merge_range(ws, 0, 0, 0, DOC_IN_BOOK_COLS - 1, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", title));
-	keep_err(&err, worksheet_merge_range(ws, 1, 0, 1, DOC_IN_BOOK_COLS - 1, title_agency, sub));
-	keep_err(&err, worksheet_merge_range(ws, 2, 0, 2, DOC_IN_BOOK_COLS - 1, period, sub));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 0, 0, 0, DOC_IN_BOOK_COLS - 1, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+						  f.title));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 1, 0, 1, DOC_IN_BOOK_COLS - 1, title_agency, f.sub));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 2, 0, 2, DOC_IN_BOOK_COLS - 1, period, f.sub));
 	worksheet_set_row(ws, 4, 32, NULL);
 	for (lxw_col_t c = 0; c < DOC_IN_BOOK_COLS; c++)
-		keep_err(&err, worksheet_write_string(ws, 4, c, doc_in_book_heads[c], head));
+		xlsx_keep_err(&err, worksheet_write_string(ws, 4, c, doc_in_book_heads[c], f.head));
 	for (size_t i = 0; i < n; i++) {
 		const char *cells[DOC_IN_BOOK_COLS];
 		doc_in_book_cells(&rows[i], cells);
 		for (lxw_col_t c = 0; c < DOC_IN_BOOK_COLS; c++)
-			keep_err(&err, worksheet_write_string(ws, first + (lxw_row_t)i, c, cells[c],
-							      c == 0 || c == 1 || c == 4 ? center : cell));
+			xlsx_keep_err(&err,
+				      worksheet_write_string(ws, first + (lxw_row_t)i, c, cells[c],
+							     c == 0 || c == 1 || c == 4 ? f.center : f.cell));
 	}
-	worksheet_freeze_panes(ws, first, 0);
-	worksheet_repeat_rows(ws, 4, 4);
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
+	xlsx_register_print(ws, 4, first);
 	if (err != LXW_NO_ERROR) {
 		log_error("event=doc_in_book_xlsx_failed error=%d", (int)err);
 		xlsx_abandon(wb, path);

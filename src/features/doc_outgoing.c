@@ -1347,40 +1347,37 @@ static void period_text(char *out, size_t n, int32_t from, int32_t to)
 #define REG_SZ	   8.0
 #define REG_PAD	   2.5
 
-/* What each page carries: "Trang 2/5" in the bottom margin. */
-struct reg_pages {
-	int total; /* 0 on the counting pass */
+/* The register to draw, and its page numbers ("Trang 2/5" in the bottom margin). */
+struct reg {
+	const struct doc_out *list;
+	size_t n;
+	const struct doc_out_register_site *s;
+	int32_t from, to;
+	struct pdf_pages pages;
 };
 
-static void reg_page_number(struct pdf *p, void *arg)
-{
-	const struct reg_pages *rp = arg;
-	char s[32];
-	if (rp->total > 0)
-		snprintf(s, sizeof(s), "Trang %d/%d", p->page, rp->total);
-	else
-		snprintf(s, sizeof(s), "Trang %d", p->page);
-	pdf_text_at(p, p->left, p->bottom + 8, p->right - p->left, s, REG_SZ, PDF_CENTER);
-}
-
-static void reg_draw(struct pdf *p, const struct doc_out *list, size_t n,
-		     const struct doc_out_register_site *s, int32_t from, int32_t to, struct reg_pages *rp)
+static void reg_draw(struct pdf *p, void *arg)
 {
 	static const char *const numbers[DOC_OUT_REG_COLS] = { "(1)", "(2)", "(3)", "(4)", "(5)",
 							       "(6)", "(7)", "(8)", "(9)", "(10)" };
 	/* shares of the width left after the fixed columns */
 	static const double weights[DOC_OUT_REG_COLS] = { 0, 0, 5, 1.6, 3, 1.6, 0, 0, 1.2, 1.6 };
+	struct reg *r = arg;
+	const struct doc_out *list = r->list;
+	size_t n = r->n;
+	const struct doc_out_register_site *s = r->s;
+	int32_t from = r->from, to = r->to;
 	const char *head[2 * DOC_OUT_REG_COLS];
 	struct pdf_col cols[DOC_OUT_REG_COLS];
 	struct pdf_table t = { cols, DOC_OUT_REG_COLS, 0, REG_SZ, REG_SZ, REG_PAD, head, 2 };
-	double w = p->right - p->left, fixed = 0, wsum = 0, date_w, sym_w;
+	double w = p->right - p->left, date_w, sym_w;
 	char period[96];
 	struct arena a;
 
 	arena_init(&a);
-	p->on_page = reg_page_number;
-	p->on_page_arg = rp;
-	reg_page_number(p, rp);
+	p->on_page = pdf_page_number;
+	p->on_page_arg = &r->pages;
+	pdf_page_number(p, &r->pages);
 	date_w = pdf_text_width(p, "00/00/0000", REG_SZ, 0) + 2 * REG_PAD + 2;
 	sym_w = pdf_text_width(p, "0000/LĐTBXH-UBND", REG_SZ, 0) + 2 * REG_PAD + 2;
 	for (size_t i = 0; i < DOC_OUT_REG_COLS; i++) {
@@ -1388,7 +1385,6 @@ static void reg_draw(struct pdf *p, const struct doc_out *list, size_t n,
 		head[DOC_OUT_REG_COLS + i] = numbers[i];
 		cols[i].flags = 0;
 		cols[i].width = 0;
-		wsum += weights[i];
 	}
 	cols[DOC_OUT_REG_SYMBOL].width = sym_w;
 	cols[DOC_OUT_REG_DATE].width = date_w;
@@ -1396,11 +1392,7 @@ static void reg_draw(struct pdf *p, const struct doc_out *list, size_t n,
 	cols[DOC_OUT_REG_COPIES].width = pdf_text_width(p, "lượng bản", REG_SZ, PDF_BOLD) + 2 * REG_PAD + 2;
 	cols[DOC_OUT_REG_DATE].flags = cols[DOC_OUT_REG_SENT].flags = cols[DOC_OUT_REG_COPIES].flags =
 		PDF_CENTER;
-	for (size_t i = 0; i < DOC_OUT_REG_COLS; i++)
-		fixed += cols[i].width;
-	for (size_t i = 0; i < DOC_OUT_REG_COLS; i++)
-		if (weights[i] > 0)
-			cols[i].width = (w - fixed) * weights[i] / wsum;
+	pdf_table_share(cols, DOC_OUT_REG_COLS, weights, w);
 
 	/* the agency top left, the register's name and period centred */
 	if (*str(s->parent))
@@ -1425,35 +1417,17 @@ static void reg_draw(struct pdf *p, const struct doc_out *list, size_t n,
 		pdf_table_row(p, &t, empty);
 	}
 	arena_release(&a);
-	if (!rp->total)
-		rp->total = p->page;
 }
 
 int doc_out_register_pdf(const struct doc_out *list, size_t n, const struct doc_out_register_site *s,
 			 int32_t from, int32_t to, struct buf *out)
 {
-	struct reg_pages rp = { 0 };
-	struct pdf p;
+	struct reg r = { list, n, s, from, to, { 0, REG_SZ } };
 	if ((n && !list) || !s || !out)
 		return -1;
 	/* a first pass counts the pages, for "Trang n/N" */
-	if (pdf_open(&p, NULL, REG_W, REG_H, REG_MARGIN, REG_MARGIN, REG_MARGIN, REG_MARGIN))
-		return -1;
-	reg_draw(&p, list, n, s, from, to, &rp);
-	if (pdf_close(&p))
-		return -1;
-	if (pdf_open(&p, out, REG_W, REG_H, REG_MARGIN, REG_MARGIN, REG_MARGIN, REG_MARGIN))
-		return -1;
-	pdf_set_info(&p, "Sổ đăng ký văn bản đi", str(s->agency));
-	reg_draw(&p, list, n, s, from, to, &rp);
-	return pdf_close(&p);
-}
-
-/* Keep the first error of the workbook's calls. */
-static void keep_err(lxw_error *err, lxw_error e)
-{
-	if (*err == LXW_NO_ERROR)
-		*err = e;
+	return pdf_draw_counted(out, REG_W, REG_H, REG_MARGIN, "Sổ đăng ký văn bản đi", str(s->agency),
+				&r.pages, reg_draw, &r);
 }
 
 int doc_out_register_xlsx(const struct doc_out *list, size_t n, const struct doc_out_register_site *s,
@@ -1463,7 +1437,7 @@ int doc_out_register_xlsx(const struct doc_out *list, size_t n, const struct doc
 	char path[4096], period[96];
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *title, *sub, *head, *cell, *center;
+	struct xlsx_register_formats f;
 	lxw_error err = LXW_NO_ERROR;
 	struct arena a;
 	struct buf agency = BUF_INIT;
@@ -1483,31 +1457,7 @@ int doc_out_register_xlsx(const struct doc_out *list, size_t n, const struct doc
 		xlsx_abandon(wb, path);
 		goto out;
 	}
-	title = workbook_add_format(wb);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_align(title, LXW_ALIGN_CENTER);
-	sub = workbook_add_format(wb);
-	format_set_italic(sub);
-	format_set_align(sub, LXW_ALIGN_CENTER);
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_align(head, LXW_ALIGN_CENTER);
-	format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-	format_set_border(head, LXW_BORDER_THIN);
-	format_set_bg_color(head, 0xE7E6E6);
-	cell = workbook_add_format(wb);
-	format_set_text_wrap(cell);
-	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-	format_set_border(cell, LXW_BORDER_THIN);
-	format_set_num_format(cell, "@");
-	center = workbook_add_format(wb);
-	format_set_text_wrap(center);
-	format_set_align(center, LXW_ALIGN_CENTER);
-	format_set_align(center, LXW_ALIGN_VERTICAL_TOP);
-	format_set_border(center, LXW_BORDER_THIN);
-	format_set_num_format(center, "@");
+	xlsx_register_formats(wb, &f);
 	for (lxw_col_t c = 0; c < DOC_OUT_REG_COLS; c++)
 		worksheet_set_column(ws, c, c, widths[c], NULL);
 	if (*str(s->parent)) {
@@ -1516,30 +1466,26 @@ int doc_out_register_xlsx(const struct doc_out *list, size_t n, const struct doc
 	}
 	buf_adds(&agency, str(s->agency));
 	period_text(period, sizeof(period), from, to);
-	keep_err(&err,
-		 worksheet_merge_range(ws, 0, 0, 0, DOC_OUT_REG_COLS - 1, "SỔ ĐĂNG KÝ VĂN BẢN ĐI", title));
-	keep_err(&err, worksheet_merge_range(ws, 1, 0, 1, DOC_OUT_REG_COLS - 1, agency.ptr, sub));
-	keep_err(&err, worksheet_merge_range(ws, 2, 0, 2, DOC_OUT_REG_COLS - 1, period, sub));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 0, 0, 0, DOC_OUT_REG_COLS - 1, "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+						  f.title));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 1, 0, 1, DOC_OUT_REG_COLS - 1, agency.ptr, f.sub));
+	xlsx_keep_err(&err, worksheet_merge_range(ws, 2, 0, 2, DOC_OUT_REG_COLS - 1, period, f.sub));
 	worksheet_set_row(ws, 4, 45, NULL);
 	for (lxw_col_t c = 0; c < DOC_OUT_REG_COLS; c++)
-		keep_err(&err, worksheet_write_string(ws, 4, c, doc_out_register_heads[c], head));
+		xlsx_keep_err(&err, worksheet_write_string(ws, 4, c, doc_out_register_heads[c], f.head));
 	for (size_t i = 0; i < n; i++) {
 		const char *cells[DOC_OUT_REG_COLS];
 		doc_out_register_cells(&a, &list[i], "\n", cells);
 		/* every cell a string, so that "01/KH-UBND" and dates stay as written */
 		for (lxw_col_t c = 0; c < DOC_OUT_REG_COLS; c++)
-			keep_err(&err,
-				 worksheet_write_string(ws, first_row + (lxw_row_t)i, c, cells[c],
-							c == DOC_OUT_REG_DATE || c == DOC_OUT_REG_SENT ||
-									c == DOC_OUT_REG_COPIES
-								? center
-								: cell));
+			xlsx_keep_err(&err,
+				      worksheet_write_string(ws, first_row + (lxw_row_t)i, c, cells[c],
+							     c == DOC_OUT_REG_DATE || c == DOC_OUT_REG_SENT ||
+									     c == DOC_OUT_REG_COPIES
+								     ? f.center
+								     : f.cell));
 	}
-	worksheet_freeze_panes(ws, first_row, 0);
-	worksheet_repeat_rows(ws, 4, 4);
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
+	xlsx_register_print(ws, 4, first_row);
 	if (err != LXW_NO_ERROR) {
 		log_error("event=doc_out_register_xlsx_failed error=%d", (int)err);
 		xlsx_abandon(wb, path);

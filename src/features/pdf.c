@@ -7,6 +7,7 @@
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <qrencode.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/xalloc.h"
@@ -594,4 +595,46 @@ void pdf_table_row(struct pdf *p, const struct pdf_table *t, const char *const *
 	}
 	cells_clear(c, t->ncols);
 	free(c);
+}
+
+void pdf_table_share(struct pdf_col *cols, size_t ncols, const double *weights, double width)
+{
+	double fixed = 0, sum = 0;
+	for (size_t i = 0; i < ncols; i++) {
+		fixed += cols[i].width;
+		sum += weights[i];
+	}
+	for (size_t i = 0; i < ncols; i++)
+		if (weights[i] > 0)
+			cols[i].width = (width - fixed) * weights[i] / sum;
+}
+
+void pdf_page_number(struct pdf *p, void *arg)
+{
+	const struct pdf_pages *pg = arg;
+	char s[32];
+	if (pg->total > 0)
+		snprintf(s, sizeof(s), "Trang %d/%d", p->page, pg->total);
+	else
+		snprintf(s, sizeof(s), "Trang %d", p->page);
+	pdf_text_at(p, p->left, p->bottom + 8, p->right - p->left, s, pg->size, PDF_CENTER);
+}
+
+int pdf_draw_counted(struct buf *out, double width, double height, double margin, const char *title,
+		     const char *author, struct pdf_pages *pages, void (*draw)(struct pdf *p, void *arg),
+		     void *arg)
+{
+	struct pdf p;
+	pages->total = 0;
+	if (pdf_open(&p, NULL, width, height, margin, margin, margin, margin))
+		return -1;
+	draw(&p, arg);
+	pages->total = p.page;
+	if (pdf_close(&p))
+		return -1;
+	if (pdf_open(&p, out, width, height, margin, margin, margin, margin))
+		return -1;
+	pdf_set_info(&p, title, author);
+	draw(&p, arg);
+	return pdf_close(&p);
 }

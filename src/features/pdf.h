@@ -140,4 +140,33 @@ void pdf_table_head(struct pdf *p, const struct pdf_table *t);
  */
 void pdf_table_row(struct pdf *p, const struct pdf_table *t, const char *const *cells);
 
+/*
+ * Give the columns of weight > 0 their share of what `width` leaves after the fixed widths of
+ * the others (weights[i] 0: cols[i].width is already set and kept).
+ */
+void pdf_table_share(struct pdf_col *cols, size_t ncols, const double *weights, double width);
+
+/* ---- a register (sổ đăng ký): a long table numbered "Trang n/N" ---- */
+
+/* The pages of a document drawn twice (pdf_draw_counted). */
+struct pdf_pages {
+	int total;   /* 0 on the counting pass */
+	double size; /* font size of the page number */
+};
+
+/*
+ * An on_page callback, arg a struct pdf_pages: "Trang n/N" (or "Trang n" while the total is not
+ * known) centred in the bottom margin.
+ */
+void pdf_page_number(struct pdf *p, void *arg);
+
+/*
+ * Draw a document of width × height points with all margins `margin` twice with draw(p, arg):
+ * first for nothing to count its pages into pages->total, then appending to out with its title
+ * and author. draw sets pdf_page_number with `pages` as its on_page. 0, or -1 (out unchanged).
+ */
+int pdf_draw_counted(struct buf *out, double width, double height, double margin, const char *title,
+		     const char *author, struct pdf_pages *pages, void (*draw)(struct pdf *p, void *arg),
+		     void *arg);
+
 #endif

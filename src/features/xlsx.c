@@ -48,3 +48,47 @@ void xlsx_abandon(lxw_workbook *wb, const char *path)
 		workbook_close(wb);
 	unlink(path);
 }
+
+void xlsx_register_formats(lxw_workbook *wb, struct xlsx_register_formats *f)
+{
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	format_set_align(f->title, LXW_ALIGN_CENTER);
+	f->sub = workbook_add_format(wb);
+	format_set_italic(f->sub);
+	format_set_align(f->sub, LXW_ALIGN_CENTER);
+	f->head = workbook_add_format(wb);
+	format_set_bold(f->head);
+	format_set_text_wrap(f->head);
+	format_set_align(f->head, LXW_ALIGN_CENTER);
+	format_set_align(f->head, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_border(f->head, LXW_BORDER_THIN);
+	format_set_bg_color(f->head, 0xE7E6E6);
+	f->cell = workbook_add_format(wb);
+	format_set_text_wrap(f->cell);
+	format_set_align(f->cell, LXW_ALIGN_VERTICAL_TOP);
+	format_set_border(f->cell, LXW_BORDER_THIN);
+	format_set_num_format(f->cell, "@");
+	f->center = workbook_add_format(wb);
+	format_set_text_wrap(f->center);
+	format_set_align(f->center, LXW_ALIGN_CENTER);
+	format_set_align(f->center, LXW_ALIGN_VERTICAL_TOP);
+	format_set_border(f->center, LXW_BORDER_THIN);
+	format_set_num_format(f->center, "@");
+}
+
+void xlsx_register_print(lxw_worksheet *ws, lxw_row_t head, lxw_row_t first)
+{
+	worksheet_freeze_panes(ws, first, 0);
+	worksheet_repeat_rows(ws, head, head);
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+}
+
+void xlsx_keep_err(lxw_error *err, lxw_error e)
+{
+	if (*err == LXW_NO_ERROR)
+		*err = e;
+}

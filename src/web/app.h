@@ -174,8 +174,9 @@ int64_t req_now(const struct request *req);
  * check refuses what is too long; a cut could end inside a character).
  * input_id: a positive decimal id as written in a path, form or query
  * (digits only, at most 15), or 0. req_param_id: the route's {id} so.
- * ids_contain: 1 when x is in the sorted v[0..n). resp_unavailable: 503,
- * the database does not answer.
+ * ids_contain: 1 when x is in the sorted v[0..n). ids_cmp: the qsort order of
+ * int64_t ids, ascending. ids_sort_unique: sort v[0..n) and drop repeats,
+ * the new length. resp_unavailable: 503, the database does not answer.
  */
 const char *input_trim(struct request *req, const char *s);
 /* s percent-encoded for a query string (RFC 3986 unreserved characters kept), in the request's arena. */
@@ -183,6 +184,8 @@ const char *input_url_encode(struct request *req, const char *s);
 int64_t input_id(const char *s);
 int64_t req_param_id(const struct request *req);
 int ids_contain(const int64_t *v, size_t n, int64_t x);
+int ids_cmp(const void *a, const void *b);
+size_t ids_sort_unique(int64_t *v, size_t n);
 void resp_unavailable(struct request *req);
 /* That message, translated. */
 const char *msg_unavailable(void);

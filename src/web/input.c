@@ -1,4 +1,5 @@
 /* input.c: what every page reads from forms, paths and queries, in one place. */
+#include <stdlib.h>
 #include <string.h>
 #include "core/i18n.h"
 #include "core/xalloc.h"
@@ -54,6 +55,22 @@ int ids_contain(const int64_t *v, size_t n, int64_t x)
 			hi = mid;
 	}
 	return 0;
+}
+
+int ids_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t ids_sort_unique(int64_t *v, size_t n)
+{
+	size_t k = 0;
+	qsort(v, n, sizeof(*v), ids_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
 }
 
 const char *msg_unavailable(void)

@@ -21,6 +21,7 @@
 #include "features/schedule.h"
 #include "rules/document.h"
 #include "web/app.h"
+#include "web/doc_common.h"
 #include "web/doc_exchange_pages.h"
 #include "core/banned.h"
 
@@ -50,22 +51,6 @@ static const char *msg_taken(void)
 
 /* ---- small helpers ---- */
 
-static const char *date_vn(struct request *req, int32_t ymd)
-{
-	return ymd ? arena_printf(&req->arena, "%02d/%02d/%04d", ymd % 100, ymd / 100 % 100, ymd / 10000)
-		   : "";
-}
-
-static const char *date_iso(struct request *req, int32_t ymd)
-{
-	return arena_printf(&req->arena, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
-
-static json_t *date_json(struct request *req, int32_t ymd)
-{
-	return ymd ? json_string(date_iso(req, ymd)) : json_null();
-}
-
 static const char *size_text(struct request *req, int64_t size)
 {
 	return arena_printf(&req->arena, "%lld KB", (long long)(size + 1023) / 1024);
@@ -87,12 +72,6 @@ static void who_acts(struct request *req, const char **department, const char **
 	const struct account *u = req_user(req);
 	*department = u && *u->unit_name ? u->unit_name : NULL;
 	*staff = u && *u->full_name ? u->full_name : NULL;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /*
@@ -120,7 +99,7 @@ static int inbox_agencies(struct request *req, int64_t **out, size_t *n)
 		if (ag && !seen)
 			(*out)[(*n)++] = ag;
 	}
-	qsort(*out, *n, sizeof(**out), cmp_id);
+	qsort(*out, *n, sizeof(**out), ids_cmp);
 	return 0;
 }
 
@@ -142,14 +121,6 @@ static int entry_open(struct request *req, struct db *db, const int64_t *reg, si
 
 /* ---- an entry as JSON and for the templates ---- */
 
-static json_t *type_json(int code)
-{
-	const struct doc_type *t = doc_type(code);
-	return t ? json_pack("{s:i,s:s,s:s,s:s}", "code", t->code, "key", t->key, "name", t->name,
-			     "abbreviation", t->abbr)
-		 : json_null();
-}
-
 static const char *file_url(struct request *req, const struct doc_inbox *e, int k)
 {
 	return arena_printf(&req->arena, ENTRY_URL "&tep=%d", (long long)e->id, k);
@@ -169,11 +140,11 @@ static json_t *entry_json(struct request *req, const struct doc_inbox *e)
 				      "unit_id",
 				      e->sender_unit_id ? json_integer(e->sender_unit_id) : json_null()));
 	json_object_set_new(o, "symbol", json_string(e->code));
-	json_object_set_new(o, "date", date_json(req, e->doc_date));
-	json_object_set_new(o, "type", type_json(e->type));
+	json_object_set_new(o, "date", doc_date_json(req, e->doc_date));
+	json_object_set_new(o, "type", doc_type_json(e->type));
 	json_object_set_new(o, "subject", json_string(e->subject));
 	json_object_set_new(o, "signer", json_string(e->signer));
-	json_object_set_new(o, "due_date", date_json(req, e->due_date));
+	json_object_set_new(o, "due_date", doc_date_json(req, e->due_date));
 	json_object_set_new(o, "urgency", json_string(doc_urgency_name(e->urgency)));
 	json_object_set_new(o, "pages", e->pages ? json_integer(e->pages) : json_null());
 	json_object_set_new(o, "received_at", dossier_iso(e->received_at));
@@ -214,12 +185,12 @@ static json_t *entry_view(struct request *req, const struct doc_inbox *e)
 	json_object_set_new(o, "sender", json_string(e->sender_name));
 	json_object_set_new(o, "organ", json_string(e->sender_id));
 	json_object_set_new(o, "symbol", json_string(e->code));
-	json_object_set_new(o, "date", json_string(date_vn(req, e->doc_date)));
+	json_object_set_new(o, "date", json_string(doc_date_vn(req, e->doc_date)));
 	json_object_set_new(o, "type", json_string(t ? t->name : ""));
 	json_object_set_new(o, "subject", json_string(e->subject));
 	json_object_set_new(o, "signer", json_string(e->signer));
 	if (e->due_date)
-		json_object_set_new(o, "due", json_string(date_vn(req, e->due_date)));
+		json_object_set_new(o, "due", json_string(doc_date_vn(req, e->due_date)));
 	if (e->urgency > DOC_URGENCY_NORMAL)
 		json_object_set_new(o, "urgency", json_string(doc_urgency_label(e->urgency)));
 	json_object_set_new(o, "document_id", json_string(e->document_id));
@@ -475,20 +446,21 @@ int doc_inbox_form(struct request *req, struct db *db, const int64_t *reg, size_
 	minute = schedule_minute_of(e.received_at);
 	v = json_object();
 	json_object_set_new(v, "agency", json_integer(e.agency_id));
-	json_object_set_new(v, "arrived_date", json_string(date_iso(req, schedule_day_of(e.received_at))));
+	json_object_set_new(v, "arrived_date",
+			    json_string(doc_date_iso(req, schedule_day_of(e.received_at))));
 	json_object_set_new(v, "arrived_time",
 			    json_string(arena_printf(&req->arena, "%02d:%02d", minute / 60, minute % 60)));
 	json_object_set_new(v, "sender", json_string(e.sender_name));
 	if (e.sender_unit_id)
 		json_object_set_new(v, "sender_unit", json_integer(e.sender_unit_id));
 	json_object_set_new(v, "symbol", json_string(e.code));
-	json_object_set_new(v, "doc_date", json_string(date_iso(req, e.doc_date)));
+	json_object_set_new(v, "doc_date", json_string(doc_date_iso(req, e.doc_date)));
 	json_object_set_new(v, "type", json_string(t ? t->key : ""));
 	json_object_set_new(v, "summary", json_string(e.subject));
 	json_object_set_new(v, "urgency", json_string(doc_urgency_name(e.urgency)));
 	json_object_set_new(v, "secrecy", json_string(doc_secrecy_name(DOC_SECRECY_NONE)));
 	if (e.due_date)
-		json_object_set_new(v, "reply_due", json_string(date_iso(req, e.due_date)));
+		json_object_set_new(v, "reply_due", json_string(doc_date_iso(req, e.due_date)));
 	if (e.pages)
 		json_object_set_new(v, "pages", json_string(arena_printf(&req->arena, "%d", e.pages)));
 	json_object_set_new(v, "notes", json_string(arena_printf(&req->arena, _("Signed by: %s"), e.signer)));
@@ -533,7 +505,7 @@ int doc_inbox_take(struct request *req, struct db *db, const int64_t *reg, size_
 	ty = doc_type(e.type);
 	minute = schedule_minute_of(e.received_at);
 	if (!f->arrived_date)
-		f->arrived_date = date_iso(req, schedule_day_of(e.received_at));
+		f->arrived_date = doc_date_iso(req, schedule_day_of(e.received_at));
 	if (!f->arrived_time)
 		f->arrived_time = arena_printf(&req->arena, "%02d:%02d", minute / 60, minute % 60);
 	if (!f->sender)
@@ -543,7 +515,7 @@ int doc_inbox_take(struct request *req, struct db *db, const int64_t *reg, size_
 	if (!f->symbol)
 		f->symbol = e.code;
 	if (!f->doc_date)
-		f->doc_date = date_iso(req, e.doc_date);
+		f->doc_date = doc_date_iso(req, e.doc_date);
 	if (!f->type)
 		f->type = ty ? ty->key : "";
 	if (!f->summary)
@@ -551,7 +523,7 @@ int doc_inbox_take(struct request *req, struct db *db, const int64_t *reg, size_
 	if (!f->urgency)
 		f->urgency = doc_urgency_name(e.urgency);
 	if (!f->reply_due && e.due_date)
-		f->reply_due = date_iso(req, e.due_date);
+		f->reply_due = doc_date_iso(req, e.due_date);
 	if (!f->pages && e.pages)
 		f->pages = arena_printf(&req->arena, "%d", e.pages);
 	if (!f->notes)

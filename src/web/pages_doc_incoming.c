@@ -27,6 +27,7 @@
 #include "rules/fold.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/doc_common.h"
 #include "web/doc_exchange_pages.h"
 #include "core/banned.h"
 
@@ -57,28 +58,6 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-static void set_text(json_t *o, const char *key, const char *s)
-{
-	if (s && *s)
-		json_object_set_new(o, key, json_string(s));
-}
-
-static const char *date_vn(struct request *req, int32_t ymd)
-{
-	return ymd ? arena_printf(&req->arena, "%02d/%02d/%04d", ymd % 100, ymd / 100 % 100, ymd / 10000)
-		   : "";
-}
-
-static const char *date_iso(struct request *req, int32_t ymd)
-{
-	return arena_printf(&req->arena, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
-
-static json_t *date_json(struct request *req, int32_t ymd)
-{
-	return ymd ? json_string(date_iso(req, ymd)) : json_null();
-}
-
 static int64_t in_sorted_add(int64_t *v, size_t *n, int64_t x)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -86,12 +65,6 @@ static int64_t in_sorted_add(int64_t *v, size_t *n, int64_t x)
 			return 0;
 	v[(*n)++] = x;
 	return 1;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* ---- who the user is for incoming documents ---- */
@@ -140,8 +113,8 @@ static int who_load(struct request *req, struct who *w)
 			in_sorted_add(all, &nall, lead[i]);
 		}
 	}
-	qsort(w->reg, w->nreg, sizeof(*w->reg), cmp_id);
-	qsort(all, nall, sizeof(*all), cmp_id);
+	qsort(w->reg, w->nreg, sizeof(*w->reg), ids_cmp);
+	qsort(all, nall, sizeof(*all), ids_cmp);
 	/* his units: his own and those where he holds a role */
 	units = arena_alloc(&req->arena,
 			    ((ar && ar->actor_loaded ? ar->actor.ngrants : 0) + 2) * sizeof(*units));
@@ -196,14 +169,6 @@ static int doc_overdue(struct request *req, const struct doc_in *d)
 	return d->status == DOC_IN_ASSIGNED && d->due && d->due < schedule_day_of(req_now(req));
 }
 
-static json_t *type_json(int code)
-{
-	const struct doc_type *t = doc_type(code);
-	return t ? json_pack("{s:i,s:s,s:s,s:s}", "code", t->code, "key", t->key, "name", t->name,
-			     "abbreviation", t->abbr)
-		 : json_null();
-}
-
 static json_t *rcpt_json(const struct doc_in_rcpt *r)
 {
 	json_t *o = json_object();
@@ -237,17 +202,17 @@ static json_t *doc_json(struct request *req, const struct doc_in *d, int full)
 	json_object_set_new(o, "sender_unit_id",
 			    d->sender_unit_id ? json_integer(d->sender_unit_id) : json_null());
 	json_object_set_new(o, "symbol", json_string(d->symbol));
-	json_object_set_new(o, "date", date_json(req, d->doc_date));
-	json_object_set_new(o, "type", type_json(d->type));
+	json_object_set_new(o, "date", doc_date_json(req, d->doc_date));
+	json_object_set_new(o, "type", doc_type_json(d->type));
 	json_object_set_new(o, "summary", json_string(d->summary));
 	json_object_set_new(o, "urgency", json_string(doc_urgency_name(d->urgency)));
 	json_object_set_new(o, "secrecy", json_string(doc_secrecy_name(d->secrecy)));
-	json_object_set_new(o, "reply_due", date_json(req, d->reply_due));
+	json_object_set_new(o, "reply_due", doc_date_json(req, d->reply_due));
 	json_object_set_new(o, "pages", d->pages ? json_integer(d->pages) : json_null());
 	json_object_set_new(o, "copies", d->copies ? json_integer(d->copies) : json_null());
 	json_object_set_new(o, "notes", str_or_null(d->notes));
 	json_object_set_new(o, "status", json_string(doc_in_status_name(d->status)));
-	json_object_set_new(o, "due", date_json(req, d->due));
+	json_object_set_new(o, "due", doc_date_json(req, d->due));
 	json_object_set_new(o, "overdue", json_boolean(doc_overdue(req, d)));
 	json_object_set_new(o, "instructions", str_or_null(d->instructions));
 	json_object_set_new(o, "assigned_at", dossier_iso(d->assigned_at));
@@ -394,8 +359,8 @@ static json_t *row_view(struct request *req, const struct doc_in *d)
 			    json_string(arena_printf(&req->arena, "%lld", (long long)d->arrival_no)));
 	json_object_set_new(o, "arrived", json_string(dossier_when_text(req, d->arrived_at)));
 	json_object_set_new(o, "sender", json_string(d->sender));
-	set_text(o, "symbol", d->symbol);
-	json_object_set_new(o, "date", json_string(date_vn(req, d->doc_date)));
+	doc_set_text(o, "symbol", d->symbol);
+	json_object_set_new(o, "date", json_string(doc_date_vn(req, d->doc_date)));
 	json_object_set_new(o, "type", json_string(t ? t->name : ""));
 	json_object_set_new(o, "summary", json_string(d->summary));
 	json_object_set_new(o, "status", json_string(doc_in_status_name(d->status)));
@@ -404,7 +369,7 @@ static json_t *row_view(struct request *req, const struct doc_in *d)
 		json_object_set_new(o, "urgency", json_string(doc_urgency_label(d->urgency)));
 	if (d->secrecy > DOC_SECRECY_NONE)
 		json_object_set_new(o, "secrecy", json_string(doc_secrecy_label(d->secrecy)));
-	set_text(o, "due", date_vn(req, d->due));
+	doc_set_text(o, "due", doc_date_vn(req, d->due));
 	if (doc_overdue(req, d))
 		json_object_set_new(o, "overdue", json_true());
 	return o;
@@ -539,8 +504,8 @@ int page_doc_in_list(struct request *req)
 	json_object_set_new(ctx, "urgencies", opts);
 	json_object_set_new(ctx, "q", json_string(a.text));
 	json_object_set_new(ctx, "sender", json_string(a.sender));
-	json_object_set_new(ctx, "from", json_string(a.q.from ? date_iso(req, a.q.from) : ""));
-	json_object_set_new(ctx, "to", json_string(a.q.to ? date_iso(req, a.q.to) : ""));
+	json_object_set_new(ctx, "from", json_string(a.q.from ? doc_date_iso(req, a.q.from) : ""));
+	json_object_set_new(ctx, "to", json_string(a.q.to ? doc_date_iso(req, a.q.to) : ""));
 	json_object_set_new(ctx, "can_register", json_boolean(w.nreg > 0));
 	json_object_set_new(ctx, "can_book", json_boolean(w.v.nall > 0));
 	doc_inbox_box(req, db, w.reg, w.nreg, ctx);
@@ -602,7 +567,7 @@ static void form_render(struct request *req, struct db *db, const struct who *w,
 	json_object_set_new(ctx, "csrf", json_string(req_csrf(req)));
 	if (!json_object_get(f, "arrived_date")) {
 		int64_t now = req_now(req);
-		json_object_set_new(f, "arrived_date", json_string(date_iso(req, schedule_day_of(now))));
+		json_object_set_new(f, "arrived_date", json_string(doc_date_iso(req, schedule_day_of(now))));
 		json_object_set_new(f, "arrived_time",
 				    json_string(arena_printf(&req->arena, "%02d:%02d",
 							     schedule_minute_of(now) / 60,
@@ -640,8 +605,8 @@ static void form_render(struct request *req, struct db *db, const struct who *w,
 			    sender_options(req, db, json_integer_value(json_object_get(f, "sender_unit"))));
 	json_object_set_new(ctx, "form", f);
 	json_object_set_new(ctx, "errors", errors ? errors : json_object());
-	set_text(ctx, "error", error);
-	set_text(ctx, "dup_url", dup_url);
+	doc_set_text(ctx, "error", error);
+	doc_set_text(ctx, "dup_url", dup_url);
 	page_render(req, status, "doc_in_form", ctx);
 }
 
@@ -903,7 +868,7 @@ int page_doc_in_create(struct request *req)
 	} else {
 		json_t *values = json_object();
 		for (size_t i = 0; form_fields[i]; i++)
-			set_text(values, form_fields[i], input_trim(req, req_form(req, form_fields[i])));
+			doc_set_text(values, form_fields[i], input_trim(req, req_form(req, form_fields[i])));
 		if (in.agency)
 			json_object_set_new(values, "agency", json_integer(in.agency));
 		if (in.f.sender_unit_id)
@@ -916,20 +881,6 @@ int page_doc_in_create(struct request *req)
 out:
 	json_decref(e.fields);
 	return 0;
-}
-
-/* A JSON member as text: strings as they are, integers written out; NULL when absent or null. */
-static const char *jtext(struct request *req, const json_t *o, const char *key, int *bad)
-{
-	const json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return NULL;
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		return arena_printf(&req->arena, "%lld", (long long)json_integer_value(v));
-	*bad = 1;
-	return NULL;
 }
 
 int api_doc_in_create(struct request *req)
@@ -977,22 +928,22 @@ int api_doc_in_create(struct request *req)
 		if (!json_is_integer(ib) || (in.inbox = json_integer_value(ib)) <= 0)
 			bad = 1;
 	}
-	in.f.arrived_date = jtext(req, body, "arrived_date", &bad);
-	in.f.arrived_time = jtext(req, body, "arrived_time", &bad);
-	in.f.sender = jtext(req, body, "sender", &bad);
-	in.f.symbol = jtext(req, body, "symbol", &bad);
-	in.f.doc_date = jtext(req, body, "date", &bad);
-	in.f.type = jtext(req, body, "type", &bad);
-	in.f.summary = jtext(req, body, "summary", &bad);
-	in.f.urgency = jtext(req, body, "urgency", &bad);
-	in.f.secrecy = jtext(req, body, "secrecy", &bad);
-	in.f.reply_due = jtext(req, body, "reply_due", &bad);
-	in.f.pages = jtext(req, body, "pages", &bad);
-	in.f.copies = jtext(req, body, "copies", &bad);
-	in.f.notes = jtext(req, body, "notes", &bad);
-	in.agency_s = jtext(req, body, "agency", &bad);
-	in.sender_unit_s = jtext(req, body, "sender_unit", &bad);
-	in.file_sha_ref = jtext(req, body, "file_sha", &bad);
+	in.f.arrived_date = doc_json_text(req, body, "arrived_date", &bad);
+	in.f.arrived_time = doc_json_text(req, body, "arrived_time", &bad);
+	in.f.sender = doc_json_text(req, body, "sender", &bad);
+	in.f.symbol = doc_json_text(req, body, "symbol", &bad);
+	in.f.doc_date = doc_json_text(req, body, "date", &bad);
+	in.f.type = doc_json_text(req, body, "type", &bad);
+	in.f.summary = doc_json_text(req, body, "summary", &bad);
+	in.f.urgency = doc_json_text(req, body, "urgency", &bad);
+	in.f.secrecy = doc_json_text(req, body, "secrecy", &bad);
+	in.f.reply_due = doc_json_text(req, body, "reply_due", &bad);
+	in.f.pages = doc_json_text(req, body, "pages", &bad);
+	in.f.copies = doc_json_text(req, body, "copies", &bad);
+	in.f.notes = doc_json_text(req, body, "notes", &bad);
+	in.agency_s = doc_json_text(req, body, "agency", &bad);
+	in.sender_unit_s = doc_json_text(req, body, "sender_unit", &bad);
+	in.file_sha_ref = doc_json_text(req, body, "file_sha", &bad);
 	if (bad) {
 		resp_error(req, 400, "bad_request",
 			   _("The fields of the document are strings (counts may be integers)."));
@@ -1143,7 +1094,7 @@ static json_t *event_view(struct request *req, const struct doc_in_event *e)
 			buf_addf(&b, "; %s: %s", _("For information"),
 				 names_text(req, json_object_get(detail, "inform")));
 		if (due)
-			buf_addf(&b, "; %s: %s", _("Deadline"), date_vn(req, schedule_date_parse(due)));
+			buf_addf(&b, "; %s: %s", _("Deadline"), doc_date_vn(req, schedule_date_parse(due)));
 		text = arena_strdup(&req->arena, b.ptr ? b.ptr : "");
 		buf_release(&b);
 	} else if (!strcmp(e->action, "forward")) {
@@ -1193,8 +1144,8 @@ static json_t *event_view(struct request *req, const struct doc_in_event *e)
 	json_object_set_new(o, "when_iso", dossier_iso(e->at));
 	json_object_set_new(o, "what", json_string(what));
 	json_object_set_new(o, "by", json_string(*e->actor_name ? e->actor_name : _("the system")));
-	set_text(o, "text", text);
-	set_text(o, "note", note);
+	doc_set_text(o, "text", text);
+	doc_set_text(o, "note", note);
 	json_decref(detail);
 	return o;
 }
@@ -1280,28 +1231,28 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 	json_object_set_new(doc, "agency", json_string(d->agency_name));
 	json_object_set_new(doc, "arrived", json_string(dossier_when_text(req, d->arrived_at)));
 	json_object_set_new(doc, "sender", json_string(d->sender));
-	set_text(doc, "symbol", d->symbol);
-	json_object_set_new(doc, "date", json_string(date_vn(req, d->doc_date)));
+	doc_set_text(doc, "symbol", d->symbol);
+	json_object_set_new(doc, "date", json_string(doc_date_vn(req, d->doc_date)));
 	json_object_set_new(doc, "type", json_string(ty ? ty->name : ""));
 	json_object_set_new(doc, "summary", json_string(d->summary));
 	json_object_set_new(doc, "urgency", json_string(doc_urgency_label(d->urgency)));
 	json_object_set_new(doc, "secrecy", json_string(doc_secrecy_label(d->secrecy)));
 	if (d->secrecy > DOC_SECRECY_NONE)
 		json_object_set_new(doc, "secret", json_true());
-	set_text(doc, "reply_due", date_vn(req, d->reply_due));
+	doc_set_text(doc, "reply_due", doc_date_vn(req, d->reply_due));
 	if (d->pages)
 		json_object_set_new(doc, "pages", json_integer(d->pages));
 	if (d->copies)
 		json_object_set_new(doc, "copies", json_integer(d->copies));
-	set_text(doc, "notes", d->notes);
+	doc_set_text(doc, "notes", d->notes);
 	json_object_set_new(doc, "status", json_string(doc_in_status_name(d->status)));
 	json_object_set_new(doc, "status_label", json_string(_(doc_in_status_label(d->status))));
-	set_text(doc, "due", date_vn(req, d->due));
+	doc_set_text(doc, "due", doc_date_vn(req, d->due));
 	if (doc_overdue(req, d))
 		json_object_set_new(doc, "overdue", json_true());
-	set_text(doc, "instructions", d->instructions);
-	set_text(doc, "registered_by", d->registered_by_name);
-	set_text(doc, "assigned_by", d->assigned_by_name);
+	doc_set_text(doc, "instructions", d->instructions);
+	doc_set_text(doc, "registered_by", d->registered_by_name);
+	doc_set_text(doc, "assigned_by", d->assigned_by_name);
 	if (d->reply_out_id)
 		json_object_set_new(doc, "reply_out_id", json_integer(d->reply_out_id));
 	if (*d->file_sha) {
@@ -1316,7 +1267,7 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 				    json_string(arena_printf(&req->arena, "%lld KB",
 							     (long long)(d->file_size + 1023) / 1024)));
 		if (rc < 0 || !text_state_label(rc ? 0 : state))
-			set_text(doc, "file_text", rc ? NULL : text);
+			doc_set_text(doc, "file_text", rc ? NULL : text);
 		else
 			json_object_set_new(doc, "file_text_state",
 					    json_string(_(text_state_label(rc ? 0 : state))));
@@ -1337,16 +1288,16 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 				parent = &d->rcpts[k];
 		json_object_set_new(o, "id", json_integer(r->id));
 		json_object_set_new(o, "name", json_string(r->name));
-		set_text(o, "position", r->position);
+		doc_set_text(o, "position", r->position);
 		json_object_set_new(o, "role", json_string(_(doc_recipient_role_label(r->role))));
 		json_object_set_new(o, "state", json_string(doc_recipient_state_name(r->state)));
 		json_object_set_new(o, "state_label", json_string(_(doc_recipient_state_label(r->state))));
-		set_text(o, "read_at", dossier_when_text(req, r->read_at));
-		set_text(o, "done_at", dossier_when_text(req, r->done_at));
+		doc_set_text(o, "read_at", dossier_when_text(req, r->read_at));
+		doc_set_text(o, "done_at", dossier_when_text(req, r->done_at));
 		if (parent)
 			json_object_set_new(o, "via", json_string(parent->name));
-		set_text(o, "note", r->note);
-		set_text(o, "acted_by", r->acted_by_name);
+		doc_set_text(o, "note", r->note);
+		doc_set_text(o, "acted_by", r->acted_by_name);
 		if (r->reply_out_id)
 			json_object_set_new(o, "reply_out_id", json_integer(r->reply_out_id));
 		json_array_append_new(rcpts, o);
@@ -1428,12 +1379,12 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 							  "kind", _("Person")));
 		json_object_set_new(ctx, "assign",
 				    json_pack("{s:o,s:s}", "candidates", cands, "due",
-					      d->reply_due ? date_iso(req, d->reply_due) : ""));
+					      d->reply_due ? doc_date_iso(req, d->reply_due) : ""));
 		json_object_set_new(ctx, "can_file", json_true());
 	}
 	json_object_set_new(ctx, "errors", errors ? errors : json_object());
-	set_text(ctx, "error", error);
-	set_text(ctx, "notice", notice_of(req_query(req, "msg")));
+	doc_set_text(ctx, "error", error);
+	doc_set_text(ctx, "notice", notice_of(req_query(req, "msg")));
 	page_render(req, status, "doc_in_view", ctx);
 }
 
@@ -1747,7 +1698,7 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 	if (*note)
 		json_object_set_new(detail, "note", json_string(note));
 	if (due)
-		json_object_set_new(detail, "due", json_string(date_iso(req, due)));
+		json_object_set_new(detail, "due", json_string(doc_date_iso(req, due)));
 	if (a->reply && state == DOC_RCPT_DONE)
 		json_object_set_new(detail, "reply_out_id", json_integer(a->reply));
 	if (a->ntargets && !strcmp(action, "assign")) {
@@ -1892,17 +1843,26 @@ static int book_args(struct request *req, const struct who *w, struct book_args 
 			   _("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD, at most a year."));
 		return 1;
 	}
-	if (!*fmt || (api && !strcmp(fmt, "json")))
-		b->fmt = 0;
-	else if (!strcmp(fmt, "pdf"))
-		b->fmt = 1;
-	else if (!strcmp(fmt, "xlsx"))
-		b->fmt = 2;
-	else {
+	b->fmt = doc_register_format(fmt, api);
+	if (b->fmt < 0) {
 		resp_error(req, 400, "bad_request", _("The format is json, pdf or xlsx."));
 		return 1;
 	}
 	return 0;
+}
+
+/* The register's rows as {id, cells}, appended to list. */
+static void book_rows_json(const struct doc_in_book_row *rows, size_t n, json_t *list)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *cells[DOC_IN_BOOK_COLS];
+		json_t *row = json_array();
+		doc_in_book_cells(&rows[i], cells);
+		for (size_t c = 0; c < DOC_IN_BOOK_COLS; c++)
+			json_array_append_new(row, json_string(cells[c]));
+		json_array_append_new(list,
+				      json_pack("{s:I,s:o}", "id", (json_int_t)rows[i].id, "cells", row));
+	}
 }
 
 static int book_serve(struct request *req, int api)
@@ -1947,41 +1907,22 @@ static int book_serve(struct request *req, int api)
 		signing_upper(pn, pup, sizeof(pup));
 		signing_upper(an, aup, sizeof(aup));
 		buf_reset(&req->out);
-		rc = b.fmt == 1 ? doc_in_book_pdf(rows, n, pup, aup, b.from, b.to, &req->out)
-				: doc_in_book_xlsx(rows, n, pup, aup, b.from, b.to, &req->out);
-		if (rc) {
-			buf_reset(&req->out);
-			resp_error(req, 500, "internal", _("Internal server error, please try again later."));
-			return 0;
-		}
-		resp_header(req, "Content-Disposition",
-			    arena_printf(&req->arena, "attachment; filename=\"so-van-ban-den-%d-%d.%s\"",
-					 (int)b.from, (int)b.to, b.fmt == 1 ? "pdf" : "xlsx"));
-		resp_header_static(req, "Cache-Control", "no-store");
-		req->status = 200;
-		req->content_type_out =
-			b.fmt == 1 ? "application/pdf"
-				   : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		rc = b.fmt == DOC_REGISTER_PDF ? doc_in_book_pdf(rows, n, pup, aup, b.from, b.to, &req->out)
+					       : doc_in_book_xlsx(rows, n, pup, aup, b.from, b.to, &req->out);
+		if (!doc_register_send(req, rc, "so-van-ban-den", b.fmt, b.from, b.to))
+			resp_header_static(req, "Cache-Control", "no-store");
 		return 0;
 	}
 	if (api) {
 		json_t *list = json_array(), *cols = json_array();
 		for (size_t c = 0; c < DOC_IN_BOOK_COLS; c++)
 			json_array_append_new(cols, json_string(doc_in_book_heads[c]));
-		for (size_t i = 0; i < n; i++) {
-			const char *cells[DOC_IN_BOOK_COLS];
-			json_t *row = json_array();
-			doc_in_book_cells(&rows[i], cells);
-			for (size_t c = 0; c < DOC_IN_BOOK_COLS; c++)
-				json_array_append_new(row, json_string(cells[c]));
-			json_array_append_new(list, json_pack("{s:I,s:o}", "id", (json_int_t)rows[i].id,
-							      "cells", row));
-		}
+		book_rows_json(rows, n, list);
 		resp_header_static(req, "Cache-Control", "no-store");
 		resp_json(req, 200,
 			  json_pack("{s:{s:I,s:s},s:s,s:s,s:o,s:o}", "agency", "id", (json_int_t)b.agency,
-				    "name", u.name, "from", date_iso(req, b.from), "to", date_iso(req, b.to),
-				    "columns", cols, "rows", list));
+				    "name", u.name, "from", doc_date_iso(req, b.from), "to",
+				    doc_date_iso(req, b.to), "columns", cols, "rows", list));
 		return 0;
 	}
 	{
@@ -1989,18 +1930,10 @@ static int book_serve(struct request *req, int api)
 		       *heads = json_array();
 		json_t *ags = json_array();
 		const char *q = arena_printf(&req->arena, "agency=%lld&from=%s&to=%s", (long long)b.agency,
-					     date_iso(req, b.from), date_iso(req, b.to));
+					     doc_date_iso(req, b.from), doc_date_iso(req, b.to));
 		for (size_t c = 0; c < DOC_IN_BOOK_COLS; c++)
 			json_array_append_new(heads, json_string(doc_in_book_heads[c]));
-		for (size_t i = 0; i < n; i++) {
-			const char *cells[DOC_IN_BOOK_COLS];
-			json_t *row = json_array();
-			doc_in_book_cells(&rows[i], cells);
-			for (size_t c = 0; c < DOC_IN_BOOK_COLS; c++)
-				json_array_append_new(row, json_string(cells[c]));
-			json_array_append_new(list, json_pack("{s:I,s:o}", "id", (json_int_t)rows[i].id,
-							      "cells", row));
-		}
+		book_rows_json(rows, n, list);
 		for (size_t i = 0; i < w.v.nall; i++) {
 			struct unit x;
 			if (!org_unit_load(db, &req->arena, w.v.all[i], &x))
@@ -2013,21 +1946,11 @@ static int book_serve(struct request *req, int api)
 		json_object_set_new(ctx, "agencies", ags);
 		json_object_set_new(ctx, "many_agencies", json_boolean(w.v.nall > 1));
 		json_object_set_new(ctx, "agency", json_integer(b.agency));
-		json_object_set_new(ctx, "from", json_string(date_iso(req, b.from)));
-		json_object_set_new(ctx, "to", json_string(date_iso(req, b.to)));
-		json_object_set_new(ctx, "period",
-				    json_string(arena_printf(&req->arena, _("From %s to %s"),
-							     date_vn(req, b.from), date_vn(req, b.to))));
 		json_object_set_new(ctx, "heads", heads);
 		json_object_set_new(ctx, "rows", list);
 		json_object_set_new(ctx, "has_rows", json_boolean(n > 0));
 		json_object_set_new(ctx, "count", json_integer((json_int_t)n));
-		json_object_set_new(ctx, "pdf_url",
-				    json_string(arena_printf(&req->arena, BASE "/so?%s&format=pdf", q)));
-		json_object_set_new(ctx, "xlsx_url",
-				    json_string(arena_printf(&req->arena, BASE "/so?%s&format=xlsx", q)));
-		json_object_set_new(ctx, "json_url",
-				    json_string(arena_printf(&req->arena, API_BASE "/register?%s", q)));
+		doc_register_links(req, ctx, BASE, API_BASE, q, b.from, b.to);
 		page_render(req, 200, "doc_in_register", ctx);
 	}
 	return 0;

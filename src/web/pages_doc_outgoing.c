@@ -31,6 +31,7 @@
 #include "rules/fold.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/doc_common.h"
 #include "web/doc_exchange_pages.h"
 #include "core/banned.h"
 
@@ -73,48 +74,9 @@ static const char *msg_fix(void)
 
 /* ---- small helpers ---- */
 
-static void set_text(json_t *o, const char *key, const char *s)
-{
-	if (s && *s)
-		json_object_set_new(o, key, json_string(s));
-}
-
-static const char *date_vn(struct request *req, int32_t ymd)
-{
-	return ymd ? arena_printf(&req->arena, "%02d/%02d/%04d", ymd % 100, ymd / 100 % 100, ymd / 10000)
-		   : "";
-}
-
-static const char *date_iso(struct request *req, int32_t ymd)
-{
-	return arena_printf(&req->arena, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
-
-static json_t *date_json(struct request *req, int32_t ymd)
-{
-	return ymd ? json_string(date_iso(req, ymd)) : json_null();
-}
-
 static int32_t today(const struct request *req)
 {
 	return schedule_day_of(req_now(req));
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sort v and drop repeats: the new length. */
-static size_t sort_unique(int64_t *v, size_t n)
-{
-	size_t k = 0;
-	qsort(v, n, sizeof(*v), cmp_id);
-	for (size_t i = 0; i < n; i++)
-		if (!k || v[k - 1] != v[i])
-			v[k++] = v[i];
-	return k;
 }
 
 static void errs_add(void *ctx, const char *field, const char *msgid)
@@ -154,7 +116,7 @@ static size_t agencies_of(struct request *req, const struct unit_tree *t, const 
 		if (a)
 			(*out)[k++] = a;
 	}
-	return sort_unique(*out, k);
+	return ids_sort_unique(*out, k);
 }
 
 /* The viewer of the logged-in user. 0, or 1 after answering (403 to citizens, 503). */
@@ -193,7 +155,7 @@ static int who_load(struct request *req, struct who *w)
 	if (req_user(req)->unit_id)
 		own[nown++] = req_user(req)->unit_id;
 	w->v.own = own;
-	w->v.nown = sort_unique(own, nown);
+	w->v.nown = ids_sort_unique(own, nown);
 	w->draft = draft;
 	w->ndraft = ndraft;
 	{
@@ -207,7 +169,7 @@ static int who_load(struct request *req, struct who *w)
 				all[n++] = sign[i];
 		}
 		w->registers = all;
-		w->nregisters = sort_unique(all, n);
+		w->nregisters = ids_sort_unique(all, n);
 	}
 	return 0;
 }
@@ -320,14 +282,6 @@ static const char *const action_labels[] = {
 
 /* ---- a document as JSON ---- */
 
-static json_t *type_json(int code)
-{
-	const struct doc_type *t = doc_type(code);
-	return t ? json_pack("{s:i,s:s,s:s,s:s}", "code", t->code, "key", t->key, "name", t->name,
-			     "abbreviation", t->abbr)
-		 : json_null();
-}
-
 static json_t *lines_json(const char *s)
 {
 	json_t *a = json_array();
@@ -389,7 +343,7 @@ static json_t *doc_json(struct request *req, const struct doc_out *d, int full, 
 	json_object_set_new(o, "unit",
 			    json_pack("{s:I,s:s,s:s}", "id", (json_int_t)d->unit_id, "name", d->unit_name,
 				      "short_name", d->unit_short));
-	json_object_set_new(o, "type", type_json(d->type));
+	json_object_set_new(o, "type", doc_type_json(d->type));
 	json_object_set_new(o, "summary", json_string(d->summary));
 	json_object_set_new(o, "recipients", lines_json(d->recipients));
 	for (size_t i = 0; i < d->n_recipient_units; i++)
@@ -416,7 +370,7 @@ static json_t *doc_json(struct request *req, const struct doc_out *d, int full, 
 		json_object_set_new(o, "number", json_integer(d->number));
 		json_object_set_new(o, "number_text", json_string(num));
 		json_object_set_new(o, "symbol", json_string(d->symbol));
-		json_object_set_new(o, "issue_date", date_json(req, d->issued_day));
+		json_object_set_new(o, "issue_date", doc_date_json(req, d->issued_day));
 		json_object_set_new(o, "issued_at", dossier_iso(d->issued_at));
 		json_object_set_new(o, "issued_by", person(d->issued_by, d->issued_by_name));
 		json_object_set_new(o, "copies", json_integer(d->copies));
@@ -770,15 +724,15 @@ static json_t *row_view(struct request *req, const struct doc_out *d)
 	json_object_set_new(o, "id", json_integer(d->id));
 	json_object_set_new(o, "href",
 			    json_string(arena_printf(&req->arena, BASE "/%lld", (long long)d->id)));
-	set_text(o, "symbol", d->symbol);
+	doc_set_text(o, "symbol", d->symbol);
 	json_object_set_new(o, "type", json_string(t ? t->name : ""));
 	json_object_set_new(o, "summary", json_string(d->summary));
 	json_object_set_new(o, "unit", json_string(d->unit_name));
 	json_object_set_new(o, "status", json_string(doc_out_status_name(d->status)));
 	json_object_set_new(o, "status_label", json_string(_(doc_out_status_label(d->status))));
 	json_object_set_new(o, "date",
-			    json_string(d->issued_day ? date_vn(req, d->issued_day)
-						      : date_vn(req, schedule_day_of(d->created_at))));
+			    json_string(d->issued_day ? doc_date_vn(req, d->issued_day)
+						      : doc_date_vn(req, schedule_day_of(d->created_at))));
 	if (d->urgency > DOC_URGENCY_NORMAL)
 		json_object_set_new(o, "urgency", json_string(doc_urgency_label(d->urgency)));
 	if (d->secrecy > DOC_SECRECY_NONE)
@@ -887,8 +841,8 @@ int page_doc_out_list(struct request *req)
 						_(doc_out_status_label(s)), "selected", s == a.q.status));
 	json_object_set_new(ctx, "statuses", statuses);
 	json_object_set_new(ctx, "units", unit_filter_options(req, db, &w, a.q.unit));
-	json_object_set_new(ctx, "from", json_string(a.q.from ? date_iso(req, a.q.from) : ""));
-	json_object_set_new(ctx, "to", json_string(a.q.to ? date_iso(req, a.q.to) : ""));
+	json_object_set_new(ctx, "from", json_string(a.q.from ? doc_date_iso(req, a.q.from) : ""));
+	json_object_set_new(ctx, "to", json_string(a.q.to ? doc_date_iso(req, a.q.to) : ""));
 	json_object_set_new(ctx, "q", json_string(a.q_s));
 	json_object_set_new(ctx, "total", json_integer((json_int_t)total));
 	rows = json_array();
@@ -961,7 +915,7 @@ static int units_take(struct request *req, struct db *db, const struct draft_in 
 		ids[n++] = id;
 	}
 	d->recipient_units = ids;
-	d->n_recipient_units = sort_unique(ids, n);
+	d->n_recipient_units = ids_sort_unique(ids, n);
 	return 0;
 }
 
@@ -1075,7 +1029,7 @@ static void new_render(struct request *req, struct db *db, const struct who *w, 
 	json_object_set_new(ctx, "many_units", json_boolean(w->ndraft > 1));
 	json_object_set_new(ctx, "form", form);
 	json_object_set_new(ctx, "errors", errors ? errors : json_object());
-	set_text(ctx, "error", error);
+	doc_set_text(ctx, "error", error);
 	page_render(req, status, "doc_out_form", ctx);
 }
 
@@ -1202,31 +1156,17 @@ int page_doc_out_create(struct request *req)
 	return 0;
 }
 
-/* A JSON field as text: strings as they are, integers written out; *bad for anything else. */
-static const char *jtext(struct request *req, const json_t *o, const char *key, int *bad)
-{
-	const json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return NULL;
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		return arena_printf(&req->arena, "%lld", (long long)json_integer_value(v));
-	*bad = 1;
-	return NULL;
-}
-
 /* A draft from a JSON object: 0, or -1 when a field has the wrong shape. */
 static int draft_from_json(struct request *req, const json_t *o, struct draft_in *in)
 {
 	const json_t *r = json_object_get(o, "recipients"), *u = json_object_get(o, "recipient_units"), *v;
 	int bad = 0;
 	size_t i;
-	in->f.type = jtext(req, o, "type", &bad);
-	in->f.summary = jtext(req, o, "summary", &bad);
-	in->f.urgency = jtext(req, o, "urgency", &bad);
-	in->f.secrecy = jtext(req, o, "secrecy", &bad);
-	in->unit_s = jtext(req, o, "unit", &bad);
+	in->f.type = doc_json_text(req, o, "type", &bad);
+	in->f.summary = doc_json_text(req, o, "summary", &bad);
+	in->f.urgency = doc_json_text(req, o, "urgency", &bad);
+	in->f.secrecy = doc_json_text(req, o, "secrecy", &bad);
+	in->unit_s = doc_json_text(req, o, "unit", &bad);
 	if (!in->unit_s)
 		in->unit_s = "";
 	/* recipients: lines in one string, or an array of strings */
@@ -1242,7 +1182,7 @@ static int draft_from_json(struct request *req, const json_t *o, struct draft_in
 		in->f.recipients = arena_strdup(&req->arena, b.ptr);
 		buf_release(&b);
 	} else if (r && !json_is_null(r)) {
-		in->f.recipients = jtext(req, o, "recipients", &bad);
+		in->f.recipients = doc_json_text(req, o, "recipients", &bad);
 	}
 	if (u && !json_is_null(u)) {
 		if (!json_is_array(u))
@@ -1485,7 +1425,7 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 	if (d->signed_at)
 		json_object_set_new(v, "signed_text", json_string(dossier_when_text(req, d->signed_at)));
 	if (d->issued_day)
-		json_object_set_new(v, "issue_date_text", json_string(date_vn(req, d->issued_day)));
+		json_object_set_new(v, "issue_date_text", json_string(doc_date_vn(req, d->issued_day)));
 	if (d->withdrawn_at)
 		json_object_set_new(v, "withdrawn_text",
 				    json_string(dossier_when_text(req, d->withdrawn_at)));
@@ -1507,7 +1447,7 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 		if (e->from_status != e->to_status)
 			json_object_set_new(o, "to", json_string(_(doc_out_status_label(e->to_status))));
 		if (strcmp(e->action, "file") && strcmp(e->action, "issue"))
-			set_text(o, "note", e->note);
+			doc_set_text(o, "note", e->note);
 		json_array_append_new(history, o);
 		if (!strcmp(e->action, "comment") || (!strcmp(e->action, "return") && *e->note))
 			json_array_append_new(comments, json_pack("{s:s,s:s,s:s,s:b}", "at",
@@ -1537,20 +1477,20 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 				      : allowed[1]					   ? allowed[1]
 											   : allowed[0];
 			json_object_set_new(o, "issue", json_true());
-			json_object_set_new(o, "issue_date", json_string(def ? date_iso(req, def) : ""));
+			json_object_set_new(o, "issue_date", json_string(def ? doc_date_iso(req, def) : ""));
 			json_object_set_new(
 				o, "issue_hint",
 				json_string(arena_printf(
 					&req->arena, _("The signing day (%s) or the next working day (%s)."),
-					date_vn(req, schedule_day_of(d->signed_at)),
-					allowed[1] ? date_vn(req, allowed[1]) : _("not yet come"))));
+					doc_date_vn(req, schedule_day_of(d->signed_at)),
+					allowed[1] ? doc_date_vn(req, allowed[1]) : _("not yet come"))));
 		}
 		if (a == DOC_OUT_SIGN)
 			json_object_set_new(o, "sign", json_true());
 		if (m && m->action == a) {
 			json_object_set_new(o, "open", json_true());
-			set_text(o, "action_error", m->action_error);
-			set_text(o, "typed", m->typed);
+			doc_set_text(o, "action_error", m->action_error);
+			doc_set_text(o, "typed", m->typed);
 		}
 		json_array_append_new(actions, o);
 	}
@@ -1569,7 +1509,7 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 			m->edit_errors = NULL;
 	}
 	if (doc_text_get(db, &req->arena, d->file.sha, &state, &text, &method) == 0) {
-		set_text(ctx, "text_state", text_state_label(state));
+		doc_set_text(ctx, "text_state", text_state_label(state));
 		if (state == DOC_TEXT_DONE && text && *text)
 			json_object_set_new(ctx, "text",
 					    json_string(strlen(text) > 3000
@@ -1577,9 +1517,9 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 								: text));
 	}
 	json_object_set_new(ctx, "d", v);
-	set_text(ctx, "notice", notice_of(req_query(req, "msg")));
+	doc_set_text(ctx, "notice", notice_of(req_query(req, "msg")));
 	if (m)
-		set_text(ctx, "error", m->error);
+		doc_set_text(ctx, "error", m->error);
 	if (m) {
 		json_decref(m->edit_form);
 		json_decref(m->edit_errors);
@@ -1772,8 +1712,8 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 				&req->arena,
 				_("The issue date must be the signing day (%s) or the next working day (%s), and not "
 				  "after today."),
-				date_vn(req, schedule_day_of(d->signed_at)),
-				done->allowed[1] ? date_vn(req, done->allowed[1]) : _("not yet come"));
+				doc_date_vn(req, schedule_day_of(d->signed_at)),
+				done->allowed[1] ? doc_date_vn(req, done->allowed[1]) : _("not yet come"));
 			return 422;
 		case DOC_OUT_ESYMBOL:
 			*msg = _(
@@ -1802,7 +1742,7 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 		if (done->numbered) {
 			json_object_set_new(detail, "number", json_integer(done->number));
 			json_object_set_new(detail, "symbol", json_string(done->symbol));
-			json_object_set_new(detail, "issue_date", date_json(req, done->issue_day));
+			json_object_set_new(detail, "issue_date", doc_date_json(req, done->issue_day));
 		}
 		rc = req_audit_json(req, db,
 				    arena_printf(&req->arena, "document.outgoing.%s",
@@ -1884,12 +1824,12 @@ int api_doc_out_act(struct request *req)
 			  "reason, \"issue_date\" and \"copies\" to issue."));
 		return 0;
 	}
-	in.action_s = jtext(req, req->json, "action", &bad);
+	in.action_s = doc_json_text(req, req->json, "action", &bad);
 	in.action = doc_out_action_from_name(in.action_s ? in.action_s : "");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !in.note; i++)
-		in.note = jtext(req, req->json, keys[i], &bad);
-	in.issue_date = jtext(req, req->json, "issue_date", &bad);
-	in.copies = jtext(req, req->json, "copies", &bad);
+		in.note = doc_json_text(req, req->json, keys[i], &bad);
+	in.issue_date = doc_json_text(req, req->json, "issue_date", &bad);
+	in.copies = doc_json_text(req, req->json, "copies", &bad);
 	if (bad) {
 		resp_error(req, 400, "bad_request",
 			   _("The fields of a step are strings (copies may be an integer)."));
@@ -1976,13 +1916,8 @@ static int reg_args(struct request *req, struct db *db, const struct who *w, str
 			  "two years."));
 		return 1;
 	}
-	if (!*fmt || (api && !strcmp(fmt, "json")))
-		a->format = 0;
-	else if (!strcmp(fmt, "pdf"))
-		a->format = 1;
-	else if (!strcmp(fmt, "xlsx"))
-		a->format = 2;
-	else {
+	a->format = doc_register_format(fmt, api);
+	if (a->format < 0) {
 		resp_error(req, 400, "bad_request",
 			   api ? _("The format is json, pdf or xlsx.") : _("The format is pdf or xlsx."));
 		return 1;
@@ -2014,11 +1949,12 @@ static json_t *reg_row_json(struct request *req, const struct doc_out *d)
 		json_array_append_new(c, json_string(cells[i]));
 	o = json_pack("{s:I,s:I,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:s,s:b,s:o}", "id",
 		      (json_int_t)d->id, "number", (json_int_t)d->number, "symbol", d->symbol, "date",
-		      date_json(req, d->issued_day), "type", type_json(d->type), "summary", d->summary,
-		      "signer", d->signer_name, "recipients", lines_json(cells[DOC_OUT_REG_TO]), "kept_by",
-		      lines_json(cells[DOC_OUT_REG_KEPT]), "copies_text", cells[DOC_OUT_REG_COPIES], "copies",
-		      d->copies, "sent", date_json(req, d->issued_day), "note", cells[DOC_OUT_REG_NOTE],
-		      "withdrawn", d->status == DOC_OUT_WITHDRAWN, "cells", c);
+		      doc_date_json(req, d->issued_day), "type", doc_type_json(d->type), "summary",
+		      d->summary, "signer", d->signer_name, "recipients", lines_json(cells[DOC_OUT_REG_TO]),
+		      "kept_by", lines_json(cells[DOC_OUT_REG_KEPT]), "copies_text",
+		      cells[DOC_OUT_REG_COPIES], "copies", d->copies, "sent",
+		      doc_date_json(req, d->issued_day), "note", cells[DOC_OUT_REG_NOTE], "withdrawn",
+		      d->status == DOC_OUT_WITHDRAWN, "cells", c);
 	return o;
 }
 
@@ -2064,22 +2000,11 @@ static int reg_serve(struct request *req, int api)
 			return 0;
 		}
 		buf_reset(&req->out);
-		rc = a.format == 2 ? doc_out_register_xlsx(list, n, &site, a.from, a.to, &req->out)
-				   : doc_out_register_pdf(list, n, &site, a.from, a.to, &req->out);
+		rc = a.format == DOC_REGISTER_XLSX
+			     ? doc_out_register_xlsx(list, n, &site, a.from, a.to, &req->out)
+			     : doc_out_register_pdf(list, n, &site, a.from, a.to, &req->out);
 		atomic_fetch_sub(&registers_drawing, 1);
-		if (rc) {
-			buf_reset(&req->out);
-			resp_error(req, 500, "internal", _("Internal server error, please try again later."));
-			return 0;
-		}
-		/* named by the dates as parsed, never by the query's text */
-		resp_header(req, "Content-Disposition",
-			    arena_printf(&req->arena, "attachment; filename=\"so-van-ban-di-%d-%d.%s\"",
-					 a.from, a.to, a.format == 2 ? "xlsx" : "pdf"));
-		req->status = 200;
-		req->content_type_out =
-			a.format == 2 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				      : "application/pdf";
+		doc_register_send(req, rc, "so-van-ban-di", a.format, a.from, a.to);
 		return 0;
 	}
 	if (api) {
@@ -2090,15 +2015,15 @@ static int reg_serve(struct request *req, int api)
 			json_array_append_new(rows, reg_row_json(req, &list[i]));
 		resp_json(req, 200,
 			  json_pack("{s:{s:I,s:s},s:s,s:s,s:o,s:o}", "agency", "id", (json_int_t)a.agency,
-				    "name", site.agency, "from", date_iso(req, a.from), "to",
-				    date_iso(req, a.to), "columns", cols, "documents", rows));
+				    "name", site.agency, "from", doc_date_iso(req, a.from), "to",
+				    doc_date_iso(req, a.to), "columns", cols, "documents", rows));
 		return 0;
 	}
 	{
 		json_t *ctx = page_context(req, _("Outgoing register")), *heads = json_array(),
 		       *rows = json_array(), *units = json_array();
 		const char *q = arena_printf(&req->arena, "unit=%lld&from=%s&to=%s", (long long)a.agency,
-					     date_iso(req, a.from), date_iso(req, a.to));
+					     doc_date_iso(req, a.from), doc_date_iso(req, a.to));
 		for (int i = 0; i < DOC_OUT_REG_COLS; i++)
 			json_array_append_new(heads,
 					      json_pack("{s:s,s:s}", "label", doc_out_register_heads[i], "n",
@@ -2128,17 +2053,7 @@ static int reg_serve(struct request *req, int api)
 		json_object_set_new(ctx, "units", units);
 		json_object_set_new(ctx, "many_units", json_boolean(w.nregisters > 1));
 		json_object_set_new(ctx, "agency", json_string(site.agency));
-		json_object_set_new(ctx, "from", json_string(date_iso(req, a.from)));
-		json_object_set_new(ctx, "to", json_string(date_iso(req, a.to)));
-		json_object_set_new(ctx, "period",
-				    json_string(arena_printf(&req->arena, _("From %s to %s"),
-							     date_vn(req, a.from), date_vn(req, a.to))));
-		json_object_set_new(ctx, "pdf_url",
-				    json_string(arena_printf(&req->arena, BASE "/so?%s&format=pdf", q)));
-		json_object_set_new(ctx, "xlsx_url",
-				    json_string(arena_printf(&req->arena, BASE "/so?%s&format=xlsx", q)));
-		json_object_set_new(ctx, "json_url",
-				    json_string(arena_printf(&req->arena, API_BASE "/register?%s", q)));
+		doc_register_links(req, ctx, BASE, API_BASE, q, a.from, a.to);
 		page_render(req, 200, "doc_out_register", ctx);
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include "rules/document.h"
 #include "store/db.h"
 #include "web/app.h"
+#include "web/doc_common.h"
 #include "core/banned.h"
 
 /*
@@ -203,16 +204,6 @@ static json_t *row_json(struct request *req, const struct doc_stats_args *a, con
 	return o;
 }
 
-static const char *iso(struct request *req, int32_t ymd)
-{
-	return arena_printf(&req->arena, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
-
-static const char *vn(struct request *req, int32_t ymd)
-{
-	return arena_printf(&req->arena, "%02d/%02d/%04d", ymd % 100, ymd / 100 % 100, ymd / 10000);
-}
-
 /* The figures of the unit (and the agencies below it the user may see): 0, or 1 after answering. */
 static int load(struct request *req, struct db *db, const struct doc_stats_args *a,
 		struct doc_stats_row **rows, size_t *n)
@@ -252,8 +243,8 @@ int api_doc_stats(struct request *req)
 	out = row_json(req, &a, &rows[n - 1]);
 	json_object_set_new(out, "unit",
 			    json_pack("{s:I,s:s}", "id", (json_int_t)a.unit, "name", unit_name(&a, a.unit)));
-	json_object_set_new(out, "from", json_string(iso(req, a.from)));
-	json_object_set_new(out, "to", json_string(iso(req, a.to)));
+	json_object_set_new(out, "from", json_string(doc_date_iso(req, a.from)));
+	json_object_set_new(out, "to", json_string(doc_date_iso(req, a.to)));
 	list = json_array();
 	for (size_t i = 0; i + 1 < n; i++)
 		json_array_append_new(list, row_json(req, &a, &rows[i]));
@@ -315,9 +306,11 @@ int page_doc_stats(struct request *req)
 	json_object_set_new(ctx, "units", units);
 	json_object_set_new(ctx, "many_units", json_boolean(a.nallowed > 1));
 	json_object_set_new(ctx, "from",
-			    json_string(a.from ? iso(req, a.from) : input_trim(req, req_query(req, "from"))));
+			    json_string(a.from ? doc_date_iso(req, a.from)
+					       : input_trim(req, req_query(req, "from"))));
 	json_object_set_new(ctx, "to",
-			    json_string(a.to ? iso(req, a.to) : input_trim(req, req_query(req, "to"))));
+			    json_string(a.to ? doc_date_iso(req, a.to)
+					     : input_trim(req, req_query(req, "to"))));
 	if (rc) {
 		json_object_set_new(ctx, "error", json_string(msg));
 		page_render(req, rc, "doc_stats", ctx);
@@ -333,7 +326,8 @@ int page_doc_stats(struct request *req)
 		json_object_set_new(ctx, "unit_name", json_string(unit_name(&a, a.unit)));
 		json_object_set_new(ctx, "below", json_boolean(a.nunits > 1));
 		json_object_set_new(ctx, "period_text",
-				    json_sprintf("%s – %s", vn(req, a.from), vn(req, a.to)));
+				    json_sprintf("%s – %s", doc_date_vn(req, a.from),
+						 doc_date_vn(req, a.to)));
 		json_object_set_new(ctx, "in_total", json_string(amount_text(req, r->n[DOC_STAT_IN][0])));
 		json_object_set_new(ctx, "out_total", json_string(amount_text(req, r->n[DOC_STAT_OUT][0])));
 		json_object_set_new(ctx, "withdrawn",
