@@ -920,7 +920,7 @@ int doc_in_visible(const struct doc_in_viewer *v, const struct doc_in *d)
 	return 0;
 }
 
-static const char *const queue_names[DOC_IN_Q_COUNT] = { "all", "to-read", "to-handle", "overdue" };
+static const char *const queue_names[DOC_IN_Q_COUNT] = { "all", "to-read", "to-handle", "overdue", "unit" };
 
 const char *doc_in_queue_name(int q)
 {
@@ -1018,6 +1018,14 @@ static void where_sql(struct buf *sql, const struct doc_in_query *q, size_t nwor
 		in_list(sql, v->nlead);
 		buf_adds(sql, ")) AND r.state <> 4))");
 		break;
+	case DOC_IN_Q_UNIT:
+		/* the unit's work, seen by its members too (the visibility above still holds) */
+		buf_adds(sql,
+			 " AND d.status = 2 AND EXISTS (SELECT 1 FROM doc_in_recipients r WHERE r.doc_id = "
+			 "d.id AND r.unit_id IN (");
+		in_list(sql, v->nunits);
+		buf_adds(sql, ") AND r.state <> 4)");
+		break;
 	default: break;
 	}
 	if (q->type)
@@ -1067,6 +1075,7 @@ static int where_bind(struct db_stmt *st, int k, const struct doc_in_query *q, c
 		b |= db_bind_int(st, k++, v->account_id);
 		b |= bind_ids(st, &k, v->lead, v->nlead);
 		break;
+	case DOC_IN_Q_UNIT: b |= bind_ids(st, &k, v->units, v->nunits); break;
 	default: break;
 	}
 	if (q->type)

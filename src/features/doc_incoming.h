@@ -215,6 +215,7 @@ enum doc_in_queue {
 	DOC_IN_Q_TO_HANDLE, /* "to-handle": his lead or coordinating rows not done; a leader's
 			       agencies' registered ones waiting for assignment */
 	DOC_IN_Q_OVERDUE,   /* "overdue": assigned, not done, past the deadline */
+	DOC_IN_Q_UNIT,	    /* "unit": assigned to one of his units and not done there (he sees it) */
 	DOC_IN_Q_COUNT
 };
 const char *doc_in_queue_name(int q);

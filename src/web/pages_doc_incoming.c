@@ -376,7 +376,7 @@ static json_t *row_view(struct request *req, const struct doc_in *d)
 }
 
 static const char *const queue_labels[DOC_IN_Q_COUNT] = { N_("All"), N_("To read"), N_("To handle"),
-							  N_("Overdue") };
+							  N_("Overdue"), N_("My unit's") };
 
 int api_doc_in_list(struct request *req)
 {

@@ -608,6 +608,10 @@ static void assignment_flow(void **state)
 	assert_true(listed(&head, "&queue=to-read", id));
 	assert_true(listed(&specialist, "", id));
 	assert_false(listed(&specialist, "&queue=to-read", id));
+	/* the unit's queue: its members see its work before the head forwards it; others do not */
+	assert_true(listed(&specialist, "&queue=unit", id));
+	assert_true(listed(&head, "&queue=unit", id));
+	assert_false(listed(&editor, "&queue=unit", id));
 	assert_false(listed(&editor, "", id));
 	assert_int_equal(get_status(&editor, API "/%lld", id), 404);
 	assert_int_equal(get_status(&editor, "/van-ban/den/%lld", id), 404);
@@ -650,6 +654,8 @@ static void assignment_flow(void **state)
 	assert_int_equal(sql1("SELECT reply_out_id FROM doc_incoming WHERE id = ?", id), 77);
 	assert_int_equal(sql1("SELECT state FROM doc_in_recipients WHERE id = ?", unit_row), DOC_RCPT_DONE);
 	assert_int_equal(stat(DOC_STAT_IN_ON_TIME), ontime0 + 1);
+	/* done: out of the unit's queue */
+	assert_false(listed(&specialist, "&queue=unit", id));
 	json_decref(act(&specialist, id, "{\"action\":\"done\"}", 403));
 	/* the history on its page */
 	assert_int_equal(req(&leader, "GET", path, NULL, &r), 200);
