@@ -375,6 +375,19 @@ static json_t *row_view(struct request *req, const struct doc_in *d)
 	return o;
 }
 
+/* The number and symbol of the outgoing document `id` ("25/UBND-TP"), "" when it has none. */
+static const char *reply_symbol(struct request *req, int64_t id)
+{
+	struct db *db = db_thread();
+	struct db_stmt *st;
+	const char *out = "";
+	if (db && db_query(db, &st, "SELECT symbol FROM doc_outgoing WHERE id = ?", "i", id) == DB_ROW)
+		out = arena_strdup(&req->arena, db_col_text(st, 0));
+	if (db)
+		db_release_statements(db);
+	return out;
+}
+
 static const char *const queue_labels[DOC_IN_Q_COUNT] = { N_("All"), N_("To read"), N_("To handle"),
 							  N_("Overdue"), N_("My unit's") };
 
@@ -1253,8 +1266,10 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 	doc_set_text(doc, "instructions", d->instructions);
 	doc_set_text(doc, "registered_by", d->registered_by_name);
 	doc_set_text(doc, "assigned_by", d->assigned_by_name);
-	if (d->reply_out_id)
+	if (d->reply_out_id) {
 		json_object_set_new(doc, "reply_out_id", json_integer(d->reply_out_id));
+		doc_set_text(doc, "reply_symbol", reply_symbol(req, d->reply_out_id));
+	}
 	if (*d->file_sha) {
 		int state = 0;
 		const char *text = NULL, *method = NULL;
@@ -1298,8 +1313,10 @@ static void view_render(struct request *req, struct db *db, const struct who *w,
 			json_object_set_new(o, "via", json_string(parent->name));
 		doc_set_text(o, "note", r->note);
 		doc_set_text(o, "acted_by", r->acted_by_name);
-		if (r->reply_out_id)
+		if (r->reply_out_id) {
 			json_object_set_new(o, "reply_out_id", json_integer(r->reply_out_id));
+			doc_set_text(o, "reply_symbol", reply_symbol(req, r->reply_out_id));
+		}
 		json_array_append_new(rcpts, o);
 		/* what he may do with his own rows */
 		if (d->status == DOC_IN_ASSIGNED && r->state != DOC_RCPT_DONE && doc_in_acts_for(&w->v, r)) {
@@ -1447,7 +1464,8 @@ struct act {
 	int64_t *to; /* forward: accounts */
 	size_t nto;
 	int64_t reply;
-	int bad; /* a malformed field: 400 */
+	const char *reply_symbol; /* the reply as its number and symbol ("25/UBND-TP"), or NULL */
+	int bad;		  /* a malformed field: 400 */
 };
 
 /* "u12" / "a7" → target; 0 or -1. */
@@ -1476,6 +1494,7 @@ static void act_from_form(struct request *req, struct act *a)
 		const char *r = req_form(req, "reply_out_id");
 		if (r && *r && !(a->reply = input_id(r)))
 			a->bad = 1;
+		a->reply_symbol = input_trim(req, req_form(req, "reply"));
 	}
 	for (const struct kv *kv = req->form.head; kv; kv = kv->next) {
 		/* the assignment form: one select per candidate, r_u12 = lead | coordinate | inform | "" */
@@ -1526,6 +1545,9 @@ static void act_from_json(struct request *req, struct act *a)
 	a->due = json_string_value(json_object_get(b, "due"));
 	v = json_object_get(b, "reply_out_id");
 	if (v && !json_is_null(v) && !(json_is_integer(v) && (a->reply = json_integer_value(v)) > 0))
+		a->bad = 1;
+	v = json_object_get(b, "reply");
+	if (v && !json_is_null(v) && !(a->reply_symbol = json_string_value(v)))
 		a->bad = 1;
 	cap = 1 + json_array_size(json_object_get(b, "coordinate")) +
 	      json_array_size(json_object_get(b, "inform")) + json_array_size(json_object_get(b, "to"));
@@ -1645,6 +1667,39 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 	} else {
 		*msg = _("There is no such action.");
 		return 400;
+	}
+	/* the reply: an issued outgoing document of the same agency, by its number and symbol or id */
+	if (state == DOC_RCPT_DONE && ((a->reply_symbol && *a->reply_symbol) || a->reply)) {
+		struct db_stmt *st;
+		int64_t found = 0;
+		int qrc =
+			a->reply_symbol && *a->reply_symbol
+				? db_query(
+					  db, &st,
+					  "SELECT id FROM doc_outgoing WHERE agency_id = ? AND symbol = ? AND number "
+					  "IS NOT NULL ORDER BY number_year DESC LIMIT 1",
+					  "is", d->agency_id, a->reply_symbol)
+				: db_query(
+					  db, &st,
+					  "SELECT id FROM doc_outgoing WHERE agency_id = ? AND id = ? AND number IS "
+					  "NOT NULL",
+					  "ii", d->agency_id, a->reply);
+		if (qrc == DB_ROW)
+			found = db_col_int(st, 0);
+		db_release_statements(db);
+		if (qrc < 0)
+			return 503;
+		if (!found) {
+			if (e)
+				errs_add(
+					e, "reply",
+					N_("There is no issued outgoing document of this agency with this number and "
+					   "symbol."));
+			*msg = _(
+				"There is no issued outgoing document of this agency with this number and symbol.");
+			return 422;
+		}
+		a->reply = found;
 	}
 	if (!strcmp(action, "assign")) {
 		const char *ds = input_trim(req, a->due);

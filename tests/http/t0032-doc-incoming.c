@@ -559,7 +559,7 @@ static void assignment_flow(void **state)
 	long long assigned0 = stat(DOC_STAT_IN_ASSIGNED), ontime0 = stat(DOC_STAT_IN_ON_TIME);
 	int64_t id = reg("UBND thành phố Hà Nội", "4567/UBND-KSTTHC",
 			 "V/v rà soát thủ tục hành chính lĩnh vực hộ tịch", "");
-	int64_t unit_row, person_row;
+	int64_t unit_row, person_row, reply_id;
 	json_t *j;
 	(void)state;
 	/* before assignment only the clerk and the leaders see it */
@@ -648,10 +648,26 @@ static void assignment_flow(void **state)
 	json_decref(act(&specialist, id, "{\"action\":\"start\"}", 200));
 	assert_int_equal(sql1("SELECT state FROM doc_in_recipients WHERE id = ?", person_row),
 			 DOC_RCPT_WORKING);
-	json_decref(act(&specialist, id, "{\"action\":\"done\",\"reply_out_id\":77}", 200));
+	/* the reply is named by its number and symbol: one of the agency's issued documents */
+	json_decref(act(&specialist, id, "{\"action\":\"done\",\"reply\":\"999/KH-UBND\"}", 422));
+	json_decref(act(&specialist, id, "{\"action\":\"done\",\"reply_out_id\":999999}", 422));
+	reply_id = sql1("SELECT MIN(id) FROM doc_outgoing WHERE agency_id = ? AND number IS NOT NULL",
+			district_id);
+	assert_true(reply_id > 0);
+	{
+		struct db_stmt *st;
+		char done_body[160];
+		assert_int_equal(db_query(db, &st, "SELECT symbol FROM doc_outgoing WHERE id = ?", "i",
+					  reply_id),
+				 DB_ROW);
+		snprintf(done_body, sizeof(done_body), "{\"action\":\"done\",\"reply\":\"%s\"}",
+			 db_col_text(st, 0));
+		db_release_statements(db);
+		json_decref(act(&specialist, id, done_body, 200));
+	}
 	/* the lead finished: the document is done, on time, with the reply */
 	assert_int_equal(sql1("SELECT status FROM doc_incoming WHERE id = ?", id), DOC_IN_DONE);
-	assert_int_equal(sql1("SELECT reply_out_id FROM doc_incoming WHERE id = ?", id), 77);
+	assert_int_equal(sql1("SELECT reply_out_id FROM doc_incoming WHERE id = ?", id), reply_id);
 	assert_int_equal(sql1("SELECT state FROM doc_in_recipients WHERE id = ?", unit_row), DOC_RCPT_DONE);
 	assert_int_equal(stat(DOC_STAT_IN_ON_TIME), ontime0 + 1);
 	/* done: out of the unit's queue */
