@@ -237,6 +237,13 @@ const struct route app_routes[] = {
 	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_JSON | ROUTE_UPLOAD },
 	{ HTTP_POST, "/api/v1/documents/incoming/edxml", api_doc_in_edxml,
 	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW | ROUTE_UPLOAD },
+	/* the exchange with the national hub's connector (pages_doc_exchange.c) */
+	{ HTTP_POST, "/api/v1/documents/exchange/status", api_doc_ex_status,
+	  ROUTE_LOGIN | ROUTE_CSRF | ROUTE_RAW },
+	{ HTTP_GET, "/api/v1/documents/exchange/outbox", api_doc_ex_outbox, ROUTE_LOGIN },
+	{ HTTP_GET, "/api/v1/documents/exchange/outbox/{id}", api_doc_ex_outbox_get, ROUTE_LOGIN },
+	{ HTTP_POST, "/api/v1/documents/exchange/outbox/{id}/sent", api_doc_ex_outbox_sent,
+	  ROUTE_LOGIN | ROUTE_CSRF },
 	{ HTTP_GET, "/api/v1/documents/incoming/register", api_doc_in_register, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/documents/incoming/{id}", api_doc_in_get, ROUTE_LOGIN },
 	{ HTTP_GET, "/api/v1/documents/incoming/{id}/file", api_doc_in_file, ROUTE_LOGIN },

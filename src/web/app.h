@@ -510,6 +510,10 @@ json_t *doc_out_home_queues(struct request *req);
 /* pages_doc_exchange.c: edXML export and import between agencies */
 int api_doc_out_edxml(struct request *req);
 int api_doc_in_edxml(struct request *req);
+int api_doc_ex_status(struct request *req);
+int api_doc_ex_outbox(struct request *req);
+int api_doc_ex_outbox_get(struct request *req);
+int api_doc_ex_outbox_sent(struct request *req);
 /* pages_news_images.c: the articles' images, uploaded by editors and served to everyone */
 int page_news_image(struct request *req);
 int page_news_image_upload(struct request *req);

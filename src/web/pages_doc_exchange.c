@@ -945,3 +945,29 @@ int api_doc_in_edxml(struct request *req)
 			    list));
 	return 0;
 }
+
+/* ---- the national hub's connector (placeholders) ---- */
+
+int api_doc_ex_status(struct request *req)
+{
+	resp_error(req, 501, "not_implemented", "Not implemented");
+	return 0;
+}
+
+int api_doc_ex_outbox(struct request *req)
+{
+	resp_error(req, 501, "not_implemented", "Not implemented");
+	return 0;
+}
+
+int api_doc_ex_outbox_get(struct request *req)
+{
+	resp_error(req, 501, "not_implemented", "Not implemented");
+	return 0;
+}
+
+int api_doc_ex_outbox_sent(struct request *req)
+{
+	resp_error(req, 501, "not_implemented", "Not implemented");
+	return 0;
+}
