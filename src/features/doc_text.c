@@ -4,11 +4,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +14,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "core/buf.h"
 #include "core/log.h"
@@ -25,6 +22,7 @@
 #include "features/doc_text.h"
 #include "features/files.h"
 #include "rules/fold.h"
+#include "store/worker.h"
 #include "core/banned.h"
 
 /*
@@ -51,8 +49,9 @@
 #define CHILD_NICE     10
 #define CANDIDATES     8 /* pending files looked at per round */
 
-/* Set by doc_text_stop: the program in hand is killed and its file given back. */
-static atomic_int stopping;
+/* The worker thread. Stopping kills the program in hand and gives its file back. */
+static int text_pass(void *arg, struct db *db);
+static struct worker worker = WORKER_INIT("doc_text", text_pass, DOC_TEXT_POLL);
 
 static int64_t now_s(void)
 {
@@ -263,7 +262,7 @@ static int run(const char *const argv[], int64_t deadline, struct buf *out, char
 		struct pollfd pf[2];
 		int nf = 0, wait_ms;
 		int64_t left = deadline - time_mono_us();
-		if (atomic_load(&stopping)) {
+		if (worker_stopping(&worker)) {
 			stopped = 1;
 			break;
 		}
@@ -271,7 +270,7 @@ static int run(const char *const argv[], int64_t deadline, struct buf *out, char
 			late = 1;
 			break;
 		}
-		/* a look at `stopping` at least five times a second */
+		/* a look at worker_stopping() at least five times a second */
 		wait_ms = left / 1000 < 200 ? (int)(left / 1000) + 1 : 200;
 		if (outp[0] >= 0)
 			pf[nf++] = (struct pollfd){ .fd = outp[0], .events = POLLIN };
@@ -334,8 +333,8 @@ static int run(const char *const argv[], int64_t deadline, struct buf *out, char
 		}
 		if (w < 0 && errno != EINTR)
 			break;
-		if (!cut && !stopped && !late && (atomic_load(&stopping) || time_mono_us() >= deadline)) {
-			stopped = atomic_load(&stopping);
+		if (!cut && !stopped && !late && (worker_stopping(&worker) || time_mono_us() >= deadline)) {
+			stopped = worker_stopping(&worker);
 			late = !stopped;
 			kill(-pid, SIGKILL);
 		}
@@ -646,76 +645,11 @@ static int64_t backoff(int attempts)
 }
 
 /*
- * Claim the pending file `sha` seen with next_at `seen`: a compare-and-set that counts the
- * attempt and moves next_at to the lease's end, so that of several workers (threads or
- * processes on one database) one only reads it. 1 won, 0 someone else's, or a negative enum db_rc.
+ * A file is claimed with a compare-and-set that counts the attempt and moves next_at to the
+ * lease's end, so that of several workers (threads or processes on one database) one only reads
+ * it; its outcome is recorded only while the claim holds (sha, lease): worker_update_one().
  */
-static int claim(struct db *db, const char *sha, int64_t seen, int64_t now)
-{
-	int64_t n;
-	int rc = db_begin(db);
-	if (rc)
-		return rc;
-	rc = db_exec(db,
-		     "UPDATE doc_texts SET next_at = ?, attempts = attempts + 1"
-		     " WHERE sha = ? AND state = 1 AND next_at = ? AND next_at <= ?",
-		     "isii", now + DOC_TEXT_LEASE, sha, seen, now);
-	if (rc != DB_DONE) {
-		db_rollback(db);
-		return rc < 0 ? rc : DB_ERROR;
-	}
-	n = db_changes(db);
-	if ((rc = db_commit(db))) {
-		db_rollback(db);
-		return rc;
-	}
-	return n == 1;
-}
-
 #define HOLDS " WHERE sha = ? AND state = 1 AND next_at = ?"
-
-/*
- * Write the outcome in one short transaction if the claim still holds: 1 written, 0 the lease
- * was lost (another worker has it now), or a negative enum db_rc.
- */
-static int record(struct db *db, const char *sha, int64_t lease, const char *sql, const char *types, ...)
-{
-	struct db_stmt *st;
-	va_list ap;
-	int64_t n;
-	int rc, i = 1;
-
-	if ((rc = db_begin(db)))
-		return rc;
-	st = db_prepare(db, sql);
-	rc = st ? 0 : DB_ERROR;
-	va_start(ap, types);
-	for (const char *t = types; *t && !rc; t++, i++) {
-		if (*t == 'i') {
-			rc = db_bind_int(st, i, va_arg(ap, int64_t));
-		} else {
-			const char *s = va_arg(ap, const char *);
-			rc = db_bind_text(st, i, s, strlen(s));
-		}
-	}
-	va_end(ap);
-	if (!rc)
-		rc = db_bind_text(st, i, sha, strlen(sha));
-	if (!rc)
-		rc = db_bind_int(st, i + 1, lease);
-	if (!rc)
-		rc = db_step(st);
-	if (rc != DB_DONE) {
-		db_rollback(db);
-		return rc < 0 ? rc : DB_ERROR;
-	}
-	n = db_changes(db);
-	if ((rc = db_commit(db))) {
-		db_rollback(db);
-		return rc;
-	}
-	return n == 1;
-}
 
 /* Claim, read and record one file: 1 worked (done, failed or retried later), 0 someone else's, <0 error. */
 static int work_one(struct db *db, const char *data_dir, const char *sha, int64_t seen, int64_t now)
@@ -725,8 +659,13 @@ static int work_one(struct db *db, const char *data_dir, const char *sha, int64_
 	char mime[128], q[ERROR_MAX * 2 + 8];
 	char *folded = NULL;
 	int64_t lease = now + DOC_TEXT_LEASE, started = time_mono_us();
-	int attempts, rc = claim(db, sha, seen, now), res;
+	int attempts, res, rc;
 
+	/* the claim */
+	rc = worker_update_one(db,
+			       "UPDATE doc_texts SET next_at = ?, attempts = attempts + 1"
+			       " WHERE sha = ? AND state = 1 AND next_at = ? AND next_at <= ?",
+			       "isii", lease, sha, seen, now);
 	if (rc <= 0)
 		return rc;
 	rc = db_query(db, &st, "SELECT mime, attempts FROM doc_texts WHERE sha = ?", "s", sha);
@@ -744,10 +683,10 @@ static int work_one(struct db *db, const char *data_dir, const char *sha, int64_
 		/* the last attempt was claimed and never recorded: its worker died on it */
 		set_reason(r.err, sizeof(r.err), "no outcome recorded for the last attempt");
 		attempts--;
-		rc = record(
-			db, sha, lease,
+		rc = worker_update_one(
+			db,
 			"UPDATE doc_texts SET state = 3, attempts = attempts - 1, error = ?, done_at = ?" HOLDS,
-			"si", r.err, now);
+			"sisi", r.err, now, sha, lease);
 		res = RUN_FAILED;
 		goto logged;
 	}
@@ -758,20 +697,21 @@ static int work_one(struct db *db, const char *data_dir, const char *sha, int64_
 		folded = xmalloc(n);
 		if (fold_text(r.text.ptr, folded, n) < 0)
 			folded[0] = '\0'; /* cannot happen: the text is clean UTF-8 */
-		rc = record(db, sha, lease,
-			    "UPDATE doc_texts SET state = 2, method = ?, text = ?, folded = ?, error = NULL,"
-			    " done_at = ?" HOLDS,
-			    "sssi", r.ocr ? "ocr" : "pdf", r.text.ptr, folded, now);
+		rc = worker_update_one(
+			db,
+			"UPDATE doc_texts SET state = 2, method = ?, text = ?, folded = ?, error = NULL,"
+			" done_at = ?" HOLDS,
+			"sssisi", r.ocr ? "ocr" : "pdf", r.text.ptr, folded, now, sha, lease);
 	} else if (res == RUN_STOPPED) {
 		/* given back as it was: due at once on the next start, this attempt not counted */
-		rc = record(db, sha, lease, "UPDATE doc_texts SET next_at = ?, attempts = attempts - 1" HOLDS,
-			    "i", now);
+		rc = worker_update_one(db, "UPDATE doc_texts SET next_at = ?, attempts = attempts - 1" HOLDS,
+				       "isi", now, sha, lease);
 	} else if (attempts >= DOC_TEXT_MAX_ATTEMPTS) {
-		rc = record(db, sha, lease, "UPDATE doc_texts SET state = 3, error = ?, done_at = ?" HOLDS,
-			    "si", r.err, now);
+		rc = worker_update_one(db, "UPDATE doc_texts SET state = 3, error = ?, done_at = ?" HOLDS,
+				       "sisi", r.err, now, sha, lease);
 	} else {
-		rc = record(db, sha, lease, "UPDATE doc_texts SET next_at = ?, error = ?" HOLDS, "is",
-			    now + backoff(attempts), r.err);
+		rc = worker_update_one(db, "UPDATE doc_texts SET next_at = ?, error = ?" HOLDS, "issi",
+				       now + backoff(attempts), r.err, sha, lease);
 	}
 logged:
 	if (rc < 0) {
@@ -824,7 +764,7 @@ static int run_round(struct db *db, const char *data_dir, int64_t now, int live)
 	}
 	if (rc < 0)
 		return rc;
-	for (int i = 0; i < n && !atomic_load(&stopping); i++) {
+	for (int i = 0; i < n && !worker_stopping(&worker); i++) {
 		int64_t t = live && now_s() > now ? now_s() : now;
 		rc = work_one(db, data_dir, shas[i], seen[i], t);
 		if (rc)
@@ -840,13 +780,8 @@ int doc_text_run_one(struct db *db, const char *data_dir, int64_t now)
 
 /* ---- the worker thread ---- */
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
-	int running, wake, stop;
-	char *db_url, *data_dir;
-} worker = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static char *worker_data_dir; /* the thread's: a copy, owned */
+static int tools_checked;     /* the thread's: check_tools() ran since the start */
 
 /* Say once at start what will not work: a missing program or Tesseract without Vietnamese. */
 static void check_tools(void)
@@ -878,122 +813,48 @@ static void check_tools(void)
 	buf_release(&out);
 }
 
-static void *worker_main(void *arg)
+/* One file at most, then at once the next pass: more may be waiting. */
+static int text_pass(void *arg, struct db *db)
 {
-	struct db *db = NULL;
-	int64_t logged_down = 0;
-	(void)arg;
+	int rc;
 
-	check_tools();
-	for (;;) {
-		int n = 0, more;
-		if (!db) {
-			char *err = NULL;
-			db = db_open(worker.db_url, &err);
-			if (!db && now_s() - logged_down >= 60) {
-				char q[512];
-				log_error("event=doc_text msg=\"cannot open the database\" error=%s",
-					  log_quote(q, sizeof(q), err ? err : "?"));
-				logged_down = now_s();
-			}
-			free(err);
-		}
-		if (db && !atomic_load(&stopping)) {
-			n = run_round(db, worker.data_dir, now_s(), 1);
-			if (n < 0) {
-				char q[512];
-				log_error("event=doc_text msg=\"database error\" error=%s",
-					  log_quote(q, sizeof(q), db_errmsg(db)));
-				db_close(db);
-				db = NULL;
-			}
-		}
-		pthread_mutex_lock(&worker.lock);
-		/* after a file, look again at once: more may be waiting */
-		more = n > 0;
-		if (!more && !worker.wake && !worker.stop) {
-			struct timespec until;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += DOC_TEXT_POLL;
-			pthread_cond_timedwait(&worker.cond, &worker.lock, &until);
-		}
-		worker.wake = 0;
-		if (worker.stop) {
-			pthread_mutex_unlock(&worker.lock);
-			break;
-		}
-		pthread_mutex_unlock(&worker.lock);
+	if (!tools_checked) {
+		check_tools();
+		tools_checked = 1;
 	}
-	db_close(db);
-	return NULL;
+	rc = run_round(db, arg, now_s(), 1);
+	return rc < 0 ? rc : rc > 0 ? 0 : DOC_TEXT_POLL;
 }
 
 int doc_text_start(const char *db_url, const char *data_dir)
 {
-	pthread_condattr_t attr;
-
 	if (!db_url || !data_dir || !*data_dir) {
 		log_error("event=config msg=\"the text worker needs a database and a data folder\"");
 		return -1;
 	}
-	pthread_mutex_lock(&worker.lock);
-	if (worker.running) {
-		pthread_mutex_unlock(&worker.lock);
+	if (worker_data_dir)
 		BUG("doc_text_start called twice");
-	}
-	pthread_mutex_unlock(&worker.lock);
-	worker.db_url = xstrdup(db_url);
-	worker.data_dir = xstrdup(data_dir);
-	worker.wake = worker.stop = 0;
-	atomic_store(&stopping, 0);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&worker.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&worker.thread, NULL, worker_main, NULL)) {
-		log_error("event=doc_text msg=\"cannot start the text thread\"");
-		pthread_cond_destroy(&worker.cond);
-		free(worker.db_url);
-		free(worker.data_dir);
-		worker.db_url = worker.data_dir = NULL;
+	worker_data_dir = xstrdup(data_dir);
+	tools_checked = 0;
+	if (worker_start(&worker, db_url, worker_data_dir)) {
+		free(worker_data_dir);
+		worker_data_dir = NULL;
 		return -1;
 	}
-	pthread_mutex_lock(&worker.lock);
-	worker.running = 1;
-	pthread_mutex_unlock(&worker.lock);
 	log_info("event=doc_text msg=\"text worker started\"");
 	return 0;
 }
 
 void doc_text_wake(void)
 {
-	pthread_mutex_lock(&worker.lock);
-	if (worker.running) {
-		worker.wake = 1;
-		pthread_cond_signal(&worker.cond);
-	}
-	pthread_mutex_unlock(&worker.lock);
+	worker_wake(&worker);
 }
 
 void doc_text_stop(void)
 {
-	pthread_mutex_lock(&worker.lock);
-	if (!worker.running) {
-		pthread_mutex_unlock(&worker.lock);
+	if (!worker_stop(&worker))
 		return;
-	}
-	worker.stop = 1;
-	atomic_store(&stopping, 1);
-	pthread_cond_signal(&worker.cond);
-	pthread_mutex_unlock(&worker.lock);
-	pthread_join(worker.thread, NULL);
-	pthread_mutex_lock(&worker.lock);
-	worker.running = 0;
-	pthread_mutex_unlock(&worker.lock);
-	pthread_cond_destroy(&worker.cond);
-	free(worker.db_url);
-	free(worker.data_dir);
-	worker.db_url = worker.data_dir = NULL;
-	atomic_store(&stopping, 0);
+	free(worker_data_dir);
+	worker_data_dir = NULL;
 	log_info("event=doc_text msg=\"text worker stopped\"");
 }

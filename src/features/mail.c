@@ -1,15 +1,11 @@
 /* mail.c: email to citizens: an outbox written in the caller's transaction, sent over SMTP by one thread. */
 #include <assert.h>
 #include <curl/curl.h>
-#include <pthread.h>
 #include <sodium.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timefmt.h"
@@ -17,6 +13,7 @@
 #include "features/mail.h"
 #include "rules/contact.h"
 #include "store/counter.h"
+#include "store/worker.h"
 #include "core/banned.h"
 
 #define BATCH		 32	      /* messages claimed from one look at the outbox */
@@ -285,8 +282,9 @@ enum send_result {
 	SEND_STOPPED,	  /* given up untried because the sender is stopping */
 };
 
-/* Set by mail_stop: the look ends after the message in flight, a connection not yet sending is dropped. */
-static atomic_int stopping;
+/* The sender thread. Stopping ends a look after the message in flight and drops one still connecting. */
+static int send_pass(void *arg, struct db *db);
+static struct worker sender = WORKER_INIT("mail", send_pass, MAIL_POLL);
 
 struct reader {
 	const char *p;
@@ -312,7 +310,7 @@ static int progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ul
 	(void)dltotal;
 	(void)dlnow;
 	(void)ultotal;
-	return atomic_load(&stopping) && ulnow == 0;
+	return worker_stopping(&sender) && ulnow == 0;
 }
 
 /* 1 when the URL's host is this machine (no TLS is tried there). */
@@ -430,30 +428,15 @@ static enum send_result smtp_send(const struct mail_config *cfg, const char *to,
 
 int mail_claim(struct db *db, int64_t id, int64_t seen_next_at, int64_t now)
 {
-	int64_t n;
-	int rc = db_begin(db);
-	if (rc)
-		return rc;
 	/*
 	 * Compare and set: of several senders that saw the message at
 	 * seen_next_at, the first UPDATE moves next_at and the others match no
 	 * row (on PostgreSQL they wait for it and read the new next_at).
 	 */
-	rc = db_exec(db,
-		     "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
-		     " WHERE id = ? AND status = 'queued' AND next_at = ? AND next_at <= ?",
-		     "iiii", now + MAIL_LEASE, id, seen_next_at, now);
-	if (rc != DB_DONE) {
-		db_rollback(db);
-		return rc < 0 ? rc : DB_ERROR;
-	}
-	n = db_changes(db);
-	rc = db_commit(db);
-	if (rc) {
-		db_rollback(db);
-		return rc;
-	}
-	return n == 1;
+	return worker_update_one(db,
+				 "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
+				 " WHERE id = ? AND status = 'queued' AND next_at = ? AND next_at <= ?",
+				 "iiii", now + MAIL_LEASE, id, seen_next_at, now);
 }
 
 static int load(struct db *db, int64_t id, struct outmsg *m)
@@ -478,50 +461,7 @@ static int load(struct db *db, int64_t id, struct outmsg *m)
 	return rc;
 }
 
-/*
- * Record the attempt in one short transaction, if the claim still holds (the
- * row still carries this sender's lease). 1 recorded, 0 the lease was lost,
- * or a negative enum db_rc.
- */
-static int record(struct db *db, int64_t id, int64_t lease, const char *sql, const char *types, ...)
-{
-	struct db_stmt *st;
-	va_list ap;
-	int64_t n;
-	int rc, i = 1;
-
-	if ((rc = db_begin(db)))
-		return rc;
-	st = db_prepare(db, sql);
-	rc = st ? 0 : DB_ERROR;
-	va_start(ap, types);
-	for (const char *t = types; *t && !rc; t++, i++) {
-		if (*t == 'i') {
-			rc = db_bind_int(st, i, va_arg(ap, int64_t));
-		} else {
-			const char *s = va_arg(ap, const char *);
-			rc = db_bind_text(st, i, s, strlen(s));
-		}
-	}
-	va_end(ap);
-	if (!rc)
-		rc = db_bind_int(st, i, id);
-	if (!rc)
-		rc = db_bind_int(st, i + 1, lease);
-	if (!rc)
-		rc = db_step(st);
-	if (rc != DB_DONE) {
-		db_rollback(db);
-		return rc < 0 ? rc : DB_ERROR;
-	}
-	n = db_changes(db);
-	if ((rc = db_commit(db))) {
-		db_rollback(db);
-		return rc;
-	}
-	return n == 1;
-}
-
+/* An attempt is recorded only while its claim holds: the row still carries this sender's lease. */
 #define HOLDS " WHERE id = ? AND status = 'queued' AND next_at = ?"
 
 /* Claim, send and record one message: 1 attempted, 0 someone else's, or a negative enum db_rc. */
@@ -545,10 +485,10 @@ static int send_one(struct db *db, const struct mail_config *cfg, int64_t id, in
 		/* the last attempt was claimed but never recorded: its sender stopped during it */
 		snprintf(err, sizeof(err), "no outcome recorded for the last attempt");
 		res = SEND_FAILED;
-		rc = record(
-			db, id, lease,
+		rc = worker_update_one(
+			db,
 			"UPDATE mail_outbox SET status = 'failed', attempts = attempts - 1, last_error = ?" HOLDS,
-			"s", err);
+			"sii", err, id, lease);
 		m.attempts--;
 		goto logged;
 	}
@@ -559,19 +499,20 @@ static int send_one(struct db *db, const struct mail_config *cfg, int64_t id, in
 		res = smtp_send(cfg, m.to, &msg, err, sizeof(err));
 	}
 	if (res == SEND_OK) {
-		rc = record(db, id, lease,
-			    "UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL" HOLDS,
-			    "i", now);
+		rc = worker_update_one(
+			db, "UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL" HOLDS,
+			"iii", now, id, lease);
 	} else if (res == SEND_STOPPED) {
 		/* given back as it was: due at once on the next start, this attempt not counted */
-		rc = record(db, id, lease,
-			    "UPDATE mail_outbox SET next_at = ?, attempts = attempts - 1" HOLDS, "i", now);
+		rc = worker_update_one(db,
+				       "UPDATE mail_outbox SET next_at = ?, attempts = attempts - 1" HOLDS,
+				       "iii", now, id, lease);
 	} else if (m.attempts >= MAIL_MAX_ATTEMPTS) {
-		rc = record(db, id, lease, "UPDATE mail_outbox SET status = 'failed', last_error = ?" HOLDS,
-			    "s", err);
+		rc = worker_update_one(db, "UPDATE mail_outbox SET status = 'failed', last_error = ?" HOLDS,
+				       "sii", err, id, lease);
 	} else {
-		rc = record(db, id, lease, "UPDATE mail_outbox SET next_at = ?, last_error = ?" HOLDS, "is",
-			    now + mail_backoff(m.attempts), err);
+		rc = worker_update_one(db, "UPDATE mail_outbox SET next_at = ?, last_error = ?" HOLDS, "isii",
+				       now + mail_backoff(m.attempts), err, id, lease);
 	}
 	if (res == SEND_UNREACHABLE && unreachable)
 		*unreachable = 1;
@@ -638,7 +579,7 @@ static int send_round(struct db *db, const struct mail_config *cfg, int64_t now,
 	}
 	if (rc < 0)
 		return rc;
-	for (int i = 0; i < n && !atomic_load(&stopping); i++) {
+	for (int i = 0; i < n && !worker_stopping(&sender); i++) {
 		int unreach = 0;
 		int64_t t = live && now_s() > now ? now_s() : now;
 		rc = send_one(db, cfg, ids[i], seen[i], t, &unreach);
@@ -661,76 +602,24 @@ int mail_send_due(struct db *db, const struct mail_config *cfg, int64_t now)
 
 /* ---- the sender thread ---- */
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
-	int running, wake, stop;
-	char *db_url;
-	struct mail_config cfg; /* copies, owned */
-} sender = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct mail_config config; /* the sender's: copies, owned */
 
-static void *sender_main(void *arg)
+/* After a look that sent something, look again at once: more may be due (not when the server is away). */
+static int send_pass(void *arg, struct db *db)
 {
-	struct db *db = NULL;
-	int64_t logged_down = 0;
-	(void)arg;
-
-	for (;;) {
-		int n = 0, unreachable = 0, more;
-		if (!db) {
-			char *err = NULL;
-			db = db_open(sender.db_url, &err);
-			/* the database may be away for a while (PostgreSQL restarting): say so once a minute
-			 */
-			if (!db && now_s() - logged_down >= 60) {
-				char q[512];
-				log_error("event=mail msg=\"cannot open the database\" error=%s",
-					  log_quote(q, sizeof(q), err ? err : "?"));
-				logged_down = now_s();
-			}
-			free(err);
-		}
-		if (db) {
-			n = send_round(db, &sender.cfg, now_s(), 1, &unreachable);
-			if (n < 0) {
-				char q[512];
-				log_error("event=mail msg=\"database error\" error=%s",
-					  log_quote(q, sizeof(q), db_errmsg(db)));
-				/* start again on a new connection: the old one may be broken */
-				db_close(db);
-				db = NULL;
-			}
-		}
-		pthread_mutex_lock(&sender.lock);
-		/* after a look that sent something, look again at once: more may be due */
-		more = n > 0 && !unreachable;
-		if (!more && !sender.wake && !sender.stop) {
-			struct timespec until;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += MAIL_POLL;
-			pthread_cond_timedwait(&sender.cond, &sender.lock, &until);
-		}
-		sender.wake = 0;
-		if (sender.stop) {
-			pthread_mutex_unlock(&sender.lock);
-			break;
-		}
-		pthread_mutex_unlock(&sender.lock);
-	}
-	db_close(db);
-	return NULL;
+	int unreachable = 0, n = send_round(db, arg, now_s(), 1, &unreachable);
+	if (n < 0)
+		return n;
+	return n > 0 && !unreachable ? 0 : MAIL_POLL;
 }
 
-static void sender_free(void)
+static void config_free(void)
 {
-	free(sender.db_url);
-	free((char *)sender.cfg.smtp_url);
-	free((char *)sender.cfg.from);
-	free((char *)sender.cfg.user);
-	free((char *)sender.cfg.password);
-	sender.db_url = NULL;
-	memset(&sender.cfg, 0, sizeof(sender.cfg));
+	free((char *)config.smtp_url);
+	free((char *)config.from);
+	free((char *)config.user);
+	free((char *)config.password);
+	memset(&config, 0, sizeof(config));
 }
 
 static char *dup_or_null(const char *s)
@@ -740,7 +629,6 @@ static char *dup_or_null(const char *s)
 
 int mail_start(const char *db_url, const struct mail_config *cfg)
 {
-	pthread_condattr_t attr;
 	char shown[300];
 
 	if (!cfg || !cfg->smtp_url || !*cfg->smtp_url) {
@@ -755,34 +643,18 @@ int mail_start(const char *db_url, const struct mail_config *cfg)
 		log_error("event=config msg=\"a sender address (--mail-from) is needed to send mail\"");
 		return -1;
 	}
-	pthread_mutex_lock(&sender.lock);
-	if (sender.running) {
-		pthread_mutex_unlock(&sender.lock);
+	if (config.smtp_url)
 		BUG("mail_start called twice");
-	}
-	pthread_mutex_unlock(&sender.lock);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	sender.db_url = xstrdup(db_url);
-	sender.cfg.smtp_url = xstrdup(cfg->smtp_url);
-	sender.cfg.from = xstrdup(cfg->from);
-	sender.cfg.user = dup_or_null(cfg->user);
-	sender.cfg.password = dup_or_null(cfg->password);
-	sender.wake = sender.stop = 0;
-	atomic_store(&stopping, 0);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&sender.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&sender.thread, NULL, sender_main, NULL)) {
-		log_error("event=mail msg=\"cannot start the sender thread\"");
-		pthread_cond_destroy(&sender.cond);
-		sender_free();
+	config.smtp_url = xstrdup(cfg->smtp_url);
+	config.from = xstrdup(cfg->from);
+	config.user = dup_or_null(cfg->user);
+	config.password = dup_or_null(cfg->password);
+	if (worker_start(&sender, db_url, &config)) {
+		config_free();
 		curl_global_cleanup();
 		return -1;
 	}
-	pthread_mutex_lock(&sender.lock);
-	sender.running = 1;
-	pthread_mutex_unlock(&sender.lock);
 	url_for_log(cfg->smtp_url, shown, sizeof(shown));
 	log_info("event=mail msg=\"sender started\" smtp=%s", shown);
 	return 0;
@@ -790,32 +662,14 @@ int mail_start(const char *db_url, const struct mail_config *cfg)
 
 void mail_wake(void)
 {
-	pthread_mutex_lock(&sender.lock);
-	if (sender.running) {
-		sender.wake = 1;
-		pthread_cond_signal(&sender.cond);
-	}
-	pthread_mutex_unlock(&sender.lock);
+	worker_wake(&sender);
 }
 
 void mail_stop(void)
 {
-	pthread_mutex_lock(&sender.lock);
-	if (!sender.running) {
-		pthread_mutex_unlock(&sender.lock);
+	if (!worker_stop(&sender))
 		return;
-	}
-	sender.stop = 1;
-	atomic_store(&stopping, 1);
-	pthread_cond_signal(&sender.cond);
-	pthread_mutex_unlock(&sender.lock);
-	pthread_join(sender.thread, NULL);
-	pthread_mutex_lock(&sender.lock);
-	sender.running = 0;
-	pthread_mutex_unlock(&sender.lock);
-	pthread_cond_destroy(&sender.cond);
-	sender_free();
+	config_free();
 	curl_global_cleanup();
-	atomic_store(&stopping, 0);
 	log_info("event=mail msg=\"sender stopped\"");
 }
