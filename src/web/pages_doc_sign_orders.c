@@ -314,14 +314,15 @@ int page_doc_sign_orders(struct request *req)
 	return 0;
 }
 
-int page_doc_sign_order_create(struct request *req)
+/* Record the order of form f at agency_s, answered as a page (redirect, or the form again) or as JSON. */
+static int create_request(struct request *req, int api, const char *agency_s, struct order_form *f)
 {
 	struct db *db = db_thread();
 	struct orders_at o;
-	struct order_form f = { 0 };
+	struct doc_sign_order x;
 	const char *msg = NULL;
 	int64_t id = 0;
-	int rc = orders_open(req, db, req_form(req, "agency"), &o, &msg);
+	int rc = orders_open(req, db, agency_s ? agency_s : "", &o, &msg);
 
 	if (rc) {
 		if (rc > 1)
@@ -334,51 +335,65 @@ int page_doc_sign_order_create(struct request *req)
 			_("Only the agency's leaders and its administrator record and revoke signing orders."));
 		return 0;
 	}
-	f.unit = req_form(req, "unit");
-	f.type = req_form(req, "type");
-	f.basis = req_form(req, "basis");
-	f.errors = json_object();
-	form_check(req, &o, &f);
-	if (json_object_size(f.errors)) {
-		render(req, db, &o, 422, &f, _("The order was not recorded: correct the fields marked."),
-		       NULL);
-		json_decref(f.errors);
-		return 0;
-	}
-	rc = order_create(req, db, &o, &f, &id, &msg);
-	if (rc == 201)
+	f->errors = json_object();
+	form_check(req, &o, f);
+	msg = _("The order was not recorded: correct the fields marked.");
+	rc = json_object_size(f->errors) ? 422 : order_create(req, db, &o, f, &id, &msg);
+	if (rc == 422 && api)
+		resp_json(req, 422,
+			  json_pack("{s:{s:s,s:s,s:O}}", "error", "code", "invalid", "message", msg, "fields",
+				    f->errors));
+	else if (rc == 422 || (rc == 409 && !api))
+		render(req, db, &o, rc, f, msg, NULL);
+	else if (rc == 409)
+		resp_error(req, 409, "conflict", msg);
+	else if (rc == 201 && !api)
 		resp_redirect(req, arena_printf(&req->arena, "/van-ban/ky-thua-lenh?agency=%lld&done=them",
 						(long long)o.agency));
-	else if (rc == 409)
-		render(req, db, &o, 409, &f, msg, NULL);
+	else if (rc == 201 && !doc_sign_order_get(db, &req->arena, id, &x))
+		resp_json(req, 201, order_json(req, &x));
 	else
 		resp_unavailable(req);
-	json_decref(f.errors);
+	json_decref(f->errors);
 	return 0;
 }
 
-int page_doc_sign_order_revoke(struct request *req)
+int page_doc_sign_order_create(struct request *req)
+{
+	struct order_form f = { 0 };
+	f.unit = req_form(req, "unit");
+	f.type = req_form(req, "type");
+	f.basis = req_form(req, "basis");
+	return create_request(req, 0, req_form(req, "agency"), &f);
+}
+
+/* Revoke order {id}, answered as a page (redirect) or as JSON. */
+static int revoke_request(struct request *req, int api)
 {
 	struct db *db = db_thread();
+	struct doc_sign_order x;
 	const char *msg = NULL;
 	int64_t agency;
 	int rc;
 
 	if (req_staff_only(req))
 		return 0;
-	if (!db) {
-		resp_unavailable(req);
-		return 0;
-	}
-	rc = order_revoke(req, db, req_param_id(req), &msg, &agency);
-	if (rc == 200)
+	rc = db ? order_revoke(req, db, req_param_id(req), &msg, &agency) : 503;
+	if (rc == 200 && !api)
 		resp_redirect(req, arena_printf(&req->arena, "/van-ban/ky-thua-lenh?agency=%lld&done=thu-hoi",
 						(long long)agency));
-	else if (rc == 503)
+	else if (rc == 200 && !doc_sign_order_get(db, &req->arena, req_param_id(req), &x))
+		resp_json(req, 200, order_json(req, &x));
+	else if (rc == 200 || rc == 503)
 		resp_unavailable(req);
 	else if (rc > 0)
 		resp_error(req, rc, "refused", msg);
 	return 0;
+}
+
+int page_doc_sign_order_revoke(struct request *req)
+{
+	return revoke_request(req, 0);
 }
 
 /* ---- the API ---- */
@@ -413,13 +428,9 @@ int api_doc_sign_orders(struct request *req)
 
 int api_doc_sign_order_create(struct request *req)
 {
-	struct db *db = db_thread();
-	struct orders_at o;
 	struct order_form f = { 0 };
-	const char *msg = NULL, *agency;
+	const char *agency;
 	int bad = 0;
-	int64_t id = 0;
-	int rc;
 
 	if (!json_is_object(req->json)) {
 		resp_error(req, 400, "bad_request", _("Send a JSON object."));
@@ -433,66 +444,10 @@ int api_doc_sign_order_create(struct request *req)
 		resp_error(req, 400, "bad_request", _("A field has the wrong kind of value."));
 		return 0;
 	}
-	rc = orders_open(req, db, agency ? agency : "", &o, &msg);
-	if (rc) {
-		if (rc > 1)
-			resp_error(req, rc, "refused", msg);
-		return 0;
-	}
-	if (!o.manage) {
-		resp_error(
-			req, 403, "refused",
-			_("Only the agency's leaders and its administrator record and revoke signing orders."));
-		return 0;
-	}
-	f.errors = json_object();
-	form_check(req, &o, &f);
-	if (json_object_size(f.errors)) {
-		json_t *e = json_pack("{s:{s:s,s:s,s:O}}", "error", "code", "invalid", "message",
-				      _("The order was not recorded: correct the fields marked."), "fields",
-				      f.errors);
-		resp_json(req, 422, e);
-		json_decref(f.errors);
-		return 0;
-	}
-	rc = order_create(req, db, &o, &f, &id, &msg);
-	json_decref(f.errors);
-	if (rc == 201) {
-		struct doc_sign_order x;
-		if (doc_sign_order_get(db, &req->arena, id, &x))
-			resp_unavailable(req);
-		else
-			resp_json(req, 201, order_json(req, &x));
-	} else if (rc == 409)
-		resp_error(req, 409, "conflict", msg);
-	else
-		resp_unavailable(req);
-	return 0;
+	return create_request(req, 1, agency, &f);
 }
 
 int api_doc_sign_order_revoke(struct request *req)
 {
-	struct db *db = db_thread();
-	struct doc_sign_order x;
-	const char *msg = NULL;
-	int64_t agency;
-	int rc;
-
-	if (req_staff_only(req))
-		return 0;
-	if (!db) {
-		resp_unavailable(req);
-		return 0;
-	}
-	rc = order_revoke(req, db, req_param_id(req), &msg, &agency);
-	if (rc == 200) {
-		if (doc_sign_order_get(db, &req->arena, req_param_id(req), &x))
-			resp_unavailable(req);
-		else
-			resp_json(req, 200, order_json(req, &x));
-	} else if (rc == 503)
-		resp_unavailable(req);
-	else if (rc > 0)
-		resp_error(req, rc, "refused", msg);
-	return 0;
+	return revoke_request(req, 1);
 }

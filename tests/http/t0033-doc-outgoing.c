@@ -1483,6 +1483,14 @@ static void by_order(void **state)
 		expect_in(&r, "Quy chế làm việc, Quyết định số 12/QĐ-UBND");
 		expect_in(&r, "Ghi việc giao ký thừa lệnh");
 		resp_free(&r);
+		/* the form: the field's message, nothing recorded */
+		snprintf(body, sizeof(body),
+			 "agency=%lld&unit=%lld&type=giay-moi&basis=", (long long)district_id,
+			 (long long)dept_id);
+		assert_int_equal(req(&leader, "POST", "/van-ban/ky-thua-lenh", body, &r), 422);
+		expect_in(&r, "Hãy nhập quy chế làm việc giao việc ký thừa lệnh");
+		resp_free(&r);
+		assert_int_equal(order_in_force("giay-moi"), 0);
 		assert_int_equal(req(&head, "GET", "/van-ban/ky-thua-lenh", NULL, &r), 200);
 		assert_null(strstr(r.body.ptr ? r.body.ptr : "", "Ghi việc giao ký thừa lệnh"));
 		resp_free(&r);
