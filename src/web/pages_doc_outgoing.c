@@ -105,14 +105,14 @@ struct who {
 	size_t nregisters;
 };
 
-/* The agencies of units (sorted, unique), in the request's arena. */
-static size_t agencies_of(struct request *req, const struct unit_tree *t, const int64_t *u, size_t n,
-			  int64_t **out)
+/* The agencies whose records clerk a grant at these units makes (sorted, unique), in the request's arena. */
+static size_t clerk_agencies(struct request *req, const struct unit_tree *t, const int64_t *u, size_t n,
+			     int64_t **out)
 {
 	size_t k = 0;
 	*out = arena_alloc(&req->arena, (n + 1) * sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
-		int64_t a = unit_tree_agency(t, u[i]);
+		int64_t a = unit_tree_clerk_agency(t, u[i]);
 		if (a)
 			(*out)[k++] = a;
 	}
@@ -142,13 +142,13 @@ static int who_load(struct request *req, struct who *w)
 	w->v.nsign = nsign;
 	w->v.review = review;
 	w->v.nreview = nreview;
-	/* a records clerk sits in the agency's office: his grant there counts for the agency */
+	/* a records clerk sits in the agency's office: his grant there (or at the agency) counts for it */
 	clerk_units = arena_alloc(&req->arena, (nnum + nreg + 1) * sizeof(*clerk_units));
 	memcpy(clerk_units, num, nnum * sizeof(*num));
 	if (nreg)
 		memcpy(clerk_units + nnum, reg, nreg * sizeof(*reg));
-	w->v.nclerk = agencies_of(req, t, clerk_units, nnum + nreg, (int64_t **)&w->v.clerk);
-	w->nnumber = agencies_of(req, t, num, nnum, &w->number);
+	w->v.nclerk = clerk_agencies(req, t, clerk_units, nnum + nreg, (int64_t **)&w->v.clerk);
+	w->nnumber = clerk_agencies(req, t, num, nnum, &w->number);
 	own = arena_alloc(&req->arena, (ndraft + 2) * sizeof(*own));
 	for (size_t i = 0; i < ndraft; i++)
 		own[nown++] = draft[i];

@@ -72,7 +72,8 @@
 
 static struct test_server srv;
 static struct db *db; /* the test's own connection to the server's database */
-static struct ts_user specialist, head, leader, clerk, ward_chair, ward_specialist, ward_clerk;
+static struct ts_user specialist, head, leader, clerk, ward_chair, ward_specialist, ward_clerk, dept_clerk,
+	admin;
 static int64_t district_id, dept_id, ward_id, specialist_id, leader_id, clerk_id;
 static int64_t plan_id;	  /* the Kế hoạch taken through the whole workflow */
 static int64_t letter_id; /* the Công văn */
@@ -1497,10 +1498,44 @@ static void by_order(void **state)
 	}
 }
 
+/* ---- the records clerks are the office's ---- */
+
+static void clerk_office(void **state)
+{
+	char path[64];
+	int64_t id;
+	json_t *j;
+	(void)state;
+
+	/* a records clerk granted at Phòng Tư pháp, not the office: none of the agency's documents */
+	id = signed_doc("ke-hoach", "Kế hoạch kiểm tra công tác chứng thực năm sau");
+	act_refused(&dept_clerk, id, "{\"action\":\"issue\"}", 404, MSG_NOT_FOUND);
+	assert_false(listed(&dept_clerk, API "?queue=number", id, NULL));
+	assert_int_equal(sql_int("SELECT status FROM doc_outgoing WHERE id = ?", id), 4);
+	/* only a department can be the agency's office */
+	snprintf(path, sizeof(path), "/api/v1/units/%lld", (long long)ward_id);
+	j = call(&admin, "PATCH", path, "{\"office\":true}", 422);
+	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "office"),
+			    "Chỉ một phòng, ban mới có thể là văn phòng của cơ quan.");
+	json_decref(j);
+	/* the department made the office: its clerk numbers and issues the agency's documents */
+	snprintf(path, sizeof(path), "/api/v1/units/%lld", (long long)dept_id);
+	j = call(&admin, "PATCH", path, "{\"office\":true}", 200);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "unit"), "office")));
+	json_decref(j);
+	assert_true(listed(&dept_clerk, API "?queue=number", id, NULL));
+	act_ok(&dept_clerk, id, "{\"action\":\"issue\"}", "issued");
+	j = call(&admin, "PATCH", path, "{\"office\":false}", 200);
+	json_decref(j);
+	/* no longer the office: he still sees what he issued, but withdraws nothing */
+	act_refused(&dept_clerk, id, "{\"action\":\"withdraw\",\"note\":\"Nhầm\"}", 403, NULL);
+	assert_int_equal(sql_int("SELECT status FROM doc_outgoing WHERE id = ?", id), 5);
+}
+
 static int setup(void **state)
 {
 	char *err = NULL;
-	int64_t ward_clerk_account, chair, delegate, gid, did;
+	int64_t ward_clerk_account, chair, delegate, gid, did, collector;
 	int64_t now = time(NULL);
 	struct delegation d = { 0 };
 	(void)state;
@@ -1519,6 +1554,7 @@ static int setup(void **state)
 	clerk_id = ts_account_id(db, "vanthu");
 	/* the ward's records clerk, and the chairman's delegation of signing to its Tư pháp official */
 	ward_clerk_account = ts_account_id(db, "motcua.nhanchinh");
+	collector = ts_account_id(db, "thuphi");
 	chair = ts_account_id(db, "chutich.nhanchinh");
 	delegate = ts_account_id(db, "tuphap.nhanchinh");
 	d.from_account = chair;
@@ -1531,6 +1567,7 @@ static int setup(void **state)
 	d.decision_date = "2026-11-02";
 	if (db_begin(db) ||
 	    grant_add(db, ward_clerk_account, "records_clerk", ward_id, 0, "cli", now, &gid) ||
+	    grant_add(db, collector, "records_clerk", dept_id, 0, "cli", now, &gid) ||
 	    delegation_add(db, &d, "Ủy quyền ký văn bản (kiểm thử)", "cli", now, &did) || db_commit(db)) {
 		fprintf(stderr, "setup: %s\n", db_errmsg(db));
 		return -1;
@@ -1543,7 +1580,9 @@ static int setup(void **state)
 	    ts_login(&srv, "vanthu", DEMO_PASSWORD, &clerk) != 201 ||
 	    ts_login(&srv, "chutich.nhanchinh", DEMO_PASSWORD, &ward_chair) != 201 ||
 	    ts_login(&srv, "tuphap.nhanchinh", DEMO_PASSWORD, &ward_specialist) != 201 ||
-	    ts_login(&srv, "motcua.nhanchinh", DEMO_PASSWORD, &ward_clerk) != 201)
+	    ts_login(&srv, "motcua.nhanchinh", DEMO_PASSWORD, &ward_clerk) != 201 ||
+	    ts_login(&srv, "thuphi", DEMO_PASSWORD, &dept_clerk) != 201 ||
+	    ts_login(&srv, "quantri", DEMO_PASSWORD, &admin) != 201)
 		return -1;
 	return 0;
 }
@@ -1567,6 +1606,7 @@ int main(void)
 		cmocka_unit_test(register_columns),
 		cmocka_unit_test(year_rollover),
 		cmocka_unit_test(by_order),
+		cmocka_unit_test(clerk_office),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
