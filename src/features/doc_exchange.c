@@ -1,8 +1,11 @@
-/* doc_exchange.c: documents exchanged between agencies as edXML: sending on issue, the inbox, the statuses
- * back. */
+/*
+ * doc_exchange.c: documents exchanged between agencies as edXML: the delivery recorded on issue and
+ * made after the commit, the inbox, the statuses back, the statuses taken from outside, the outbox.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 #include "core/i18n.h"
 #include "core/log.h"
+#include "features/audit.h"
 #include "features/authz.h"
 #include "features/doc_exchange.h"
 #include "features/doc_outgoing.h"
@@ -228,42 +232,38 @@ out:
 	return rc;
 }
 
-/* doc_exchange_build; with `deliver`, nothing is built (0, *n 0) when no agency of this system is a
- * recipient. */
-static int build(struct db *db, struct arena *a, const char *data_dir, int64_t out_id, int deliver,
-		 struct buf *xml, int64_t **agencies, size_t *n, const char **why)
+/*
+ * The message's header (all but the file) of issued outgoing document `out_id` into *e, the
+ * document into *d. *agencies and *n the recipient agencies of this system (sorted); with
+ * `deliver`, nothing more is done when there is none (0, *n 0, e->nto 0). DOC_EX_NOT_FOUND,
+ * DOC_EX_REFUSED with *why (no recipient, edxml_check: a secret document), or <0.
+ */
+static int build_header(struct db *db, struct arena *a, int64_t out_id, int deliver, struct doc_out *d,
+			struct edxml_doc *e, int64_t **agencies, size_t *n, const char **why)
 {
-	struct doc_out d;
 	struct unit_tree t;
-	struct edxml_doc e;
-	struct edxml_file f;
 	struct edxml_organ *to;
-	struct buf file = BUF_INIT;
-	const char *slash, *sha, **places;
-	char path[512];
+	const char *slash, **places;
 	int64_t *ags;
 	size_t nag = 0, nto = 0;
 	int rc;
 
 	*why = NULL;
-	if (agencies)
-		*agencies = NULL;
-	if (n)
-		*n = 0;
-	memset(&e, 0, sizeof(e));
-	memset(&f, 0, sizeof(f));
-	if ((rc = doc_out_load_issued(db, a, out_id, &d)))
+	*agencies = NULL;
+	*n = 0;
+	memset(e, 0, sizeof(*e));
+	if ((rc = doc_out_load_issued(db, a, out_id, d)))
 		return rc < 0 ? rc : DOC_EX_NOT_FOUND;
 	if ((rc = unit_tree_load(db, a, &t)))
 		return rc;
 	/* To: the agencies of the recipient units, each once, not the issuing agency itself */
-	ags = arena_calloc(a, d.n_recipient_units + 1, sizeof(*ags));
-	to = arena_calloc(a, d.n_recipient_units + 1, sizeof(*to));
-	for (size_t i = 0; i < d.n_recipient_units; i++) {
-		int64_t ag = unit_tree_agency(&t, d.recipient_units[i]);
+	ags = arena_calloc(a, d->n_recipient_units + 1, sizeof(*ags));
+	to = arena_calloc(a, d->n_recipient_units + 1, sizeof(*to));
+	for (size_t i = 0; i < d->n_recipient_units; i++) {
+		int64_t ag = unit_tree_agency(&t, d->recipient_units[i]);
 		long k = ag ? unit_tree_find(&t, ag) : -1;
 		int seen = 0;
-		if (k < 0 || !t.active[k] || ag == d.agency_id)
+		if (k < 0 || !t.active[k] || ag == d->agency_id)
 			continue;
 		for (size_t j = 0; j < nag; j++)
 			seen |= ags[j] == ag;
@@ -271,6 +271,8 @@ static int build(struct db *db, struct arena *a, const char *data_dir, int64_t o
 			ags[nag++] = ag;
 	}
 	qsort(ags, nag, sizeof(*ags), cmp_id);
+	*agencies = ags;
+	*n = nag;
 	if (deliver && !nag)
 		return 0;
 	for (size_t i = 0; i < nag; i++)
@@ -279,49 +281,71 @@ static int build(struct db *db, struct arena *a, const char *data_dir, int64_t o
 		else if (!rc)
 			nto++;
 	/* for an export, a document to units of its own agency names them */
-	for (size_t i = 0; !nag && i < d.n_recipient_units; i++)
-		if (d.recipient_units[i] != d.agency_id) {
-			if ((rc = doc_exchange_organ(db, a, d.recipient_units[i], &to[nto])) < 0)
+	for (size_t i = 0; !nag && i < d->n_recipient_units; i++)
+		if (d->recipient_units[i] != d->agency_id) {
+			if ((rc = doc_exchange_organ(db, a, d->recipient_units[i], &to[nto])) < 0)
 				return rc;
 			if (!rc)
 				nto++;
 		}
-	if (agencies)
-		*agencies = ags;
-	if (n)
-		*n = nag;
 	if (!nto) {
 		*why = N_("the document names no recipient unit of this system");
 		return DOC_EX_REFUSED;
 	}
-	if ((rc = doc_exchange_organ(db, a, d.agency_id, &e.from)))
+	if ((rc = doc_exchange_organ(db, a, d->agency_id, &e->from)))
 		return rc < 0 ? rc : DOC_EX_NOT_FOUND;
-	e.to = to;
-	e.nto = nto;
+	e->to = to;
+	e->nto = nto;
 	/* "147/KH-UBND": number 147, notation KH-UBND */
-	slash = strchr(d.symbol, '/');
+	slash = strchr(d->symbol, '/');
 	if (slash) {
-		e.code_number = arena_strndup(a, d.symbol, (size_t)(slash - d.symbol));
-		e.code_notation = slash + 1;
+		e->code_number = arena_strndup(a, d->symbol, (size_t)(slash - d->symbol));
+		e->code_notation = slash + 1;
 	} else {
-		e.code_number = arena_printf(a, "%02lld", (long long)d.number);
-		e.code_notation = d.symbol;
+		e->code_number = arena_printf(a, "%02lld", (long long)d->number);
+		e->code_notation = d->symbol;
 	}
-	e.place = doc_exchange_place(a, d.agency_name);
-	e.date = d.issued_day;
-	e.type = d.type;
-	e.subject = d.summary;
-	e.signer_competence = competence_of(a, d.sign_notation);
-	e.signer_position = d.signer_title;
-	e.signer_name = d.signer_name;
-	e.urgency = d.urgency;
-	e.secrecy = d.secrecy;
-	e.nplaces = lines_of(a, d.recipients, &places, EDXML_TO_MAX);
-	e.to_places = places;
-	e.sent_at = d.issued_at;
+	e->place = doc_exchange_place(a, d->agency_name);
+	e->date = d->issued_day;
+	e->type = d->type;
+	e->subject = d->summary;
+	e->signer_competence = competence_of(a, d->sign_notation);
+	e->signer_position = d->signer_title;
+	e->signer_name = d->signer_name;
+	e->urgency = d->urgency;
+	e->secrecy = d->secrecy;
+	e->nplaces = lines_of(a, d->recipients, &places, EDXML_TO_MAX);
+	e->to_places = places;
+	e->sent_at = d->issued_at;
 	/* a secret document is refused before its file is even read */
-	if ((*why = edxml_check(&e, NULL, 0)))
+	if ((*why = edxml_check(e, NULL, 0)))
 		return DOC_EX_REFUSED;
+	return 0;
+}
+
+/* doc_exchange_build; with `deliver`, nothing is built (0, *n 0) when no agency of this system is a
+ * recipient. */
+static int build(struct db *db, struct arena *a, const char *data_dir, int64_t out_id, int deliver,
+		 struct buf *xml, int64_t **agencies, size_t *n, const char **why)
+{
+	struct doc_out d;
+	struct edxml_doc e;
+	struct edxml_file f;
+	struct buf file = BUF_INIT;
+	const char *sha;
+	char path[512];
+	int64_t *ags = NULL;
+	size_t nag = 0;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	rc = build_header(db, a, out_id, deliver, &d, &e, &ags, &nag, why);
+	if (agencies)
+		*agencies = ags;
+	if (n)
+		*n = nag;
+	if (rc || (deliver && !nag))
+		return rc;
 	sha = *d.signed_sha ? d.signed_sha : d.file.sha;
 	buf_init(&file, EDXML_FILE_MAX + 1);
 	if (files_path(data_dir, sha, path, sizeof(path)) || (rc = read_file(path, EDXML_FILE_MAX, &file))) {
@@ -333,6 +357,7 @@ static int build(struct db *db, struct arena *a, const char *data_dir, int64_t o
 		}
 		log_error("event=doc_exchange_build out=%lld msg=\"file not read\" err=\"%s\"",
 			  (long long)out_id, strerror(saved));
+		*why = N_("the signed file could not be read from the file store");
 		errno = saved;
 		return DOC_EX_IO;
 	}
@@ -356,52 +381,272 @@ int doc_exchange_build(struct db *db, struct arena *a, const char *data_dir, int
 	return build(db, a, data_dir, out_id, 0, xml, agencies, n, why);
 }
 
-int doc_exchange_send(struct db *db, struct arena *a, const char *data_dir, int64_t out_id, int64_t now,
-		      struct doc_exchange_sent *out)
+/* ---- deliveries ---- */
+
+/* The delays before the attempts after the first (seconds): a minute, 5, 15, an hour. */
+static const int64_t retry_after[DOC_EX_DELIVERY_ATTEMPTS - 1] = { 60, 300, 900, 3600 };
+
+int doc_exchange_queue(struct db *db, struct arena *a, int64_t out_id, int64_t now, int64_t **agencies,
+		       size_t *n, const char **why)
 {
-	struct buf xml = BUF_INIT;
-	struct doc_exchange_msg m;
-	const char *why = NULL;
+	struct doc_out d;
+	struct edxml_doc e;
+	int rc = build_header(db, a, out_id, 1, &d, &e, agencies, n, why);
+	if (rc == DOC_EX_REFUSED) /* not sent (a secret document): nothing recorded */
+		return 0;
+	*why = NULL;
+	if (rc || !*n)
+		return rc;
+	return db_exec(
+		db,
+		"INSERT INTO doc_exchange_deliveries (out_doc_id, state, agencies, attempts, next_at, "
+		"lease_owner, lease_until, created_at, sent_at, error) VALUES (?, 1, ?, 0, ?, '', 0, ?, 0, "
+		"'')",
+		"iiii", out_id, (int64_t)*n, now, now);
+}
+
+int doc_exchange_delivery_get(struct db *db, struct arena *a, int64_t out_id,
+			      struct doc_exchange_delivery *out)
+{
+	struct db_stmt *st;
+	int rc = db_query(
+		db, &st,
+		"SELECT state, agencies, attempts, next_at, created_at, sent_at, error, lease_until FROM "
+		"doc_exchange_deliveries WHERE out_doc_id = ?",
+		"i", out_id);
+	int found = rc == DB_ROW;
+	memset(out, 0, sizeof(*out));
+	if (found) {
+		out->state = (int)db_col_int(st, 0);
+		out->agencies = (int)db_col_int(st, 1);
+		out->attempts = (int)db_col_int(st, 2);
+		out->next_at = db_col_int(st, 3);
+		out->created_at = db_col_int(st, 4);
+		out->sent_at = db_col_int(st, 5);
+		out->error = col(a, st, 6);
+		out->lease_until = db_col_int(st, 7);
+	}
+	if ((rc = finish(st, rc)))
+		return rc;
+	return found ? 0 : DOC_EX_NOT_FOUND;
+}
+
+static int msg_keep(const char *data_dir, struct doc_exchange_msg *m);
+
+/* A new lease owner: 32 random hex digits. */
+static void lease_owner(char out[33])
+{
+	unsigned char r[16];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, 33, r, sizeof(r));
+}
+
+/*
+ * Attempt `attempt` of job `out_id` (held by `owner`) failed for `why`: waiting again after its
+ * delay, or failed for good after the last attempt or when `final`; the audit chain has the
+ * failure. In its own transaction. 0 or <0.
+ */
+static int delivery_failed(struct db *db, int64_t out_id, const char *owner, int attempt, const char *why,
+			   int final, int64_t now)
+{
+	int give_up = final || attempt >= DOC_EX_DELIVERY_ATTEMPTS;
+	int64_t next =
+		now + retry_after[attempt >= 1 && attempt <= DOC_EX_DELIVERY_ATTEMPTS - 1 ? attempt - 1 : 0];
+	char object[48];
 	int rc;
 
-	memset(out, 0, sizeof(*out));
+	log_warn("event=doc_exchange_delivery out=%lld attempt=%d final=%d why=\"%s\"", (long long)out_id,
+		 attempt, give_up, why);
+	if ((rc = db_begin(db)))
+		return rc;
+	rc = db_exec(
+		db,
+		"UPDATE doc_exchange_deliveries SET state = ?, error = ?, next_at = ?, lease_until = 0 WHERE "
+		"out_doc_id = ? AND state = 1 AND lease_owner = ?",
+		"isiis", (int64_t)(give_up ? DOC_DELIVERY_FAILED : DOC_DELIVERY_WAITING), why,
+		give_up ? now : next, out_id, owner);
+	if (!rc && db_changes(db) == 1 && give_up) {
+		json_t *detail = json_pack("{s:s,s:i}", "why", why, "attempts", attempt);
+		char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(detail);
+		snprintf(object, sizeof(object), "doc_out:%lld", (long long)out_id);
+		rc = text ? audit_append(db, "system", "document.exchange.failed", object, text) : DB_ERROR;
+		free(text);
+	}
+	if (rc || (rc = db_commit(db)))
+		db_rollback(db);
+	return rc;
+}
+
+/*
+ * Deliver job `out_id`, due at `now`: claim it (a guarded UPDATE taking the lease: 0 when another
+ * server has it or it is no longer due), build and read back its message and keep it in the store
+ * outside any transaction, then in one transaction mark it sent (guarded by the lease again) and
+ * put the message into each recipient agency's inbox. 1 when delivered or given up, 0 when not
+ * ours or tried again later, <0 on a database error.
+ */
+static int deliver_one(struct db *db, const char *data_dir, int64_t out_id, int64_t now)
+{
+	struct arena a;
+	struct buf xml = BUF_INIT;
+	struct doc_exchange_msg m;
+	struct db_stmt *st;
+	const char *why = NULL;
+	char owner[33], object[48];
+	int64_t *ags = NULL, *inbox;
+	size_t n = 0;
+	int rc, attempt = 0, status = 0, final = 0;
+	json_t *to, *entries, *detail;
+	char *text;
+
+	lease_owner(owner);
+	if ((rc = db_begin(db)))
+		return rc;
+	rc = db_exec(
+		db,
+		"UPDATE doc_exchange_deliveries SET attempts = attempts + 1, lease_owner = ?, lease_until = ? "
+		"WHERE out_doc_id = ? AND state = 1 AND next_at <= ? AND lease_until <= ?",
+		"siiii", owner, now + DOC_EX_LEASE, out_id, now, now);
+	if (!rc && db_changes(db) != 1) {
+		db_rollback(db);
+		return 0;
+	}
+	if (!rc) {
+		rc = db_query(
+			db, &st,
+			"SELECT d.attempts, o.status FROM doc_exchange_deliveries d JOIN doc_outgoing o ON "
+			"o.id = d.out_doc_id WHERE d.out_doc_id = ?",
+			"i", out_id);
+		if (rc == DB_ROW) {
+			attempt = (int)db_col_int(st, 0);
+			status = (int)db_col_int(st, 1);
+		}
+		rc = finish(st, rc);
+	}
+	if (rc || (rc = db_commit(db))) {
+		db_rollback(db);
+		return rc;
+	}
+
+	arena_init(&a);
 	buf_init(&xml, EDXML_MAX);
-	rc = build(db, a, data_dir, out_id, 1, &xml, &out->agencies, &out->n, &why);
-	if (rc == DOC_EX_REFUSED) {
-		/* nothing recorded: the page says it was not sent electronically */
-		out->why = out->n ? why : NULL;
+	if (status != DOC_OUT_ISSUED) {
+		why = N_("the document was withdrawn before it was sent");
+		final = 1;
+		goto failed;
+	}
+	rc = build(db, &a, data_dir, out_id, 1, &xml, &ags, &n, &why);
+	if (rc < 0)
+		goto out;
+	if (rc == DOC_EX_IO)
+		goto failed;
+	if (rc) { /* refused (too large, no longer complete): the same next time */
+		if (!why)
+			why = N_("the document cannot be sent electronically");
+		final = 1;
+		goto failed;
+	}
+	if (n && doc_exchange_parse(&a, xml.ptr, xml.len, &m, &why)) {
+		log_error("event=doc_exchange_delivery out=%lld msg=\"own message refused\" why=\"%s\"",
+			  (long long)out_id, why);
+		final = 1;
+		goto failed;
+	}
+	/* the files and the message on disk before the transaction, which only names them */
+	if (n && msg_keep(data_dir, &m)) {
+		log_error("event=doc_exchange_delivery out=%lld msg=\"message not kept\" err=\"%s\"",
+			  (long long)out_id, strerror(errno));
+		why = N_("the message could not be written to the file store");
+		goto failed;
+	}
+
+	inbox = arena_calloc(&a, n + 1, sizeof(*inbox));
+	if ((rc = db_begin(db)))
+		goto out;
+	rc = db_exec(
+		db,
+		"UPDATE doc_exchange_deliveries SET state = 2, sent_at = ?, error = '', lease_until = 0 WHERE "
+		"out_doc_id = ? AND state = 1 AND lease_owner = ?",
+		"iis", now, out_id, owner);
+	if (!rc && db_changes(db) != 1) {
+		/* the lease ran out and another server took it: it delivers */
+		db_rollback(db);
 		rc = 0;
 		goto out;
 	}
-	if (rc || !out->n)
-		goto out;
-	out->inbox = arena_calloc(a, out->n, sizeof(*out->inbox));
-	/* read back as any message from outside is */
-	if (doc_exchange_parse(a, xml.ptr, xml.len, &m, &why)) {
-		log_error("event=doc_exchange_send out=%lld msg=\"own message refused\" why=\"%s\"",
-			  (long long)out_id, why);
-		out->why = why;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = doc_exchange_receive(db, data_dir, &m, ags[i], 0, now, &inbox[i], &why);
+		if (rc == DOC_EX_DUPLICATE) { /* it had it already (imported by hand) */
+			inbox[i] = 0;
+			rc = 0;
+		}
+	}
+	if (!rc) {
+		to = json_array();
+		entries = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_array_append_new(to, json_integer(ags[i]));
+			json_array_append_new(entries, inbox[i] ? json_integer(inbox[i]) : json_null());
+		}
+		detail = json_pack("{s:o,s:o,s:i,s:s}", "agencies", to, "inbox", entries, "attempt", attempt,
+				   "message_sha256", n ? m.sha : "");
+		text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(detail);
+		snprintf(object, sizeof(object), "doc_out:%lld", (long long)out_id);
+		rc = text ? audit_append(db, "system", "document.exchange.delivered", object, text)
+			  : DB_ERROR;
+		free(text);
+	}
+	if (!rc && !(rc = db_commit(db))) {
+		log_info("event=doc_exchange_delivery out=%lld agencies=%zu attempt=%d msg=delivered",
+			 (long long)out_id, n, attempt);
+		rc = 1;
 		goto out;
 	}
-	for (size_t i = 0; i < out->n; i++) {
-		int64_t id = 0;
-		rc = doc_exchange_receive(db, data_dir, &m, out->agencies[i], 0, now, &id, &why);
-		if (rc == DOC_EX_DUPLICATE) {
-			rc = 0; /* it had it already (imported by hand) */
-			continue;
-		}
-		if (rc == DOC_EX_REFUSED) {
-			log_error("event=doc_exchange_send out=%lld msg=\"not delivered\" why=\"%s\"",
-				  (long long)out_id, why);
-			rc = DB_ERROR;
-		}
-		if (rc)
-			goto out;
-		out->inbox[i] = id;
+	if (rc == DOC_EX_IO) {
+		why = N_("the message could not be written to the file store");
+	} else if (rc == DOC_EX_REFUSED) {
+		final = 1; /* not addressed to a recipient: the same next time */
+	} else {
+		log_error("event=doc_exchange_delivery out=%lld rc=%d msg=\"database error\" err=\"%s\"",
+			  (long long)out_id, rc, db_errmsg(db));
+		why = N_("the database did not answer");
 	}
+	db_rollback(db);
+failed:
+	rc = delivery_failed(db, out_id, owner, attempt, why, final, now);
+	if (!rc)
+		rc = final || attempt >= DOC_EX_DELIVERY_ATTEMPTS;
 out:
 	buf_release(&xml);
+	arena_release(&a);
 	return rc;
+}
+
+int doc_exchange_deliver_due(struct db *db, const char *data_dir, int64_t now, int max)
+{
+	struct db_stmt *st;
+	int64_t ids[64];
+	size_t n = 0;
+	int rc, done = 0;
+
+	if (max < 1 || max > (int)(sizeof(ids) / sizeof(ids[0])))
+		max = (int)(sizeof(ids) / sizeof(ids[0]));
+	rc = db_query(db, &st,
+		      "SELECT out_doc_id FROM doc_exchange_deliveries WHERE state = 1 AND next_at <= ? AND "
+		      "lease_until <= ? ORDER BY next_at, out_doc_id LIMIT ?",
+		      "iii", now, now, (int64_t)max);
+	for (; rc == DB_ROW; rc = db_step(st))
+		if (n < (size_t)max)
+			ids[n++] = db_col_int(st, 0);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = deliver_one(db, data_dir, ids[i], now)) < 0)
+			return rc;
+		done += rc;
+	}
+	return done;
 }
 
 /* ---- receiving ---- */
@@ -475,6 +720,24 @@ static const char *kept_mime(const char *mime)
 	return "application/octet-stream";
 }
 
+/* The message's files, then the message itself, into the store: m->sha and each file's sha256 set. 0 or -1
+ * (errno). */
+static int msg_keep(const char *data_dir, struct doc_exchange_msg *m)
+{
+	for (size_t i = 0; i < m->nfiles; i++) {
+		char sha[65];
+		struct edxml_file *f = &m->files[i];
+		if (keep(data_dir, f->data, f->len, f->sha256, sha))
+			return -1;
+		snprintf(f->sha256, sizeof(f->sha256), "%s", sha);
+	}
+	if (files_store_bytes(data_dir, m->xml, m->len, m->sha)) {
+		m->sha[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static const char *signer_text(struct arena *a, const struct edxml_doc *d)
 {
 	const char *c = d->signer_competence && *d->signer_competence ? d->signer_competence : NULL;
@@ -520,21 +783,9 @@ int doc_exchange_receive(struct db *db, const char *data_dir, struct doc_exchang
 		goto out;
 	}
 	/* the files, then the message, on disk before the rows naming them commit */
-	if (!m->sha[0]) {
-		for (size_t i = 0; i < m->nfiles; i++) {
-			char sha[65];
-			struct edxml_file *f = &m->files[i];
-			if (keep(data_dir, f->data, f->len, f->sha256, sha)) {
-				rc = DOC_EX_IO;
-				goto out;
-			}
-			snprintf(f->sha256, sizeof(f->sha256), "%s", sha);
-		}
-		if (files_store_bytes(data_dir, m->xml, m->len, m->sha)) {
-			m->sha[0] = '\0';
-			rc = DOC_EX_IO;
-			goto out;
-		}
+	if (!m->sha[0] && msg_keep(data_dir, m)) {
+		rc = DOC_EX_IO;
+		goto out;
 	}
 	if ((rc = unit_by_code(db, d->from.id, &sender_unit, &sender_agency)))
 		goto out;
@@ -910,80 +1161,108 @@ static int sent_to(struct db *db, struct arena *a, int64_t doc, int64_t unit)
 	return rc < 0 ? rc : yes;
 }
 
-int doc_exchange_status_receive(struct db *db, const char *xml, size_t len, int64_t now, int64_t *out_doc,
-				const char **why)
+int doc_exchange_status_find(struct db *db, struct arena *a, const char *xml, size_t len,
+			     struct doc_exchange_status_in *in, const char **why)
 {
-	struct arena a;
-	struct edxml_status s;
 	struct db_stmt *st;
-	const char *organ = NULL, *code = NULL, *staff;
+	const char *organ = NULL, *code = NULL;
 	int32_t date = 0;
-	int64_t agency = 0, doc = 0, rcpt = 0, sid;
 	int rc, is_agency = 0, rcpt_agency = 0;
 
-	arena_init(&a);
+	memset(in, 0, sizeof(*in));
 	*why = NULL;
-	if (out_doc)
-		*out_doc = 0;
-	if (edxml_status_parse(xml, len, &a, &s, why)) {
-		rc = DOC_EX_REFUSED;
-		goto out;
-	}
-	if (document_id_split(&a, s.document_id, &organ, &date, &code)) {
+	if (edxml_status_parse(xml, len, a, &in->s, why))
+		return DOC_EX_REFUSED;
+	if (document_id_split(a, in->s.document_id, &organ, &date, &code)) {
 		organ = NULL;
 		code = NULL;
 		date = 0;
 	}
-	if (s.sender_id && *s.sender_id)
-		organ = s.sender_id;
-	if (s.code && *s.code)
-		code = s.code;
-	if (s.date)
-		date = s.date;
-	rc = DOC_EX_NOT_FOUND;
+	if (in->s.sender_id && *in->s.sender_id)
+		organ = in->s.sender_id;
+	if (in->s.code && *in->s.code)
+		code = in->s.code;
+	if (in->s.date)
+		date = in->s.date;
 	if (!organ || !code || !date)
-		goto out;
-	if ((rc = unit_by_code(db, organ, &agency, &is_agency)))
-		goto out;
-	if (!is_agency) {
-		rc = DOC_EX_NOT_FOUND;
-		goto out;
-	}
+		return DOC_EX_NOT_FOUND;
+	if ((rc = unit_by_code(db, organ, &in->agency, &is_agency)))
+		return rc;
+	if (!is_agency)
+		return DOC_EX_NOT_FOUND;
 	rc = db_query(
 		db, &st,
 		"SELECT id FROM doc_outgoing WHERE agency_id = ? AND symbol = ? AND issued_day = ? AND status IN "
 		"(5, 6)",
-		"isi", agency, code, (int64_t)date);
+		"isi", in->agency, code, (int64_t)date);
 	if (rc == DB_ROW)
-		doc = db_col_int(st, 0);
+		in->out_doc = db_col_int(st, 0);
 	if ((rc = finish(st, rc)))
-		goto out;
-	if (!doc) {
-		rc = DOC_EX_NOT_FOUND;
-		goto out;
-	}
-	if ((rc = unit_by_code(db, s.from.id, &rcpt, &rcpt_agency)))
-		goto out;
+		return rc;
+	if (!in->out_doc)
+		return DOC_EX_NOT_FOUND;
+	if ((rc = unit_by_code(db, in->s.from.id, &in->rcpt, &rcpt_agency)))
+		return rc;
 	/* an agency of this system reports only on a document sent to it */
-	if (rcpt && (rc = sent_to(db, &a, doc, rcpt)) <= 0) {
-		rc = rc < 0 ? rc : DOC_EX_NOT_FOUND;
-		goto out;
+	if (in->rcpt && (rc = sent_to(db, a, in->out_doc, in->rcpt)) <= 0) {
+		in->out_doc = 0;
+		return rc < 0 ? rc : DOC_EX_NOT_FOUND;
 	}
-	staff = s.staff && s.department ? arena_printf(&a, "%s, %s", s.staff, s.department)
-		: s.staff		? s.staff
-		: s.department		? s.department
-					: "";
-	if ((rc = counter_next(db, "id", "doc_exchange_status", "", &sid)))
-		goto out;
-	rc = db_exec(
+	return 0;
+}
+
+int doc_exchange_status_record(struct db *db, struct arena *a, const struct doc_exchange_status_in *in,
+			       const char *xml, size_t len, int64_t now, int64_t *id)
+{
+	const struct edxml_status *s = &in->s;
+	struct db_stmt *st;
+	const char *staff = s->staff && s->department ? arena_printf(a, "%s, %s", s->staff, s->department)
+			    : s->staff		      ? s->staff
+			    : s->department	      ? s->department
+						      : "";
+	int rc;
+
+	*id = 0;
+	/* the same report twice (a connector that sends again after a lost answer) is kept once */
+	rc = db_query(
+		db, &st,
+		"SELECT id FROM doc_exchange_status WHERE out_doc_id = ? AND organ_id = ? AND status = ? AND "
+		"at = ?",
+		"isii", in->out_doc, s->from.id, (int64_t)s->status, s->at);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	if ((rc = finish(st, rc)))
+		return rc;
+	if (*id)
+		return DOC_EX_DUPLICATE;
+	if ((rc = counter_next(db, "id", "doc_exchange_status", "", id)))
+		return rc;
+	return db_exec(
 		db,
 		"INSERT INTO doc_exchange_status (id, out_doc_id, agency_id, organ_id, organ_name, status, "
 		"description, staff, at, received_at, message) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?)",
-		"iiississiis", sid, doc, rcpt, s.from.id, s.from.name, (int64_t)s.status,
-		s.description ? s.description : "", staff, s.at, now, arena_strndup(&a, xml, len));
+		"iiississiis", *id, in->out_doc, in->rcpt, s->from.id, s->from.name, (int64_t)s->status,
+		s->description ? s->description : "", staff, s->at, now, arena_strndup(a, xml, len));
+}
+
+int doc_exchange_status_receive(struct db *db, const char *xml, size_t len, int64_t now, int64_t *out_doc,
+				const char **why)
+{
+	struct arena a;
+	struct doc_exchange_status_in in;
+	int64_t id;
+	int rc;
+
+	arena_init(&a);
+	if (out_doc)
+		*out_doc = 0;
+	rc = doc_exchange_status_find(db, &a, xml, len, &in, why);
+	if (!rc)
+		rc = doc_exchange_status_record(db, &a, &in, xml, len, now, &id);
+	if (rc == DOC_EX_DUPLICATE)
+		rc = 0;
 	if (!rc && out_doc)
-		*out_doc = doc;
-out:
+		*out_doc = in.out_doc;
 	arena_release(&a);
 	return rc;
 }
@@ -1020,4 +1299,100 @@ int doc_exchange_statuses(struct db *db, struct arena *a, int64_t out_id,
 		r->received_at = db_col_int(st, 8);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- the outbox for the national hub's connector ---- */
+
+#define OUTBOX_COLS                                                                                  \
+	"o.id, o.inbox_id, i.agency_id, o.to_organ, i.document_id, i.code, o.status, o.created_at, " \
+	"COALESCE(o.sent_at, 0)"
+#define OUTBOX_FROM " FROM doc_exchange_outbox o JOIN doc_exchange_inbox i ON i.id = o.inbox_id"
+
+static void outbox_row(struct arena *a, struct db_stmt *st, struct doc_outbox_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_int(st, 0);
+	r->inbox_id = db_col_int(st, 1);
+	r->agency_id = db_col_int(st, 2);
+	r->to_organ = col(a, st, 3);
+	r->document_id = col(a, st, 4);
+	r->code = col(a, st, 5);
+	r->status = (int)db_col_int(st, 6);
+	r->created_at = db_col_int(st, 7);
+	r->sent_at = db_col_int(st, 8);
+	r->message = NULL;
+}
+
+int doc_exchange_outbox_list(struct db *db, struct arena *a, const int64_t *agencies, size_t nagencies,
+			     int64_t after, int limit, struct doc_outbox_row **out, size_t *n)
+{
+	struct buf sql = BUF_INIT;
+	struct db_stmt *st;
+	int rc, k = 1, b = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!nagencies || limit < 1)
+		return 0;
+	buf_init(&sql, 1 << 16);
+	buf_adds(&sql, "SELECT " OUTBOX_COLS OUTBOX_FROM
+		       " WHERE o.sent_at IS NULL AND o.id > ? AND i.agency_id IN (");
+	for (size_t i = 0; i < nagencies; i++)
+		buf_adds(&sql, i ? ", ?" : "?");
+	buf_adds(&sql, ") ORDER BY o.id LIMIT ?");
+	if (buf_err(&sql) || !(st = db_prepare(db, sql.ptr))) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	b |= db_bind_int(st, k++, after);
+	for (size_t i = 0; i < nagencies; i++)
+		b |= db_bind_int(st, k++, agencies[i]);
+	b |= db_bind_int(st, k++, limit);
+	if (b) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	*out = arena_calloc(a, (size_t)limit, sizeof(**out));
+	for (rc = db_step(st); rc == DB_ROW; rc = db_step(st))
+		if (*n < (size_t)limit)
+			outbox_row(a, st, &(*out)[(*n)++]);
+	rc = rc < 0 ? rc : 0;
+out:
+	buf_release(&sql);
+	return rc;
+}
+
+int doc_exchange_outbox_get(struct db *db, struct arena *a, int64_t id, struct doc_outbox_row *out)
+{
+	struct db_stmt *st;
+	int rc =
+		db_query(db, &st, "SELECT " OUTBOX_COLS ", o.message" OUTBOX_FROM " WHERE o.id = ?", "i", id);
+	int found = rc == DB_ROW;
+	if (found) {
+		outbox_row(a, st, out);
+		out->message = col(a, st, 9);
+	}
+	if ((rc = finish(st, rc)))
+		return rc;
+	return found ? 0 : DOC_EX_NOT_FOUND;
+}
+
+int doc_exchange_outbox_sent(struct db *db, int64_t id, int64_t now, int64_t *sent_at)
+{
+	struct db_stmt *st;
+	int rc = db_exec(db, "UPDATE doc_exchange_outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+			 "ii", now, id);
+	int first = !rc && db_changes(db) == 1, found;
+	*sent_at = 0;
+	if (rc)
+		return rc;
+	rc = db_query(db, &st, "SELECT COALESCE(sent_at, 0) FROM doc_exchange_outbox WHERE id = ?", "i", id);
+	found = rc == DB_ROW;
+	if (found)
+		*sent_at = db_col_int(st, 0);
+	if ((rc = finish(st, rc)))
+		return rc;
+	if (!found)
+		return DOC_EX_NOT_FOUND;
+	return first ? 0 : DOC_EX_STATE;
 }

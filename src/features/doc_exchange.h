@@ -2,17 +2,19 @@
  * doc_exchange.h: the exchange of documents between agencies (issue 9 §4; docs/edxml.md). An
  * outgoing document issued to units of other agencies of this system is built as an edXML
  * message (features/edxml.h) and delivered into each one's electronic inbox (văn bản điện tử
- * đến), read back by the same parser a message from outside goes through; a message from
- * another system comes in through the API into the inbox of the agency it is addressed to. The
- * records clerk registers an entry as an incoming document (features/doc_incoming.h) or refuses
- * it; each step of the receiving agency goes back to the sender as a status message: into the
- * sender's record (doc_exchange_status) when the sender is an agency of this system, else into
- * the outbox (doc_exchange_outbox) that a connector to the national hub sends.
+ * đến) by a background pass after the issue commits, read back by the same parser a message from
+ * outside goes through; a message from another system comes in through the API into the inbox of
+ * the agency it is addressed to. The records clerk registers an entry as an incoming document
+ * (features/doc_incoming.h) or refuses it; each step of the receiving agency goes back to the
+ * sender as a status message: into the sender's record (doc_exchange_status) when the sender is
+ * an agency of this system, else into the outbox (doc_exchange_outbox) that a connector to the
+ * national hub reads through the API.
  *
- * Tables of migrations/0030_doc_exchange.sql. Every function here writes inside the caller's
- * write transaction; who may do what, and the audit rows, are the web layer's. Files (the
- * messages and their attachments) go to the content-addressed store (features/files.h) under
- * `data_dir` before the rows naming them commit.
+ * Tables of migrations/0030_doc_exchange.sql and 0032_doc_exchange_deliveries.sql. Every function
+ * here writes inside the caller's write transaction but doc_exchange_deliver_due, which runs its
+ * own; who may do what, and the audit rows, are the web layer's (the background pass writes its
+ * own, as "system"). Files (the messages and their attachments) go to the content-addressed store
+ * (features/files.h) under `data_dir` before the rows naming them commit.
  */
 #ifndef FEATURES_DOC_EXCHANGE_H
 #define FEATURES_DOC_EXCHANGE_H
@@ -77,23 +79,55 @@ const char *doc_exchange_place(struct arena *a, const char *agency_name);
 int doc_exchange_build(struct db *db, struct arena *a, const char *data_dir, int64_t out_id, struct buf *xml,
 		       int64_t **agencies, size_t *n, const char **why);
 
-/* What doc_exchange_send did. */
-struct doc_exchange_sent {
-	size_t n;	   /* recipient agencies of this system */
-	int64_t *agencies; /* (arena) and the inbox entry made at each (0: it had the message already) */
-	int64_t *inbox;
-	const char *why; /* not sent: why (English msgid), NULL when sent or there was no one to send to */
+/* ---- sending: the deliveries after the commit ---- */
+
+/* A delivery's state (doc_exchange_deliveries.state). */
+enum doc_delivery_state {
+	DOC_DELIVERY_WAITING = 1, /* to be delivered: at once, or again after a failed attempt */
+	DOC_DELIVERY_SENT = 2,	  /* in every recipient agency's inbox */
+	DOC_DELIVERY_FAILED = 3,  /* given up: error says why */
 };
 
+/* Attempts before a delivery is given up (the delays between them: 1, 5, 15 and 60 minutes). */
+#define DOC_EX_DELIVERY_ATTEMPTS 5
+/* How long a server holds a delivery it has claimed (seconds): after, another may take it. */
+#define DOC_EX_LEASE 600
+
 /*
- * On issuing outgoing document `out_id`, inside the transaction that issues it: build its message
- * (doc_exchange_build) and, for each recipient agency of this system, read it back with
- * edxml_parse and deliver it into that agency's inbox (doc_exchange_receive, which records the
- * status 01 at the sender). A document that cannot be sent (a secret one: Law 29/2018/QH14 art.
- * 5) records nothing: out->why says why. 0 (also when there was nothing to send), or <0, DOC_EX_IO.
+ * Inside the transaction that issues outgoing document `out_id`: when units of other agencies of
+ * this system are among its recipients, record its delivery (a job waiting from `now`); the
+ * message is built and delivered after the commit by doc_exchange_deliver_due. *agencies (arena)
+ * and *n those agencies (0: nothing recorded, nothing to send). A document that cannot be sent (a
+ * secret one: Law 29/2018/QH14 art. 5) records nothing: *why says why (English msgid), else NULL.
+ * 0, or <0.
  */
-int doc_exchange_send(struct db *db, struct arena *a, const char *data_dir, int64_t out_id, int64_t now,
-		      struct doc_exchange_sent *out);
+int doc_exchange_queue(struct db *db, struct arena *a, int64_t out_id, int64_t now, int64_t **agencies,
+		       size_t *n, const char **why);
+
+/*
+ * The background pass (features/reminders.c), outside any transaction: up to `max` deliveries due
+ * at `now`, each claimed by a guarded UPDATE that takes its lease (skipped when another server
+ * holds it), built (doc_exchange_build) and read back (doc_exchange_parse) with its files kept in
+ * the store, then in its own transaction marked sent and put into each recipient agency's inbox
+ * (doc_exchange_receive: the status 01 back, a DocumentId it has already is not taken twice),
+ * with the audit row document.exchange.delivered (actor "system"). A failed attempt waits for the
+ * next after its delay; the last one (or a document that can never be sent: withdrawn, too large)
+ * marks it failed with the reason and the audit row document.exchange.failed. How many were
+ * delivered or given up, or <0 on a database error.
+ */
+int doc_exchange_deliver_due(struct db *db, const char *data_dir, int64_t now, int max);
+
+/* An outgoing document's delivery; error (arena) is "" or an English msgid: the last failed attempt's. */
+struct doc_exchange_delivery {
+	int state;		/* enum doc_delivery_state */
+	int agencies, attempts; /* attempts begun */
+	int64_t next_at, created_at, sent_at;
+	int64_t lease_until; /* after `now`: an attempt is in hand */
+	const char *error;
+};
+/* The delivery of outgoing document `out_id`: 0, DOC_EX_NOT_FOUND (none recorded), or <0. */
+int doc_exchange_delivery_get(struct db *db, struct arena *a, int64_t out_id,
+			      struct doc_exchange_delivery *out);
 
 /* ---- receiving ---- */
 
@@ -205,12 +239,33 @@ int doc_exchange_status_emit(struct db *db, int64_t id, int status, const char *
 
 /* ---- the sender's side ---- */
 
+/* A status message read and its document found. */
+struct doc_exchange_status_in {
+	struct edxml_status s;
+	int64_t out_doc; /* the outgoing document it is about */
+	int64_t agency;	 /* the agency that sent it */
+	int64_t rcpt;	 /* the reporting unit when it is one of this system, else 0 */
+};
+
 /*
- * Take a status message (edxml_status_parse) about one of this system's outgoing documents: the
- * document found by the sender's organ id (an agency code), the number and symbol and the date
- * (from ResponseFor, else from its DocumentId), recorded with who reports it. *out_doc (may be
- * NULL) the document. DOC_EX_REFUSED with *why (a bad message), DOC_EX_NOT_FOUND (no such
- * issued document here), or <0.
+ * Read a status message (edxml_status_parse, in the arena) about one of this system's outgoing
+ * documents and find the document: by the sender's organ id (an agency code), the number and
+ * symbol and the date (from ResponseFor, else from its DocumentId); an agency of this system
+ * reports only on a document sent to it. Writes nothing. 0 with *in; DOC_EX_REFUSED with *why (a
+ * bad message, English msgid), DOC_EX_NOT_FOUND (no such issued document here), or <0.
+ */
+int doc_exchange_status_find(struct db *db, struct arena *a, const char *xml, size_t len,
+			     struct doc_exchange_status_in *in, const char **why);
+/*
+ * Record the status found (the message as received kept with it), in the caller's transaction.
+ * *id the row; DOC_EX_DUPLICATE with *id the earlier row when the same reporter sent the same
+ * code with the same timestamp for the document already (nothing written); or <0.
+ */
+int doc_exchange_status_record(struct db *db, struct arena *a, const struct doc_exchange_status_in *in,
+			       const char *xml, size_t len, int64_t now, int64_t *id);
+/*
+ * Both: take a status message about one of this system's outgoing documents (a duplicate counts
+ * as taken). *out_doc (may be NULL) the document. DOC_EX_REFUSED with *why, DOC_EX_NOT_FOUND, or <0.
  */
 int doc_exchange_status_receive(struct db *db, const char *xml, size_t len, int64_t now, int64_t *out_doc,
 				const char **why);
@@ -226,5 +281,33 @@ struct doc_exchange_status_row {
 /* The statuses of outgoing document `out_id` in the order received. 0 or <0. */
 int doc_exchange_statuses(struct db *db, struct arena *a, int64_t out_id,
 			  struct doc_exchange_status_row **out, size_t *n);
+
+/* ---- the outbox for the national hub's connector ---- */
+
+/* A status message waiting for the connector (doc_exchange_outbox); strings in the loader's arena. */
+struct doc_outbox_row {
+	int64_t id, inbox_id;
+	int64_t agency_id;		/* the agency that reports (the inbox entry's) */
+	const char *to_organ;		/* the sender it goes to: its organ id */
+	const char *document_id, *code; /* the document it is about */
+	int status;			/* enum edxml_status_code */
+	int64_t created_at, sent_at;	/* sent_at 0: not sent yet */
+	const char *message;		/* the status edXML: with doc_exchange_outbox_get only */
+};
+
+/*
+ * The unsent messages of `agencies` (sorted, the reporting agencies) with an id above `after`, in
+ * id order, at most `limit`, into *out (arena). 0 or <0.
+ */
+int doc_exchange_outbox_list(struct db *db, struct arena *a, const int64_t *agencies, size_t nagencies,
+			     int64_t after, int limit, struct doc_outbox_row **out, size_t *n);
+/* One message with its edXML, sent or not: 0, DOC_EX_NOT_FOUND, or <0. */
+int doc_exchange_outbox_get(struct db *db, struct arena *a, int64_t id, struct doc_outbox_row *out);
+/*
+ * The connector sent message `id` to the hub: sent_at set to `now` once (in the caller's
+ * transaction; nothing is deleted). 0 with *sent_at = now; DOC_EX_STATE with *sent_at the time
+ * of the first acknowledgement; DOC_EX_NOT_FOUND; or <0.
+ */
+int doc_exchange_outbox_sent(struct db *db, int64_t id, int64_t now, int64_t *sent_at);
 
 #endif

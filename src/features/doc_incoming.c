@@ -370,7 +370,7 @@ int doc_in_register(struct db *db, struct doc_in *d, int64_t by, int64_t now, in
 	rc = event_add(db, id, by, "register",
 		       json_pack("{s:I,s:s}", "arrival_no", (json_int_t)no, "symbol", d->symbol), now);
 	if (!rc)
-		rc = doc_stats_add(db, d->agency_id, d->arrived_at, DOC_STAT_IN, d->type, 1);
+		rc = doc_stats_add(db, d->agency_id, d->agency_id, d->arrived_at, DOC_STAT_IN, d->type, 1);
 	if (!rc && *d->file_sha)
 		rc = doc_text_request(db, d->file_sha, d->file_mime, now);
 out:
@@ -611,6 +611,7 @@ int doc_in_assign(struct db *db, const struct unit_tree *t, const struct doc_in 
 	struct arena a;
 	json_t *names[4] = { NULL, json_array(), json_array(), json_array() };
 	size_t leads = 0;
+	int64_t lead_unit = 0; /* the unit the lead counts for in the figures */
 	int rc = 0;
 
 	*why = NULL;
@@ -652,6 +653,8 @@ int doc_in_assign(struct db *db, const struct unit_tree *t, const struct doc_in 
 			}
 			if ((rc = unit_name(db, &a, x->unit_id, &name)))
 				goto out;
+			if (x->role == DOC_RCPT_LEAD)
+				lead_unit = x->unit_id;
 		} else {
 			int64_t unit = 0;
 			if ((rc = staff_of(db, &a, x->account_id, &unit, &name)) < 0)
@@ -662,6 +665,8 @@ int doc_in_assign(struct db *db, const struct unit_tree *t, const struct doc_in 
 				rc = DOC_IN_BAD_RECIPIENT;
 				goto out;
 			}
+			if (x->role == DOC_RCPT_LEAD)
+				lead_unit = unit;
 		}
 		json_array_append_new(names[x->role], json_string(name ? name : ""));
 	}
@@ -691,9 +696,11 @@ int doc_in_assign(struct db *db, const struct unit_tree *t, const struct doc_in 
 			json_object_set_new(detail, "due", json_string(date_iso(&a, due)));
 		rc = event_add(db, d->id, by, "assign", detail, now);
 	}
-	/* issue 9 §5: on-time handling counts the documents assigned with a deadline */
+	/* issue 9 §5: what the lead received, and on-time handling of those with a deadline */
+	if (!rc)
+		rc = doc_stats_add(db, d->agency_id, lead_unit, now, DOC_STAT_IN_LEAD, d->type, 1);
 	if (!rc && due)
-		rc = doc_stats_add(db, d->agency_id, now, DOC_STAT_IN_ASSIGNED, d->type, 1);
+		rc = doc_stats_add(db, d->agency_id, lead_unit, now, DOC_STAT_IN_ASSIGNED, d->type, 1);
 out:
 	for (int i = 1; i < 4; i++)
 		json_decref(names[i]);
@@ -768,9 +775,56 @@ out:
 	return rc;
 }
 
-/* The document is finished by its lead: status done, and whether on time. */
-static int doc_finish(struct db *db, const struct doc_in *d, int64_t reply, int64_t now)
+/*
+ * The unit the lead row counts for in the figures (features/doc_stats.h), as doc_in_assign
+ * counted it: the lead unit, or the unit the lead person works in while it is the document's
+ * agency's; else the agency itself.
+ */
+static int lead_unit_of(struct db *db, const struct doc_in *d, const struct doc_in_rcpt *lead, int64_t *out)
 {
+	struct db_stmt *st;
+	int64_t unit = lead->unit_id, u;
+	int rc = 0;
+
+	*out = d->agency_id;
+	if (!unit) {
+		rc = db_query(db, &st, "SELECT unit_id FROM accounts WHERE id = ?", "i", lead->account_id);
+		if (rc == DB_ROW && !db_col_is_null(st, 0))
+			unit = db_col_int(st, 0);
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc < 0)
+			return rc;
+	}
+	/* up to the governing unit above it: is it the document's agency? */
+	u = unit;
+	for (int depth = 0; depth < 16 && u; depth++) {
+		int64_t parent = 0;
+		int level = -1;
+		rc = db_query(db, &st, "SELECT parent_id, kind FROM units WHERE id = ?", "i", u);
+		if (rc == DB_ROW) {
+			parent = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
+			level = unit_kind_level(db_col_text(st, 1));
+		}
+		while (rc == DB_ROW)
+			rc = db_step(st);
+		if (rc < 0)
+			return rc;
+		if (level) {
+			if (u == d->agency_id)
+				*out = unit;
+			break;
+		}
+		u = parent;
+	}
+	return 0;
+}
+
+/* The document is finished by its lead (`top`, the assignment's lead row): done, and whether on time. */
+static int doc_finish(struct db *db, const struct doc_in *d, const struct doc_in_rcpt *top, int64_t reply,
+		      int64_t now)
+{
+	int64_t unit;
 	int rc = db_exec(
 		db,
 		"UPDATE doc_incoming SET status = ?, done_at = ?, reply_out_id = ? WHERE id = ? AND status = ?",
@@ -781,8 +835,10 @@ static int doc_finish(struct db *db, const struct doc_in *d, int64_t reply, int6
 		return DOC_IN_BAD_STATE;
 	if (!d->due)
 		return 0;
+	if ((rc = lead_unit_of(db, d, top, &unit)))
+		return rc;
 	/* on time: finished on or before the deadline's day (Vietnam time) */
-	return doc_stats_add(db, d->agency_id, now,
+	return doc_stats_add(db, d->agency_id, unit, now,
 			     schedule_day_of(now) <= d->due ? DOC_STAT_IN_ON_TIME : DOC_STAT_IN_LATE, d->type,
 			     1);
 }
@@ -865,7 +921,7 @@ int doc_in_mark(struct db *db, const struct doc_in *d, int64_t rcpt, int state, 
 	}
 	if (!top || top->parent_id)
 		return 0;
-	if ((rc = doc_finish(db, d, reply_out_id, now)))
+	if ((rc = doc_finish(db, d, top, reply_out_id, now)))
 		return rc;
 	if (doc_done)
 		*doc_done = 1;

@@ -703,7 +703,7 @@ static int issue(struct db *db, int64_t id, const struct basics *b, int32_t day,
 	free(search);
 	if (rc)
 		return rc;
-	rc = doc_stats_add(db, b->agency, day_start(day) + 12 * 3600, DOC_STAT_OUT, b->type, 1);
+	rc = doc_stats_add(db, b->agency, b->unit, day_start(day) + 12 * 3600, DOC_STAT_OUT, b->type, 1);
 	if (!rc)
 		rc = event_add(db, id, now, by, name, "issue", DOC_OUT_SIGNED, DOC_OUT_ISSUED, done->symbol);
 	done->numbered = 1;
@@ -839,7 +839,7 @@ int doc_out_apply(struct db *db, int64_t id, const struct doc_out_step *step, in
 			rc = DOC_OUT_ESTATUS;
 		/* the number stays taken: the counter never goes back */
 		if (!rc)
-			rc = doc_stats_add(db, b.agency, now, DOC_STAT_OUT_WITHDRAWN, b.type, 1);
+			rc = doc_stats_add(db, b.agency, b.unit, now, DOC_STAT_OUT_WITHDRAWN, b.type, 1);
 		if (!rc)
 			rc = event_add(db, id, now, step->account, step->name, "withdraw", DOC_OUT_ISSUED,
 				       DOC_OUT_WITHDRAWN, step->note);

@@ -598,7 +598,7 @@ int app_serve(const struct app_config *cfg)
 		goto out;
 	}
 	/* reminders of the documents' deadlines, by email: its thread, its own connection */
-	if (reminders_start(cfg->db)) {
+	if (reminders_start(cfg->db, cfg->data)) {
 		doc_text_stop();
 		mail_stop();
 		goto out;

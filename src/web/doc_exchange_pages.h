@@ -81,13 +81,24 @@ int doc_exchange_in_step(struct request *req, struct db *db, const struct doc_in
 /* ---- the outgoing documents' pages ---- */
 
 /*
- * Inside the transaction that issued outgoing document `out_id`: sent to the recipient agencies
- * of this system (doc_exchange_send) and audited. 0 or <0.
+ * Inside the transaction that issued outgoing document `out_id`: its delivery to the recipient
+ * agencies of this system recorded (doc_exchange_queue) and audited (document.exchange.send, or
+ * document.exchange.withheld for a secret document, which is never sent). 0 or <0. The caller
+ * calls doc_exchange_wake() after the commit: the background pass delivers it within seconds.
  */
 int doc_exchange_issued(struct request *req, struct db *db, int64_t out_id);
-/* The statuses received for d ("exchange" in ctx): a table, or why it was not sent electronically. */
+/* After the commit of a transaction that issued a document: its delivery starts now (reminders_wake). */
+void doc_exchange_wake(void);
+/*
+ * The exchange block of d's page ("exchange" in ctx): how its delivery goes (sending, sent, could
+ * not be sent: why), the statuses received as a table, or why it was not sent electronically.
+ */
 void doc_exchange_out_context(struct request *req, struct db *db, const struct doc_out *d, json_t *ctx);
-/* The same as JSON for the API: {"sent": bool, "not_sent_reason": …, "statuses": […]}. */
+/*
+ * The same as JSON for the API: {"sent": bool, "delivery": {"state": "sending"|"sent"|"failed",
+ * "agencies", "attempts", "error", "next_attempt_at", "sent_at"} or null, "not_sent_reason": …,
+ * "statuses": […]}.
+ */
 json_t *doc_exchange_out_json(struct request *req, struct db *db, const struct doc_out *d);
 
 /*

@@ -2,11 +2,14 @@
  * pages_doc_exchange.c: the exchange of documents between agencies as edXML (features/doc_exchange.h,
  * docs/edxml.md): the export of an issued document (GET /api/v1/documents/outgoing/{id}/edxml),
  * the import of a message from another system into an agency's electronic inbox (POST
- * /api/v1/documents/incoming/edxml), and what the incoming and outgoing pages show and do of it
- * through their hooks (web/doc_exchange_pages.h): the inbox (/van-ban/den?queue=inbox, the box
- * on /van-ban/den, an entry at /van-ban/den/them?inbox=N with its registration form), refusing
- * an entry, the statuses sent back as the incoming document moves, and on the outgoing
- * document's page the statuses received.
+ * /api/v1/documents/incoming/edxml), the national hub's connector (status messages about our
+ * documents in: POST /api/v1/documents/exchange/status; the statuses for senders outside out:
+ * GET /api/v1/documents/exchange/outbox, …/{id}, POST …/{id}/sent), and what the incoming and
+ * outgoing pages show and do of it through their hooks (web/doc_exchange_pages.h): the inbox
+ * (/van-ban/den?queue=inbox, the box on /van-ban/den, an entry at /van-ban/den/them?inbox=N with
+ * its registration form), refusing an entry, the statuses sent back as the incoming document
+ * moves, the delivery recorded on issue, and on the outgoing document's page how its delivery
+ * goes and the statuses received.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include "features/doc_exchange.h"
 #include "features/edxml.h"
 #include "features/files.h"
+#include "features/reminders.h"
 #include "features/schedule.h"
 #include "rules/document.h"
 #include "web/app.h"
@@ -681,28 +685,29 @@ int doc_exchange_in_step(struct request *req, struct db *db, const struct doc_in
 
 int doc_exchange_issued(struct request *req, struct db *db, int64_t out_id)
 {
-	struct doc_exchange_sent s;
-	json_t *to, *entries;
-	int rc = doc_exchange_send(db, &req->arena, the_app->cfg.data, out_id, req_now(req), &s);
+	int64_t *agencies;
+	size_t n;
+	const char *why;
+	json_t *to;
+	int rc = doc_exchange_queue(db, &req->arena, out_id, req_now(req), &agencies, &n, &why);
 	if (rc) {
-		log_error("event=doc_exchange_send out=%lld rc=%d msg=\"not sent\"", (long long)out_id, rc);
+		log_error("event=doc_exchange_queue out=%lld rc=%d msg=\"not recorded\"", (long long)out_id,
+			  rc);
 		return rc < 0 ? rc : DB_ERROR;
 	}
-	if (s.why)
+	if (why)
 		return req_audit_json(req, db, "document.exchange.withheld",
 				      arena_printf(&req->arena, "doc_out:%lld", (long long)out_id),
-				      json_pack("{s:s}", "why", s.why));
-	if (!s.n)
+				      json_pack("{s:s}", "why", why));
+	if (!n)
 		return 0;
 	to = json_array();
-	entries = json_array();
-	for (size_t i = 0; i < s.n; i++) {
-		json_array_append_new(to, json_integer(s.agencies[i]));
-		json_array_append_new(entries, s.inbox[i] ? json_integer(s.inbox[i]) : json_null());
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(to, json_integer(agencies[i]));
+	/* delivered after the commit (document.exchange.delivered, by the system) */
 	return req_audit_json(req, db, "document.exchange.send",
 			      arena_printf(&req->arena, "doc_out:%lld", (long long)out_id),
-			      json_pack("{s:o,s:o}", "agencies", to, "inbox", entries));
+			      json_pack("{s:o,s:s}", "agencies", to, "delivery", "queued"));
 }
 
 /* Why d was not sent electronically, or NULL: a secret document issued to other agencies of this system. */
@@ -723,16 +728,42 @@ static const char *not_sent(struct request *req, const struct doc_out *d)
 	return NULL;
 }
 
+void doc_exchange_wake(void)
+{
+	reminders_wake();
+}
+
+/* The delivery of d, when one was recorded: 1 with *dl, 0 when none, -1 on a database error. */
+static int delivery_of(struct request *req, struct db *db, const struct doc_out *d,
+		       struct doc_exchange_delivery *dl)
+{
+	int rc = doc_exchange_delivery_get(db, &req->arena, d->id, dl);
+	return rc < 0 ? -1 : rc == 0;
+}
+
+static const char *delivery_state_name(int state)
+{
+	switch (state) {
+	case DOC_DELIVERY_WAITING: return "sending";
+	case DOC_DELIVERY_SENT: return "sent";
+	case DOC_DELIVERY_FAILED: return "failed";
+	default: return "";
+	}
+}
+
 void doc_exchange_out_context(struct request *req, struct db *db, const struct doc_out *d, json_t *ctx)
 {
 	struct doc_exchange_status_row *rows;
+	struct doc_exchange_delivery dl;
 	size_t n;
 	const char *why = not_sent(req, d);
 	json_t *list, *o;
+	int has_dl;
 
-	if (doc_exchange_statuses(db, &req->arena, d->id, &rows, &n))
+	if ((has_dl = delivery_of(req, db, d, &dl)) < 0 ||
+	    doc_exchange_statuses(db, &req->arena, d->id, &rows, &n))
 		return;
-	if (!n && !why)
+	if (!n && !why && !has_dl)
 		return;
 	list = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -749,17 +780,44 @@ void doc_exchange_out_context(struct request *req, struct db *db, const struct d
 	o = json_pack("{s:o,s:b}", "statuses", list, "has_statuses", n > 0);
 	if (why)
 		json_object_set_new(o, "not_sent", json_string(why));
+	if (has_dl && dl.state == DOC_DELIVERY_WAITING) {
+		json_t *s = json_pack("{s:s}", "text", _("Sending…"));
+		/* the last attempt failed (and the next is not in hand): why, and when it is tried again */
+		if (*dl.error && dl.lease_until <= req_now(req))
+			json_object_set_new(s, "retry",
+					    json_string(arena_printf(
+						    &req->arena,
+						    _("Attempt %d did not go through (%s): it is tried again "
+						      "at %s."),
+						    dl.attempts, _(dl.error),
+						    dossier_when_text(req, dl.next_at))));
+		json_object_set_new(o, "sending", s);
+	} else if (has_dl && dl.state == DOC_DELIVERY_SENT) {
+		json_object_set_new(o, "sent",
+				    json_string(arena_printf(
+					    &req->arena,
+					    _("Sent at %s: the document is in the electronic inbox of the "
+					      "recipient agencies."),
+					    dossier_when_text(req, dl.sent_at))));
+	} else if (has_dl && dl.state == DOC_DELIVERY_FAILED) {
+		json_object_set_new(
+			o, "failed",
+			json_string(arena_printf(&req->arena, _("Could not be sent: %s."), _(dl.error))));
+	}
 	json_object_set_new(ctx, "exchange", o);
 }
 
 json_t *doc_exchange_out_json(struct request *req, struct db *db, const struct doc_out *d)
 {
 	struct doc_exchange_status_row *rows;
+	struct doc_exchange_delivery dl;
 	size_t n;
 	const char *why = not_sent(req, d);
-	json_t *list;
+	json_t *list, *delivery = json_null();
+	int has_dl;
 
-	if (doc_exchange_statuses(db, &req->arena, d->id, &rows, &n))
+	if ((has_dl = delivery_of(req, db, d, &dl)) < 0 ||
+	    doc_exchange_statuses(db, &req->arena, d->id, &rows, &n))
 		return json_null();
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -770,8 +828,18 @@ json_t *doc_exchange_out_json(struct request *req, struct db *db, const struct d
 				  rows[i].agency_id ? json_integer(rows[i].agency_id) : json_null(), "status",
 				  status_code(req, rows[i].status), "description", rows[i].description,
 				  "staff", rows[i].staff, "at", dossier_iso(rows[i].at)));
-	return json_pack("{s:b,s:o,s:o}", "sent", n > 0, "not_sent_reason",
-			 why ? json_string(why) : json_null(), "statuses", list);
+	if (has_dl)
+		delivery = json_pack("{s:s,s:i,s:i,s:b,s:o,s:o,s:o}", "state", delivery_state_name(dl.state),
+				     "agencies", dl.agencies, "attempts", dl.attempts, "in_progress",
+				     dl.state == DOC_DELIVERY_WAITING && dl.lease_until > req_now(req),
+				     "error", *dl.error ? json_string(_(dl.error)) : json_null(),
+				     "next_attempt_at",
+				     dl.state == DOC_DELIVERY_WAITING ? dossier_iso(dl.next_at) : json_null(),
+				     "sent_at",
+				     dl.state == DOC_DELIVERY_SENT ? dossier_iso(dl.sent_at) : json_null());
+	return json_pack("{s:b,s:o,s:o,s:o}", "sent", has_dl ? dl.state == DOC_DELIVERY_SENT : n > 0,
+			 "delivery", delivery, "not_sent_reason", why ? json_string(why) : json_null(),
+			 "statuses", list);
 }
 
 /* ---- the API routes ---- */
@@ -946,28 +1014,261 @@ int api_doc_in_edxml(struct request *req)
 	return 0;
 }
 
-/* ---- the national hub's connector (placeholders) ---- */
+/* ---- the national hub's connector: status messages in, the outbox out ---- */
+
+#define PERM_ADMIN     "unit.manage"
+#define OUTBOX_URL     "/api/v1/documents/exchange/outbox/%lld"
+#define OUTBOX_DEFAULT 50
+#define OUTBOX_MAX     500
+
+/*
+ * The agencies whose exchange the user keeps: those whose documents he registers (the records
+ * clerk), and every active agency an administrator's unit.manage reaches. Sorted. 0; 1 after
+ * answering (403 to citizens, 503).
+ */
+static int hub_agencies(struct request *req, int64_t **out, size_t *n)
+{
+	const struct unit_tree *t;
+	int64_t *reg, *adm;
+	size_t nreg, nadm, k;
+
+	*out = NULL;
+	*n = 0;
+	if (inbox_agencies(req, &reg, &nreg) || !(t = req_units(req)) ||
+	    req_scope(req, PERM_ADMIN, &adm, &nadm))
+		return 1;
+	*out = arena_alloc(&req->arena, (nreg + nadm + 1) * sizeof(**out));
+	memcpy(*out, reg, nreg * sizeof(*reg));
+	k = nreg;
+	for (size_t i = 0; i < nadm; i++) {
+		long x = unit_tree_find(t, adm[i]);
+		if (x >= 0 && t->active[x] && unit_tree_agency(t, adm[i]) == adm[i])
+			(*out)[k++] = adm[i];
+	}
+	*n = ids_sort_unique(*out, k);
+	return 0;
+}
+
+static const char *msg_no_hub(void)
+{
+	return _("Only the records clerks of an agency, or an administrator, exchange its documents with the "
+		 "national document exchange.");
+}
+
+static const char *outbox_url(struct request *req, int64_t id)
+{
+	return arena_printf(&req->arena, OUTBOX_URL, (long long)id);
+}
 
 int api_doc_ex_status(struct request *req)
 {
-	resp_error(req, 501, "not_implemented", "Not implemented");
+	struct db *db = db_thread();
+	struct doc_exchange_status_in in;
+	const char *why = NULL, *label;
+	int64_t *ags, id = 0;
+	size_t nags;
+	int rc;
+
+	if (hub_agencies(req, &ags, &nags))
+		return 0;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	if (!nags) {
+		resp_error(req, 403, "forbidden", msg_no_hub());
+		return 0;
+	}
+	if (!req->body.len) {
+		resp_error(req, 400, "bad_request",
+			   _("Send the edXML status message as the body of the request."));
+		return 0;
+	}
+	rc = doc_exchange_status_find(db, &req->arena, req->body.ptr, req->body.len, &in, &why);
+	if (rc == DOC_EX_REFUSED) {
+		resp_error(req, 400, "bad_edxml",
+			   arena_printf(&req->arena, _("The edXML status message is refused: %s."), _(why)));
+		return 0;
+	}
+	if (rc < 0) {
+		resp_unavailable(req);
+		return 0;
+	}
+	/* a document of an agency he does not keep is answered as one that is not there */
+	if (rc || !ids_contain(ags, nags, in.agency)) {
+		resp_error(
+			req, 404, "not_found",
+			_("The status is about no document issued by an agency whose documents you exchange: "
+			  "check its number and symbol, date and sender."));
+		return 0;
+	}
+	if (db_begin(db)) {
+		resp_unavailable(req);
+		return 0;
+	}
+	rc = doc_exchange_status_record(db, &req->arena, &in, req->body.ptr, req->body.len, req_now(req),
+					&id);
+	if (rc == DOC_EX_DUPLICATE) {
+		/* sent again (the connector lost the answer): kept once */
+		db_rollback(db);
+	} else {
+		if (!rc)
+			rc = req_audit_json(req, db, "document.exchange.status_in",
+					    arena_printf(&req->arena, "doc_out:%lld", (long long)in.out_doc),
+					    json_pack("{s:I,s:s,s:s,s:s}", "status_row", (json_int_t)id,
+						      "status", status_code(req, in.s.status), "from",
+						      in.s.from.id, "document_id", in.s.document_id));
+		if (rc || db_commit(db)) {
+			db_rollback(db);
+			resp_unavailable(req);
+			return 0;
+		}
+	}
+	label = doc_exchange_status_label(in.s.status);
+	resp_header(req, "Location",
+		    arena_printf(&req->arena, "/api/v1/documents/outgoing/%lld", (long long)in.out_doc));
+	resp_json(req, rc == DOC_EX_DUPLICATE ? 200 : 201,
+		  json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)id, "outgoing_id",
+			    (json_int_t)in.out_doc, "outgoing_url",
+			    arena_printf(&req->arena, "/van-ban/di/%lld", (long long)in.out_doc), "status",
+			    status_code(req, in.s.status), "label", label ? _(label) : "", "from",
+			    in.s.from.id, "at", dossier_iso(in.s.at), "duplicate", rc == DOC_EX_DUPLICATE));
 	return 0;
+}
+
+static json_t *outbox_json(struct request *req, const struct doc_outbox_row *r)
+{
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:s}", "id", (json_int_t)r->id, "agency_id",
+			 (json_int_t)r->agency_id, "to_organ", r->to_organ, "status",
+			 status_code(req, r->status), "document_id", r->document_id, "code", r->code,
+			 "created_at", dossier_iso(r->created_at), "sent_at", dossier_iso(r->sent_at), "url",
+			 outbox_url(req, r->id));
 }
 
 int api_doc_ex_outbox(struct request *req)
 {
-	resp_error(req, 501, "not_implemented", "Not implemented");
+	struct db *db = db_thread();
+	struct doc_outbox_row *rows;
+	const char *after_s = req_query(req, "after"), *limit_s = req_query(req, "limit");
+	int64_t *ags, after = 0, limit = OUTBOX_DEFAULT;
+	size_t nags, n;
+	json_t *list;
+
+	if (hub_agencies(req, &ags, &nags))
+		return 0;
+	if (!db) {
+		resp_unavailable(req);
+		return 0;
+	}
+	if (!nags) {
+		resp_error(req, 403, "forbidden", msg_no_hub());
+		return 0;
+	}
+	if (after_s && *after_s && strcmp(after_s, "0") && !(after = input_id(after_s))) {
+		resp_error(req, 400, "bad_request",
+			   _("after is the id of the last message taken (0 or more)."));
+		return 0;
+	}
+	if (limit_s && *limit_s && ((limit = input_id(limit_s)) < 1 || limit > OUTBOX_MAX)) {
+		resp_error(req, 400, "bad_request", _("limit is 1 to 500."));
+		return 0;
+	}
+	if (doc_exchange_outbox_list(db, &req->arena, ags, nags, after, (int)limit, &rows, &n)) {
+		resp_unavailable(req);
+		return 0;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, outbox_json(req, &rows[i]));
+	resp_header_static(req, "Cache-Control", "no-store");
+	resp_json(req, 200,
+		  json_pack("{s:o,s:o}", "outbox", list, "next_after",
+			    n ? json_integer(rows[n - 1].id) : json_integer(after)));
+	return 0;
+}
+
+/* Outbox message {id} of an agency the user keeps: 0 with *r; 1 after answering (403, 404, 503). */
+static int outbox_open(struct request *req, struct db *db, struct doc_outbox_row *r)
+{
+	int64_t *ags, id = req_param_id(req);
+	size_t nags;
+	int rc;
+
+	if (hub_agencies(req, &ags, &nags))
+		return 1;
+	if (!db) {
+		resp_unavailable(req);
+		return 1;
+	}
+	if (!nags) {
+		resp_error(req, 403, "forbidden", msg_no_hub());
+		return 1;
+	}
+	rc = id > 0 ? doc_exchange_outbox_get(db, &req->arena, id, r) : DOC_EX_NOT_FOUND;
+	if (rc < 0) {
+		resp_unavailable(req);
+		return 1;
+	}
+	if (rc || !ids_contain(ags, nags, r->agency_id)) {
+		resp_error(req, 404, "not_found", _("There is no such status message in your outbox."));
+		return 1;
+	}
 	return 0;
 }
 
 int api_doc_ex_outbox_get(struct request *req)
 {
-	resp_error(req, 501, "not_implemented", "Not implemented");
+	struct db *db = db_thread();
+	struct doc_outbox_row r;
+	if (outbox_open(req, db, &r))
+		return 0;
+	buf_reset(&req->out);
+	if (buf_adds(&req->out, r.message)) {
+		buf_reset(&req->out);
+		resp_error(req, 500, "internal", _("Internal server error, please try again later."));
+		return 0;
+	}
+	resp_header(req, "Content-Disposition",
+		    download_disposition(req,
+					 arena_printf(&req->arena, "trang-thai-%lld.xml", (long long)r.id)));
+	resp_header(req, "X-Edxml-To-Organ", r.to_organ);
+	resp_header_static(req, "Cache-Control", "no-store");
+	req->status = 200;
+	req->content_type_out = "application/xml; charset=utf-8";
 	return 0;
 }
 
 int api_doc_ex_outbox_sent(struct request *req)
 {
-	resp_error(req, 501, "not_implemented", "Not implemented");
+	struct db *db = db_thread();
+	struct doc_outbox_row r;
+	int64_t sent_at = 0;
+	int rc;
+
+	if (outbox_open(req, db, &r))
+		return 0;
+	if (db_begin(db)) {
+		resp_unavailable(req);
+		return 0;
+	}
+	rc = doc_exchange_outbox_sent(db, r.id, req_now(req), &sent_at);
+	if (rc == DOC_EX_STATE) {
+		/* acknowledged before (the connector lost the answer): the first time stands */
+		db_rollback(db);
+	} else {
+		if (!rc)
+			rc = req_audit_json(req, db, "document.exchange.outbox_sent",
+					    arena_printf(&req->arena, "doc_outbox:%lld", (long long)r.id),
+					    json_pack("{s:s,s:s,s:s}", "to", r.to_organ, "status",
+						      status_code(req, r.status), "document_id",
+						      r.document_id));
+		if (rc || db_commit(db)) {
+			db_rollback(db);
+			resp_unavailable(req);
+			return 0;
+		}
+	}
+	r.sent_at = sent_at;
+	resp_json(req, 200, outbox_json(req, &r));
 	return 0;
 }

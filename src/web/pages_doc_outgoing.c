@@ -1793,13 +1793,15 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 						 doc_out_action_name(in->action)),
 				    arena_printf(&req->arena, "doc_out:%lld", (long long)d->id), detail);
 	}
-	/* issued: sent at once to the recipient agencies of this system (pages_doc_exchange.c) */
+	/* issued: its delivery to the recipient agencies of this system recorded (pages_doc_exchange.c) */
 	if (!rc && done->numbered)
 		rc = doc_exchange_issued(req, db, d->id);
 	if (rc || db_commit(db)) {
 		db_rollback(db);
 		return 503;
 	}
+	if (done->numbered)
+		doc_exchange_wake(); /* delivered after the commit, by the background pass */
 	return 200;
 }
 

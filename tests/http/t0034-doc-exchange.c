@@ -1,7 +1,8 @@
 /*
  * t0034-doc-exchange: documents exchanged between agencies as edXML (issue 9 §4). The district
- * issues a Công văn of Phòng Tư pháp to the ward Nhân Chính: the ward's electronic inbox has it
- * at once with its metadata (symbol, date, type, summary, signer) and its file byte for byte; the
+ * issues a Công văn of Phòng Tư pháp to the ward Nhân Chính: the issue records its delivery, made
+ * after the commit; within seconds the ward's electronic inbox has it with its metadata (symbol,
+ * date, type, summary, signer) and its file byte for byte, and the district's page says "Đã gửi"; the
  * ward's records clerk registers it from the form filled from the message (an arrival number),
  * its chairman assigns it, its Tư pháp official starts and finishes it, and the district's
  * document shows the statuses 01, 03, 04, 05, 06 in that order, on its page and in the API; the
@@ -12,6 +13,12 @@
  * for the hub; a tampered one is refused (400) with the reason, the same one twice is 409, one
  * addressed elsewhere 403; a refusal needs a reason and goes back as 02, after which the sender
  * may send it again. The district's clerk neither sees nor registers the ward's entries (404).
+ * A delivery whose signed file is missing fails, shows why ("Đang gửi…"), is tried again and
+ * delivered once the file is back, or after the last attempt is given up ("Gửi không được: …");
+ * two passes at once deliver each document once. The national hub's connector, with a records
+ * clerk's API token, posts a status about a district's document sent outside (on its page,
+ * audited, once), and takes the ward's outbox page by page, each message as edXML, acknowledged
+ * once; other agencies' clerks and non-clerks get nothing (404, empty, 403).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,11 +31,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/timefmt.h"
 #include "features/authz.h"
+#include "features/doc_exchange.h"
 #include "features/edxml.h"
+#include "features/files.h"
+#include "features/tokens.h"
 #include "harness.h"
 #include "rules/document.h"
 #include "store/db.h"
@@ -55,6 +66,10 @@
 #define MSG_DUP	     "Gói tin này đã có trong hộp văn bản điện tử đến"
 #define MSG_NOT_OURS "Gói tin không gửi tới cơ quan nào mà bạn được vào sổ văn bản."
 #define MSG_REASON   "Vui lòng nhập lý do từ chối"
+#define MSG_SENT     "Đã gửi lúc"
+#define MSG_SENDING  "Đang gửi…"
+#define MSG_FAILED   "Gửi không được:"
+#define MSG_NO_FILE  "Không đọc được tệp đã ký trong kho lưu trữ tệp"
 
 static struct test_server srv;
 static struct db *db;
@@ -257,6 +272,37 @@ static long post_edxml(const struct ts_user *u, const char *xml, size_t len, jso
 	return st;
 }
 
+/*
+ * Outgoing document `id` as its API gives it once its delivery is in `state` ("sending" after a
+ * failed attempt, "sent", "failed") after at least `attempts` attempts, waiting up to `seconds`
+ * for it: a person opening the page sees it within seconds.
+ */
+static json_t *wait_delivery(int64_t id, const char *state, int attempts, int seconds)
+{
+	char path[96];
+	const char *got = "(none)";
+	long long n = 0;
+	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
+	for (int i = 0; i <= seconds * 10; i++) {
+		json_t *j = call(&clerk, "GET", path, NULL, 200);
+		const json_t *d = json_object_get(json_object_get(j, "exchange"), "delivery");
+		const char *st = json_string_value(json_object_get(d, "state"));
+		n = json_integer_value(json_object_get(d, "attempts"));
+		/* a failed attempt, not the next one in hand */
+		if (st && !strcmp(st, state) && n >= attempts &&
+		    (strcmp(state, "sending") || (json_is_string(json_object_get(d, "error")) &&
+						  json_is_false(json_object_get(d, "in_progress")))))
+			return j;
+		got = st ? arena_strdup(&scratch, st) : "(none)";
+		json_decref(j);
+		if (i < seconds * 10)
+			usleep(100 * 1000);
+	}
+	fail_msg("document %lld: the delivery is \"%s\" after %lld attempts and %d s, not \"%s\"",
+		 (long long)id, got, n, seconds, state);
+	return NULL;
+}
+
 /* The statuses of an outgoing document as its API gives them: "01,03,…". */
 static void statuses_of(int64_t id, char *out, size_t n)
 {
@@ -329,21 +375,29 @@ static void internal_round_trip(void **state)
 	make_pdf(&letter_pdf, "Cong van phoi hop ra soat ho so chung thuc");
 	sha_hex(letter_pdf.ptr, letter_pdf.len, sha);
 
-	/* the district issues a Công văn to the ward: it is delivered in the same transaction */
+	/* the district issues a Công văn to the ward: the issue records its delivery, which the server
+	 * makes after the commit; the ward has it within seconds */
 	letter_id = issued("{\"type\":\"cong-van\",\"summary\":\"" LETTER_SUMMARY
 			   "\",\"recipients\":[\"Như trên;\","
 			   "\"Lưu: VT, TP.\"],\"recipient_units\":[\"" WARD "\"]}",
 			   &letter_pdf);
-	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)letter_id);
-	j = call(&clerk, "GET", path, NULL, 200);
+	snprintf(object, sizeof(object), "doc_out:%lld", (long long)letter_id);
+	assert_int_equal(audits("document.exchange.send", object), 1);
+	assert_int_equal(
+		sql_int("SELECT agencies FROM doc_exchange_deliveries WHERE out_doc_id = ?", letter_id), 1);
+	j = wait_delivery(letter_id, "sent", 1, 10);
 	snprintf(letter_symbol, sizeof(letter_symbol), "%s", jstr(j, "symbol"));
 	assert_non_null(strstr(letter_symbol, "/UBND-TP"));
 	assert_true(json_is_true(json_object_get(json_object_get(j, "exchange"), "sent")));
+	assert_int_equal(jint(json_object_get(json_object_get(j, "exchange"), "delivery"), "attempts"), 1);
 	json_decref(j);
 	statuses_of(letter_id, list, sizeof(list));
 	assert_string_equal(list, "01");
-	snprintf(object, sizeof(object), "doc_out:%lld", (long long)letter_id);
-	assert_int_equal(audits("document.exchange.send", object), 1);
+	assert_int_equal(audits("document.exchange.delivered", object), 1);
+	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)letter_id);
+	assert_int_equal(req(&clerk, "GET", path, NULL, &r), 200);
+	expect_in(&r, MSG_SENT);
+	resp_free(&r);
 
 	/* the ward's inbox has it, with its metadata and its file */
 	inbox = inbox_of(&ward_clerk);
@@ -573,10 +627,13 @@ static void secret_not_sent(void **state)
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_inbox WHERE agency_id = ?", ward_id),
 			 before);
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id), 0);
+	/* no delivery is even recorded: the background pass never reads it */
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_deliveries WHERE out_doc_id = ?", id), 0);
 	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
 	j = call(&clerk, "GET", path, NULL, 200);
 	assert_string_equal(jstr(j, "status"), "issued");
 	assert_true(json_is_false(json_object_get(json_object_get(j, "exchange"), "sent")));
+	assert_true(json_is_null(json_object_get(json_object_get(j, "exchange"), "delivery")));
 	assert_non_null(strstr(jstr(json_object_get(j, "exchange"), "not_sent_reason"), MSG_NOT_SENT));
 	json_decref(j);
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id);
@@ -877,6 +934,490 @@ static void foreign_file_type(void **state)
 	buf_release(&xml);
 }
 
+/* ---- deliveries after the commit: retried, given up ---- */
+
+/* The data folder the server keeps its files in. */
+static const char *data_dir(void)
+{
+	return arena_printf(&scratch, "%s/data", srv.dir);
+}
+
+/* A draft of the district signed, its file then lost from the store (a disk restored without it). */
+static int64_t signed_without_file(const char *summary, const struct buf *pdf)
+{
+	char sha[65], *path;
+	int64_t id =
+		draft(arena_printf(&scratch,
+				   "{\"type\":\"cong-van\",\"summary\":\"%s\",\"recipients\":[\"Như trên;\","
+				   "\"Lưu: VT, TP.\"],\"recipient_units\":[\"" WARD "\"]}",
+				   summary),
+		      pdf);
+	step(&specialist, OUT_API, id, "{\"action\":\"submit\"}");
+	step(&head, OUT_API, id, "{\"action\":\"forward\"}");
+	step(&leader, OUT_API, id, "{\"action\":\"sign\"}");
+	sha_hex(pdf->ptr, pdf->len, sha);
+	path = arena_printf(&scratch, "%s/files/%.2s/%s", data_dir(), sha, sha);
+	if (unlink(path))
+		fail_msg("%s: not removed", path);
+	return id;
+}
+
+/* The symbol of outgoing document id. */
+static const char *symbol_of(int64_t id)
+{
+	char path[96];
+	json_t *j;
+	const char *s;
+	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
+	j = call(&clerk, "GET", path, NULL, 200);
+	s = arena_strdup(&scratch, jstr(j, "symbol"));
+	json_decref(j);
+	return s;
+}
+
+/*
+ * The signed file is missing when the document is issued: the first attempt fails with the
+ * reason on the page ("Đang gửi…", tried again); once the file is back the next attempt (the
+ * server's pass run here at the time it is due) delivers it. Another one stays missing: after the
+ * last attempt the page says it could not be sent and why, and nothing reached the ward.
+ */
+static void delivery_retries(void **state)
+{
+	struct buf pdf = BUF_INIT, pdf2 = BUF_INIT;
+	struct http_resp r;
+	char sha[65], path[96], object[48], list[64];
+	const json_t *dl;
+	json_t *j, *inbox;
+	int64_t id, id2, now;
+	(void)state;
+
+	make_pdf(&pdf, "Cong van gui lai sau khi tep tro lai");
+	id = signed_without_file("V/v gửi lại văn bản sau khi khôi phục tệp", &pdf);
+	step(&clerk, OUT_API, id, "{\"action\":\"issue\"}");
+	/* the first attempt fails at once: waiting for the next, with the reason */
+	j = wait_delivery(id, "sending", 1, 10);
+	dl = json_object_get(json_object_get(j, "exchange"), "delivery");
+	assert_int_equal(jint(dl, "attempts"), 1);
+	assert_non_null(strstr(jstr(dl, "error"), MSG_NO_FILE));
+	assert_non_null(json_string_value(json_object_get(dl, "next_attempt_at")));
+	assert_true(json_is_false(json_object_get(json_object_get(j, "exchange"), "sent")));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id);
+	assert_int_equal(req(&clerk, "GET", path, NULL, &r), 200);
+	expect_in(&r, MSG_SENDING);
+	expect_in(&r, MSG_NO_FILE);
+	resp_free(&r);
+	inbox = inbox_of(&ward_clerk);
+	assert_null(entry_with(inbox, symbol_of(id)));
+	json_decref(inbox);
+	/* not due yet: a pass now leaves it */
+	now = time(NULL);
+	assert_int_equal(doc_exchange_deliver_due(db, data_dir(), now, 8), 0);
+	assert_int_equal(sql_int("SELECT attempts FROM doc_exchange_deliveries WHERE out_doc_id = ?", id), 1);
+	/* the file back; a minute later the pass delivers it */
+	assert_int_equal(files_store_bytes(data_dir(), pdf.ptr, pdf.len, sha), 0);
+	assert_int_equal(doc_exchange_deliver_due(db, data_dir(), now + 61, 8), 1);
+	j = wait_delivery(id, "sent", 2, 1);
+	json_decref(j);
+	statuses_of(id, list, sizeof(list));
+	assert_string_equal(list, "01");
+	inbox = inbox_of(&ward_clerk);
+	assert_non_null(entry_with(inbox, symbol_of(id)));
+	json_decref(inbox);
+	snprintf(object, sizeof(object), "doc_out:%lld", (long long)id);
+	assert_int_equal(audits("document.exchange.delivered", object), 1);
+	assert_int_equal(audits("document.exchange.failed", object), 0);
+	/* delivered: a later pass does nothing more */
+	assert_int_equal(doc_exchange_deliver_due(db, data_dir(), now + 100000, 8), 0);
+	assert_int_equal(
+		ts_sql_int(&srv,
+			   "SELECT COUNT(*) FROM doc_exchange_inbox WHERE agency_id = ? AND code = (SELECT "
+			   "symbol FROM doc_outgoing WHERE id = ?)",
+			   "ii", ward_id, id),
+		1);
+
+	/* the file of this one never comes back: given up after the last attempt */
+	make_pdf(&pdf2, "Cong van khong gui duoc");
+	id2 = signed_without_file("V/v văn bản không gửi được vì mất tệp", &pdf2);
+	step(&clerk, OUT_API, id2, "{\"action\":\"issue\"}");
+	json_decref(wait_delivery(id2, "sending", 1, 10));
+	for (int k = 1; k < 5; k++) {
+		now += 4000; /* past each delay: 1, 5, 15, 60 minutes */
+		doc_exchange_deliver_due(db, data_dir(), now, 8);
+	}
+	j = wait_delivery(id2, "failed", 5, 1);
+	dl = json_object_get(json_object_get(j, "exchange"), "delivery");
+	assert_non_null(strstr(jstr(dl, "error"), MSG_NO_FILE));
+	assert_true(json_is_null(json_object_get(dl, "next_attempt_at")));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id2);
+	assert_int_equal(req(&clerk, "GET", path, NULL, &r), 200);
+	expect_in(&r, MSG_FAILED);
+	expect_in(&r, MSG_NO_FILE);
+	resp_free(&r);
+	snprintf(object, sizeof(object), "doc_out:%lld", (long long)id2);
+	assert_int_equal(audits("document.exchange.failed", object), 1);
+	assert_int_equal(audits("document.exchange.delivered", object), 0);
+	/* given up: no more attempts, nothing in the ward's inbox */
+	assert_int_equal(doc_exchange_deliver_due(db, data_dir(), now + 100000, 8), 0);
+	assert_int_equal(sql_int("SELECT attempts FROM doc_exchange_deliveries WHERE out_doc_id = ?", id2),
+			 5);
+	inbox = inbox_of(&ward_clerk);
+	assert_null(entry_with(inbox, symbol_of(id2)));
+	json_decref(inbox);
+	buf_release(&pdf);
+	buf_release(&pdf2);
+}
+
+/*
+ * Two passes at once on one database — the server's, woken by the issue, and this process's, as a
+ * second server's would be: every document is delivered once, in one attempt, whichever takes it
+ * (the claim is a guarded UPDATE; the other pass skips it).
+ */
+static void delivery_once(void **state)
+{
+	struct buf pdf = BUF_INIT;
+	int64_t ids[3];
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		make_pdf(&pdf, arena_printf(&scratch, "Cong van so %d gui mot lan", i));
+		ids[i] = issued(
+			arena_printf(&scratch,
+				     "{\"type\":\"cong-van\",\"summary\":\"V/v văn bản gửi một lần, số %d\","
+				     "\"recipient_units\":[\"" WARD "\"]}",
+				     i),
+			&pdf);
+		/* this process's pass as well, at the same moment as the server's */
+		doc_exchange_deliver_due(db, data_dir(), time(NULL), 8);
+	}
+	for (int i = 0; i < 3; i++) {
+		json_decref(wait_delivery(ids[i], "sent", 1, 10));
+		assert_int_equal(sql_int("SELECT attempts FROM doc_exchange_deliveries WHERE out_doc_id = ?",
+					 ids[i]),
+				 1);
+		assert_int_equal(
+			sql_int("SELECT COUNT(*) FROM doc_exchange_inbox i JOIN doc_outgoing o ON o.symbol = "
+				"i.code AND o.id = ? WHERE i.sender_unit_id IS NOT NULL",
+				ids[i]),
+			1);
+		assert_int_equal(
+			sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", ids[i]), 1);
+	}
+	buf_release(&pdf);
+}
+
+/* ---- the national hub's connector ---- */
+
+static char district_token[TOKEN_LEN + 1], ward_token[TOKEN_LEN + 1], user_read_token[TOKEN_LEN + 1];
+
+/* A request with "Authorization: Bearer token" (no cookie, no CSRF token): the status, *out the JSON. */
+static long bearer(const char *token, const char *method, const char *path, const char *type,
+		   const char *body, size_t len, json_t **out)
+{
+	char auth[128];
+	const char *h[] = { auth, type, NULL };
+	struct http_resp r;
+	long st;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	resp_init(&r);
+	if (http_req(&srv, method, path, h, body, len, &r))
+		fail_msg("%s %s: no response", method, path);
+	st = r.status;
+	if (out)
+		*out = r.body.len ? json_loadb(r.body.ptr, r.body.len, 0, NULL) : NULL;
+	resp_free(&r);
+	return st;
+}
+
+static const char *error_of(const json_t *j)
+{
+	const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+	return m ? m : "";
+}
+
+#define STATUS_API	  "/api/v1/documents/exchange/status"
+#define OUTBOX_API	  "/api/v1/documents/exchange/outbox"
+#define XML_TYPE	  "Content-Type: application/xml"
+#define HUB_SUMMARY	  "V/v đề nghị cung cấp thông tin phục vụ kiểm tra công tác chứng thực"
+#define MSG_STATUS_BAD	  "Không tiếp nhận được gói tin trạng thái"
+#define MSG_STATUS_NO_DOC "Trạng thái không thuộc văn bản nào"
+#define MSG_NO_HUB	  "Chỉ văn thư của cơ quan hoặc quản trị viên"
+#define MSG_NO_OUTBOX	  "Không có gói tin trạng thái này trong hộp gửi đi của bạn."
+
+/* The status message of the agency outside about the district's document symbol/date. */
+static void hub_status(struct buf *xml, const char *symbol, int code, int64_t at)
+{
+	struct edxml_status s = { 0 };
+	int32_t today = today_ymd();
+	s.document_id = arena_printf(&scratch, DISTRICT ",%04d/%02d/%02d,%s", today / 10000,
+				     today / 100 % 100, today % 100, symbol);
+	s.sender_id = DISTRICT;
+	s.code = symbol;
+	s.date = today;
+	s.from.id = OUTSIDE;
+	s.from.name = "UBND phường Tân Thịnh";
+	s.from.in_charge = "UBND thành phố Hòa Bình";
+	s.status = code;
+	s.description = "Đã vào sổ văn bản đến, số đến 412";
+	s.at = at;
+	s.department = "Văn phòng HĐND và UBND phường";
+	s.staff = "Đinh Thị Lan";
+	buf_reset(xml);
+	assert_int_equal(edxml_status_build(&s, xml), 0);
+}
+
+/*
+ * The district sends a letter to an agency outside the system; the hub's connector posts that
+ * agency's status with the district's records clerk's API token (no CSRF token: a token is not a
+ * browser): it shows on the document's page and in its API, audited, once even when posted twice.
+ * A bad message, a document that is not there, another agency's clerk, a leader who is no clerk,
+ * a token without document.register: refused, nothing recorded.
+ */
+static void status_from_hub(void **state)
+{
+	struct buf pdf = BUF_INIT, xml = BUF_INIT;
+	struct http_resp r;
+	char path[96], object[48];
+	const char *symbol;
+	const char *h[5];
+	json_t *j, *list;
+	int64_t id, at = time(NULL) - 120;
+	long long before;
+	(void)state;
+
+	make_pdf(&pdf, "Cong van gui UBND phuong Tan Thinh");
+	id = issued("{\"type\":\"cong-van\",\"summary\":\"" HUB_SUMMARY
+		    "\",\"recipients\":[\"UBND phường Tân "
+		    "Thịnh, thành phố Hòa Bình;\",\"Lưu: VT, TP.\"]}",
+		    &pdf);
+	symbol = symbol_of(id);
+	hub_status(&xml, symbol, EDXML_ST_ACCEPTED, at);
+	before = sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id);
+	assert_int_equal(before, 0);
+
+	/* who may not */
+	assert_int_equal(bearer(user_read_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 403);
+	json_decref(j);
+	h[0] = ward_chair.cookie;
+	h[1] = ward_chair.token;
+	h[2] = XML_TYPE;
+	h[3] = NULL;
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", STATUS_API, h, xml.ptr, xml.len, &r), 0);
+	assert_int_equal(r.status, 403);
+	expect_in(&r, MSG_NO_HUB);
+	resp_free(&r);
+	/* the ward's clerk: a document of another agency is as if it were not there */
+	assert_int_equal(bearer(ward_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 404);
+	assert_non_null(strstr(error_of(j), MSG_STATUS_NO_DOC));
+	json_decref(j);
+	/* the district's clerk in his browser, without the CSRF token */
+	h[0] = clerk.cookie;
+	h[1] = XML_TYPE;
+	h[2] = NULL;
+	resp_init(&r);
+	assert_int_equal(http_req(&srv, "POST", STATUS_API, h, xml.ptr, xml.len, &r), 0);
+	assert_int_equal(r.status, 403);
+	resp_free(&r);
+	/* not XML; a document that is not there */
+	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, "<edXML>", 7, &j), 400);
+	assert_non_null(strstr(error_of(j), MSG_STATUS_BAD));
+	json_decref(j);
+	{
+		struct buf other = BUF_INIT;
+		hub_status(&other, "999/UBND-TP", EDXML_ST_ACCEPTED, at);
+		assert_int_equal(
+			bearer(district_token, "POST", STATUS_API, XML_TYPE, other.ptr, other.len, &j), 404);
+		assert_non_null(strstr(error_of(j), MSG_STATUS_NO_DOC));
+		json_decref(j);
+		buf_release(&other);
+	}
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id), 0);
+
+	/* the connector with the district clerk's token */
+	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 201);
+	assert_int_equal(jint(j, "outgoing_id"), id);
+	assert_string_equal(jstr(j, "status"), "03");
+	assert_true(json_is_false(json_object_get(j, "duplicate")));
+	json_decref(j);
+	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
+	j = call(&clerk, "GET", path, NULL, 200);
+	list = json_object_get(json_object_get(j, "exchange"), "statuses");
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(jstr(json_array_get(list, 0), "organ_id"), OUTSIDE);
+	assert_string_equal(jstr(json_array_get(list, 0), "status"), "03");
+	assert_string_equal(jstr(json_array_get(list, 0), "description"),
+			    "Đã vào sổ văn bản đến, số đến 412");
+	json_decref(j);
+	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id);
+	assert_int_equal(req(&clerk, "GET", path, NULL, &r), 200);
+	expect_in(&r, "UBND phường Tân Thịnh");
+	expect_in(&r, "Đã vào sổ văn bản đến, số đến 412");
+	expect_in(&r, "Đinh Thị Lan");
+	resp_free(&r);
+	snprintf(object, sizeof(object), "doc_out:%lld", (long long)id);
+	assert_int_equal(audits("document.exchange.status_in", object), 1);
+	/* posted again (the connector lost the answer): taken once */
+	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 200);
+	assert_true(json_is_true(json_object_get(j, "duplicate")));
+	json_decref(j);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id), 1);
+	assert_int_equal(audits("document.exchange.status_in", object), 1);
+	/* the next status, later */
+	hub_status(&xml, symbol, EDXML_ST_ASSIGNED, at + 60);
+	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 201);
+	json_decref(j);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id), 2);
+	buf_release(&pdf);
+	buf_release(&xml);
+}
+
+/*
+ * The ward's statuses for senders outside wait in its outbox: the connector, with the ward
+ * clerk's token, lists them in id order page by page, takes each message and acknowledges it
+ * once (a second acknowledgement answers the first time); the district's clerk sees none of them,
+ * a leader who is no clerk gets 403, the ward's administrator sees them too.
+ */
+static void outbox_for_hub(void **state)
+{
+	struct ts_user ward_admin;
+	struct http_resp r;
+	struct arena a;
+	struct edxml_status s;
+	const char *why = NULL;
+	char path[128], hdr[128], sent_at[64];
+	json_t *j, *list, *e;
+	int64_t first, second, after;
+	long long total, n = 0;
+	size_t i;
+	(void)state;
+
+	total = sql_int(
+		"SELECT COUNT(*) FROM doc_exchange_outbox o JOIN doc_exchange_inbox i ON i.id = o.inbox_id "
+		"WHERE i.agency_id = ? AND o.sent_at IS NULL",
+		ward_id);
+	assert_true(total >= 5); /* 01, 03, 04 of one message; 01, 02 of another; … */
+
+	/* page by page, in id order */
+	assert_int_equal(bearer(ward_token, "GET", OUTBOX_API "?limit=2", NULL, NULL, 0, &j), 200);
+	list = json_object_get(j, "outbox");
+	assert_int_equal(json_array_size(list), 2);
+	first = jint(json_array_get(list, 0), "id");
+	second = jint(json_array_get(list, 1), "id");
+	assert_true(first < second);
+	assert_int_equal(jint(j, "next_after"), second);
+	e = json_array_get(list, 0);
+	assert_string_equal(jstr(e, "to_organ"), OUTSIDE);
+	assert_int_equal(jint(e, "agency_id"), ward_id);
+	snprintf(path, sizeof(path), OUTBOX_API "/%lld", (long long)first);
+	assert_string_equal(jstr(e, "url"), path);
+	assert_true(json_is_null(json_object_get(e, "sent_at")));
+	assert_int_equal(
+		first,
+		sql_int("SELECT MIN(o.id) FROM doc_exchange_outbox o JOIN doc_exchange_inbox i ON i.id = "
+			"o.inbox_id WHERE i.agency_id = ? AND o.sent_at IS NULL",
+			ward_id));
+	json_decref(j);
+	after = second;
+	n = 2;
+	for (;;) {
+		snprintf(path, sizeof(path), OUTBOX_API "?limit=2&after=%lld", (long long)after);
+		assert_int_equal(bearer(ward_token, "GET", path, NULL, NULL, 0, &j), 200);
+		list = json_object_get(j, "outbox");
+		json_array_foreach(list, i, e)
+		{
+			assert_true(jint(e, "id") > after);
+			after = jint(e, "id");
+			n++;
+		}
+		i = json_array_size(list);
+		json_decref(j);
+		if (!i)
+			break;
+	}
+	assert_int_equal(n, total);
+
+	/* the message, as the hub takes it */
+	snprintf(path, sizeof(path), OUTBOX_API "/%lld", (long long)first);
+	{
+		char auth[128];
+		const char *h[] = { auth, NULL };
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ward_token);
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "GET", path, h, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(resp_hdr(&r, "Content-Type", hdr, sizeof(hdr)), "application/xml"));
+		arena_init(&a);
+		if (edxml_status_parse(r.body.ptr, r.body.len, &a, &s, &why))
+			fail_msg("the outbox message does not parse: %s", why);
+		assert_string_equal(s.from.id, WARD);
+		assert_string_equal(s.sender_id, OUTSIDE);
+		assert_int_equal(s.status,
+				 sql_int("SELECT status FROM doc_exchange_outbox WHERE id = ?", first));
+		arena_release(&a);
+		resp_free(&r);
+	}
+
+	/* others: the district's clerk sees none of the ward's, a leader is no clerk */
+	j = call(&clerk, "GET", OUTBOX_API, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "outbox")), 0);
+	json_decref(j);
+	expect_error(&clerk, "GET", path, NULL, 404, MSG_NO_OUTBOX);
+	snprintf(path, sizeof(path), OUTBOX_API "/%lld/sent", (long long)first);
+	expect_error(&clerk, "POST", path, "{}", 404, MSG_NO_OUTBOX);
+	assert_int_equal(bearer(district_token, "POST", path, NULL, NULL, 0, &j), 404);
+	json_decref(j);
+	expect_error(&ward_chair, "GET", OUTBOX_API, NULL, 403, MSG_NO_HUB);
+	assert_int_equal(bearer(user_read_token, "GET", OUTBOX_API, NULL, NULL, 0, &j), 403);
+	json_decref(j);
+	expect_error(&ward_clerk, "GET", OUTBOX_API "?limit=0", NULL, 400, "limit");
+	expect_error(&ward_clerk, "GET", OUTBOX_API "?after=abc", NULL, 400, "after");
+	assert_true(sql_int("SELECT COUNT(*) FROM doc_exchange_outbox WHERE id = ? AND sent_at IS NULL",
+			    first) == 1);
+	/* the ward's administrator sees them too */
+	assert_int_equal(ts_login(&srv, "quantri.nhanchinh", DEMO_PASSWORD, &ward_admin), 201);
+	j = call(&ward_admin, "GET", OUTBOX_API "?limit=1", NULL, 200);
+	assert_int_equal(jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), first);
+	json_decref(j);
+
+	/* acknowledged: once; the message is kept, the list goes on without it */
+	assert_int_equal(bearer(ward_token, "POST", path, NULL, NULL, 0, &j), 200);
+	assert_int_equal(jint(j, "id"), first);
+	snprintf(sent_at, sizeof(sent_at), "%s", jstr(j, "sent_at"));
+	json_decref(j);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM doc_exchange_outbox WHERE id = ? AND sent_at IS NOT NULL",
+			first),
+		1);
+	sleep(1);
+	assert_int_equal(bearer(ward_token, "POST", path, NULL, NULL, 0, &j), 200);
+	assert_string_equal(jstr(j, "sent_at"), sent_at);
+	json_decref(j);
+	assert_int_equal(audits("document.exchange.outbox_sent",
+				arena_printf(&scratch, "doc_outbox:%lld", (long long)first)),
+			 1);
+	assert_int_equal(bearer(ward_token, "GET", OUTBOX_API "?limit=1", NULL, NULL, 0, &j), 200);
+	assert_int_equal(jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), second);
+	json_decref(j);
+	snprintf(path, sizeof(path), OUTBOX_API "/%lld", (long long)first);
+	assert_int_equal(bearer(ward_token, "GET", path, NULL, NULL, 0, NULL), 200);
+	/* in a browser, the acknowledgement needs the CSRF token */
+	snprintf(path, sizeof(path), OUTBOX_API "/%lld/sent", (long long)second);
+	{
+		const char *h[] = { ward_clerk.cookie, NULL };
+		resp_init(&r);
+		assert_int_equal(http_req(&srv, "POST", path, h, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 403);
+		resp_free(&r);
+	}
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_outbox WHERE id = ? AND sent_at IS NULL",
+				 second),
+			 1);
+	j = call(&ward_clerk, "POST", path, "{}", 200);
+	assert_non_null(json_string_value(json_object_get(j, "sent_at")));
+	json_decref(j);
+}
+
 /* ---- set-up ---- */
 
 static int setup(void **state)
@@ -903,8 +1444,13 @@ static int setup(void **state)
 	db_release_statements(db);
 	/* the ward has no records clerk in the demo: its one-stop official becomes one */
 	ward_clerk_account = ts_account_id(db, "motcua.nhanchinh");
+	/* the hub connector's API tokens: the district's and the ward's records clerks', and one that
+	 * may only read users */
 	if (db_begin(db) ||
 	    grant_add(db, ward_clerk_account, "records_clerk", ward_id, 0, "cli", now, &gid) ||
+	    token_create(db, ts_account_id(db, "vanthu"), "document.register", now, district_token, &gid) ||
+	    token_create(db, ward_clerk_account, "document.register", now, ward_token, &gid) ||
+	    token_create(db, ts_account_id(db, "vanthu"), "user.read", now, user_read_token, &gid) ||
 	    db_commit(db)) {
 		fprintf(stderr, "setup: %s\n", db_errmsg(db));
 		return -1;
@@ -937,7 +1483,9 @@ int main(void)
 		cmocka_unit_test(internal_round_trip), cmocka_unit_test(export_round_trip),
 		cmocka_unit_test(secret_not_sent),     cmocka_unit_test(external_message_in),
 		cmocka_unit_test(refuse_page),	       cmocka_unit_test(foreign_file_type),
-		cmocka_unit_test(large_message),
+		cmocka_unit_test(large_message),       cmocka_unit_test(delivery_retries),
+		cmocka_unit_test(delivery_once),       cmocka_unit_test(status_from_hub),
+		cmocka_unit_test(outbox_for_hub),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
