@@ -95,8 +95,7 @@ static int inbox_agencies(struct request *req, int64_t **out, size_t *n)
 		return 1;
 	*out = arena_alloc(&req->arena, (nunits + 1) * sizeof(**out));
 	for (size_t i = 0; i < nunits; i++) {
-		long k = unit_tree_find(t, units[i]);
-		int64_t ag = k >= 0 && t->active[k] ? unit_tree_agency(t, units[i]) : 0;
+		int64_t ag = unit_tree_clerk_agency(t, units[i]); /* the agency or its office */
 		int seen = 0;
 		for (size_t j = 0; j < *n; j++)
 			seen |= (*out)[j] == ag;
