@@ -206,34 +206,6 @@ static void sha_hex(const void *p, size_t n, char out[65])
 
 /* ---- files ---- */
 
-/* A one-page PDF saying `text` (ASCII), with its cross-reference table. */
-static void make_pdf(struct buf *out, const char *text)
-{
-	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-		"/Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	};
-	char stream[512];
-	size_t off[5], xref;
-	snprintf(stream, sizeof(stream), "BT /F1 14 Tf 72 760 Td (%s) Tj ET", text);
-	buf_reset(out);
-	buf_adds(out, "%PDF-1.4\n");
-	for (size_t k = 0; k < 4; k++) {
-		off[k] = out->len;
-		buf_addf(out, "%zu 0 obj\n%s\nendobj\n", k + 1, objs[k]);
-	}
-	off[4] = out->len;
-	buf_addf(out, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(stream), stream);
-	xref = out->len;
-	buf_adds(out, "xref\n0 6\n0000000000 65535 f \n");
-	for (size_t k = 0; k < 5; k++)
-		buf_addf(out, "%010zu 00000 n \n", off[k]);
-	buf_addf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-}
-
 static uint32_t crc32_of(const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -401,7 +373,7 @@ static int64_t draft(const struct ts_user *u, const char *type, const char *summ
 	char meta[1024];
 	json_t *j;
 	int64_t id;
-	make_pdf(&pdf, summary);
+	ts_make_pdf(&pdf, summary);
 	snprintf(meta, sizeof(meta), "{\"type\":\"%s\",\"summary\":\"%s\"%s%s}", type, summary,
 		 extra ? "," : "", extra ? extra : "");
 	j = create(u, meta, "du-thao.pdf", &pdf, 201);
@@ -487,7 +459,7 @@ static void drafting(void **state)
 	json_t *j, *files;
 	(void)state;
 
-	make_pdf(&pdf, "Ke hoach to chuc Hoi nghi pho bien giao duc phap luat nam 2027");
+	ts_make_pdf(&pdf, "Ke hoach to chuc Hoi nghi pho bien giao duc phap luat nam 2027");
 	make_docx(&docx);
 	make_odt(&odt);
 	/* refused, nothing written: no file, a PNG or text named as a document, a ZIP that is no DOCX */
@@ -670,7 +642,7 @@ static void workflow(void **state)
 
 	/* the file is fixed: a new one refused with 409, nothing changed */
 	versions = sql_int("SELECT COUNT(*) FROM doc_outgoing_files WHERE doc_id = ?", plan_id);
-	make_pdf(&pdf, "Ban sua sau khi ky");
+	ts_make_pdf(&pdf, "Ban sua sau khi ky");
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)plan_id);
 	edit_body(&body, "Kế hoạch sửa sau khi ký", "ke-hoach-moi.pdf", &pdf);
 	assert_int_equal(post_mp(&specialist, path, &body, &r), 409);
@@ -792,7 +764,7 @@ static void visibility(void **state)
 	(void)state;
 
 	/* a file whose text holds a word its summary does not: found once the text is read */
-	make_pdf(&pdf, "Noi dung rieng cua tep bien ban tuhoagiaixyz");
+	ts_make_pdf(&pdf, "Noi dung rieng cua tep bien ban tuhoagiaixyz");
 	j = create(&specialist,
 		   "{\"type\":\"bien-ban\",\"summary\":\"Biên bản họp tổ hòa giải khu dân cư số 5\"}",
 		   "bien-ban.pdf", &pdf, 201);
@@ -1212,7 +1184,7 @@ static int64_t signed_at(int type, const char *summary, int64_t when)
 	char sha[65], data[400];
 	int64_t head_id = ts_account_id(db, "truongphong");
 
-	make_pdf(&pdf, "Van ban cuoi nam");
+	ts_make_pdf(&pdf, "Van ban cuoi nam");
 	snprintf(data, sizeof(data), "%s/data", srv.dir);
 	assert_int_equal(files_store_bytes(data, pdf.ptr, pdf.len, sha), 0);
 	f.sha = sha;
