@@ -77,53 +77,38 @@ static int write_seed_year(struct db *db)
 			rc = doc_stats_add(db, district, district, day2021(10, 1), DOC_STAT_OUT, type,
 					   n - n / 2 - n / 4);
 	}
-	/* received 8,512 (registered by the district): 6,000 công văn, 2,512 kế hoạch */
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(1, 4), DOC_STAT_IN, DOC_TYPE_CONG_VAN,
-				   6000);
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(12, 31), DOC_STAT_IN, 10, 2512);
 	/*
-	 * two withdrawn (Tư pháp's); handling: 130 assigned (Tư pháp leads 70, Quản lý đô thị 40, a
-	 * person at the district 20), 100 of them with a deadline (60 and 40), 90 on time (55 and
-	 * 35), 6 late (3 and 3)
+	 * received 8,512 (registered by the district): 6,000 công văn, 2,512 kế hoạch. Two withdrawn
+	 * (Tư pháp's); handling: 130 assigned (Tư pháp leads 70, Quản lý đô thị 40, a person at the
+	 * district 20), 100 of them with a deadline (60 and 40), 90 on time (55 and 35), 6 late (3 and
+	 * 3). The wards, and a day just outside the year on each side.
 	 */
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_OUT_WITHDRAWN, 2, 2);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 70);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN,
-				   40);
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN,
-				   20);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN,
-				   60);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN,
-				   40);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN,
-				   55);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN,
-				   35);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN,
-				   3);
-	/* the wards, and a day just outside the year on each side */
-	if (!rc)
-		rc = doc_stats_add(db, ward, ward, day2021(5, 5), DOC_STAT_OUT, 2, 40);
-	if (!rc)
-		rc = doc_stats_add(db, ward2, ward2, day2021(5, 5), DOC_STAT_OUT, 2, 7);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(1, 1) - 86400, DOC_STAT_OUT, 2, 1000);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(12, 31) + 86400, DOC_STAT_OUT, 2, 1000);
+	{
+		const struct {
+			int64_t agency, unit, at;
+			int kind, type, n;
+		} rows[] = {
+			{ district, district, day2021(1, 4), DOC_STAT_IN, DOC_TYPE_CONG_VAN, 6000 },
+			{ district, district, day2021(12, 31), DOC_STAT_IN, 10, 2512 },
+			{ district, tp, day2021(6, 1), DOC_STAT_OUT_WITHDRAWN, 2, 2 },
+			{ district, tp, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 70 },
+			{ district, qldt, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 40 },
+			{ district, district, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 20 },
+			{ district, tp, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN, 60 },
+			{ district, qldt, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN, 40 },
+			{ district, tp, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN, 55 },
+			{ district, qldt, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN, 35 },
+			{ district, tp, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3 },
+			{ district, qldt, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3 },
+			{ ward, ward, day2021(5, 5), DOC_STAT_OUT, 2, 40 },
+			{ ward2, ward2, day2021(5, 5), DOC_STAT_OUT, 2, 7 },
+			{ district, tp, day2021(1, 1) - 86400, DOC_STAT_OUT, 2, 1000 },
+			{ district, tp, day2021(12, 31) + 86400, DOC_STAT_OUT, 2, 1000 },
+		};
+		for (size_t i = 0; !rc && i < sizeof(rows) / sizeof(rows[0]); i++)
+			rc = doc_stats_add(db, rows[i].agency, rows[i].unit, rows[i].at, rows[i].kind,
+					   rows[i].type, rows[i].n);
+	}
 	/* not a type, not a kind, no unit: refused */
 	if (!rc && (doc_stats_add(db, district, tp, day2021(5, 5), DOC_STAT_OUT, 30, 1) >= 0 ||
 		    doc_stats_add(db, district, tp, day2021(5, 5), 0, 2, 1) >= 0 ||
