@@ -54,7 +54,8 @@ int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 	t->parent = arena_alloc(a, cap * sizeof(*t->parent));
 	t->active = arena_alloc(a, cap * sizeof(*t->active));
 	t->level = arena_alloc(a, cap * sizeof(*t->level));
-	rc = db_query(db, &st, "SELECT id, parent_id, active, kind FROM units ORDER BY id", "");
+	t->office = arena_alloc(a, cap * sizeof(*t->office));
+	rc = db_query(db, &st, "SELECT id, parent_id, active, kind, office FROM units ORDER BY id", "");
 	while (rc == DB_ROW) {
 		if (t->n == cap) {
 			size_t ncap = st_mult(cap, 2);
@@ -62,8 +63,11 @@ int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 			int64_t *parent = arena_alloc(a, st_mult(ncap, sizeof(*parent)));
 			int *active = arena_alloc(a, st_mult(ncap, sizeof(*active)));
 			int *level = arena_alloc(a, st_mult(ncap, sizeof(*level)));
+			int *office = arena_alloc(a, st_mult(ncap, sizeof(*office)));
 			memcpy(level, t->level, t->n * sizeof(*level));
 			t->level = level;
+			memcpy(office, t->office, t->n * sizeof(*office));
+			t->office = office;
 			memcpy(id, t->id, t->n * sizeof(*id));
 			memcpy(parent, t->parent, t->n * sizeof(*parent));
 			memcpy(active, t->active, t->n * sizeof(*active));
@@ -76,10 +80,19 @@ int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t)
 		t->parent[t->n] = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
 		t->active[t->n] = (int)db_col_int(st, 2);
 		t->level[t->n] = unit_kind_level(db_col_text(st, 3));
+		t->office[t->n] = db_col_int(st, 4) == 1;
 		t->n++;
 		rc = db_step(st);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+int64_t unit_tree_clerk_agency(const struct unit_tree *t, int64_t unit)
+{
+	long k = unit_tree_find(t, unit);
+	if (k < 0 || !t->active[k] || (!t->level[k] && !t->office[k]))
+		return 0;
+	return unit_tree_agency(t, unit);
 }
 
 long unit_tree_find(const struct unit_tree *t, int64_t unit)

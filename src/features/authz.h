@@ -18,7 +18,8 @@ struct unit_tree {
 	int64_t *id;
 	int64_t *parent;
 	int *active;
-	int *level; /* enum proc_level of a governing unit (ward, district, city…), 0 for a section */
+	int *level;  /* enum proc_level of a governing unit (ward, district, city…), 0 for a section */
+	int *office; /* 1 for a department that is its agency's office (struct unit.office) */
 };
 
 /* The level of government of a unit kind (rules/procedure.h PROC_CITY…), 0 for a department or section. */
@@ -31,6 +32,13 @@ size_t unit_tree_depth(const struct unit_tree *t, int64_t unit);
  * ward). 0 when none.
  */
 int64_t unit_tree_agency(const struct unit_tree *t, int64_t unit);
+
+/*
+ * The agency whose documents a records clerk granted at `unit` keeps (văn thư cơ quan, Decree
+ * 30/2020): the agency itself when `unit` is one, or when it is the agency's office; 0 for any
+ * other department or section, and for an inactive unit.
+ */
+int64_t unit_tree_clerk_agency(const struct unit_tree *t, int64_t unit);
 
 /* Load the whole tree (a city has hundreds of units, not millions). 0 or a negative enum db_rc. */
 int unit_tree_load(struct db *db, struct arena *a, struct unit_tree *t);

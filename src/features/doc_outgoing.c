@@ -216,6 +216,8 @@ static char *search_text(const char *summary, const char *symbol)
 
 /* ---- storage ---- */
 
+static const char *col(struct arena *a, struct db_stmt *st, int i);
+
 static int finish(struct db_stmt *st, int rc)
 {
 	while (rc == DB_ROW)
@@ -444,6 +446,130 @@ int doc_out_notation(const char *agency_kind, const char *signer_position, const
 	return signing_notation(&s, notation, nn);
 }
 
+int doc_out_notation_by_order(const char *agency_kind, const char *signer_position, char *title, size_t tn,
+			      char *notation, size_t nn)
+{
+	char head[128];
+	struct signing s = { 0 };
+
+	if (nn)
+		notation[0] = '\0';
+	doc_out_title(signer_position, title, tn);
+	/* by order of the head of a People's Committee: its chairman (Decree 30/2020 appendix I) */
+	if (!tn || !*title || !governing(agency_kind))
+		return -1;
+	s.mode = SIGN_TL;
+	s.holder_title = "Chủ tịch";
+	s.signer_title = title;
+	/* the deputy of the head given the order signs for him: "KT. Chánh Văn phòng" */
+	if (starts_with(title, "Phó ")) {
+		snprintf(head, sizeof(head), "%s", title + strlen("Phó "));
+		if (*head >= 'a' && *head <= 'z')
+			*head = (char)(*head - 'a' + 'A');
+		s.order_title = head;
+	}
+	return signing_notation(&s, notation, nn);
+}
+
+/* ---- signing by order ---- */
+
+int doc_sign_order_find(struct db *db, int64_t unit, int type, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc = db_query(
+		db, &st,
+		"SELECT id FROM doc_sign_orders WHERE unit_id = ? AND type = ? AND revoked_at IS NULL", "ii",
+		unit, (int64_t)type);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	return finish(st, rc);
+}
+
+int doc_sign_order_add(struct db *db, int64_t agency, int64_t unit, int type, const char *basis, int64_t by,
+		       int64_t now, int64_t *id)
+{
+	int rc = doc_sign_order_find(db, unit, type, id);
+	if (rc || *id)
+		return rc ? rc : DOC_OUT_EEXISTS;
+	if ((rc = counter_next(db, "id", "doc_sign_orders", "", id)))
+		return rc;
+	rc = db_exec(
+		db,
+		"INSERT INTO doc_sign_orders (id, agency_id, unit_id, type, basis, created_by, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"iiiisii", *id, agency, unit, (int64_t)type, basis, by, now);
+	/* two at once: the unique index holds, the second is told it exists */
+	return rc == DB_CONSTRAINT ? DOC_OUT_EEXISTS : rc;
+}
+
+int doc_sign_order_revoke(struct db *db, int64_t agency, int64_t id, int64_t by, int64_t now)
+{
+	int rc = db_exec(
+		db,
+		"UPDATE doc_sign_orders SET revoked_by = ?, revoked_at = ? WHERE id = ? AND agency_id = ? "
+		"AND revoked_at IS NULL",
+		"iiii", by, now, id, agency);
+	if (rc)
+		return rc;
+	return db_changes(db) == 1 ? 0 : DOC_OUT_ENOTFOUND;
+}
+
+#define ORDER_SELECT                                                                          \
+	"SELECT o.id, o.agency_id, o.unit_id, o.type, u.name, o.basis, cb.full_name, "        \
+	"COALESCE(rb.full_name, ''), o.created_by, o.created_at, COALESCE(o.revoked_by, 0), " \
+	"COALESCE(o.revoked_at, 0) FROM doc_sign_orders o JOIN units u ON u.id = o.unit_id "  \
+	"JOIN accounts cb ON cb.id = o.created_by LEFT JOIN accounts rb ON rb.id = o.revoked_by "
+
+static void order_row(struct db_stmt *st, struct arena *a, struct doc_sign_order *o)
+{
+	o->id = db_col_int(st, 0);
+	o->agency_id = db_col_int(st, 1);
+	o->unit_id = db_col_int(st, 2);
+	o->type = (int)db_col_int(st, 3);
+	o->unit_name = col(a, st, 4);
+	o->basis = col(a, st, 5);
+	o->created_by_name = col(a, st, 6);
+	o->revoked_by_name = col(a, st, 7);
+	o->created_by = db_col_int(st, 8);
+	o->created_at = db_col_int(st, 9);
+	o->revoked_by = db_col_int(st, 10);
+	o->revoked_at = db_col_int(st, 11);
+}
+
+int doc_sign_order_get(struct db *db, struct arena *a, int64_t id, struct doc_sign_order *out)
+{
+	struct db_stmt *st;
+	int rc = db_query(db, &st, ORDER_SELECT "WHERE o.id = ?", "i", id);
+	memset(out, 0, sizeof(*out));
+	if (rc == DB_ROW)
+		order_row(st, a, out);
+	else if (!rc)
+		return DOC_OUT_ENOTFOUND;
+	return finish(st, rc);
+}
+
+int doc_sign_order_list(struct db *db, struct arena *a, int64_t agency, struct doc_sign_order **out,
+			size_t *n)
+{
+	struct db_stmt *st;
+	size_t cap = 8;
+	int rc = db_query(db, &st,
+			  ORDER_SELECT "WHERE o.agency_id = ? ORDER BY CASE WHEN o.revoked_at IS NULL THEN 0 "
+				       "ELSE 1 END, u.name, o.type, o.id DESC",
+			  "i", agency);
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof(**out));
+	for (; rc == DB_ROW; rc = db_step(st)) {
+		if (*n == cap) {
+			struct doc_sign_order *more = arena_alloc(a, 2 * cap * sizeof(*more));
+			memcpy(more, *out, cap * sizeof(*more));
+			*out = more;
+			cap *= 2;
+		}
+		order_row(st, a, &(*out)[(*n)++]);
+	}
+	return finish(st, rc);
+}
+
 /* ---- the workflow ---- */
 
 /* What a step needs to know of the document. */
@@ -622,28 +748,37 @@ static int sign(struct db *db, int64_t id, const struct basics *b, const struct 
 {
 	char name[304], position[128], delegator[128], title[128];
 	int by_delegation, rc;
+	int64_t order = 0;
 
-	rc = signer_load(db, step->account, step->delegation, name, sizeof(name), position, sizeof(position),
-			 delegator, sizeof(delegator), &by_delegation);
+	rc = signer_load(db, step->account, step->order ? 0 : step->delegation, name, sizeof(name), position,
+			 sizeof(position), delegator, sizeof(delegator), &by_delegation);
 	if (rc)
 		return rc;
-	if (doc_out_notation(b->agency_kind, position, by_delegation ? delegator : NULL, title, sizeof(title),
-			     done->notation, sizeof(done->notation)))
+	if (step->order) {
+		/* by order: the order must still be in force for this unit and type */
+		if ((rc = doc_sign_order_find(db, b->unit, b->type, &order)))
+			return rc;
+		if (order != step->order)
+			return DOC_OUT_ENOORDER;
+		if (doc_out_notation_by_order(b->agency_kind, position, title, sizeof(title), done->notation,
+					      sizeof(done->notation)))
+			return DOC_OUT_ESIGNER;
+	} else if (doc_out_notation(b->agency_kind, position, by_delegation ? delegator : NULL, title,
+				    sizeof(title), done->notation, sizeof(done->notation)))
 		return DOC_OUT_ESIGNER;
 	/* the file signed is fixed: its SHA-256 kept, every later change refused */
-	rc = db_exec(
-		db,
-		"UPDATE doc_outgoing SET status = ?, signer_id = ?, signer_name = ?, signer_title = ?, "
-		"sign_notation = ?, sign_delegation = ?, signed_at = ?, signed_sha = file_sha, updated_at = ? "
-		"WHERE id = ? AND status = ?",
-		"iisssiiiii", (int64_t)DOC_OUT_SIGNED, step->account, name, title, done->notation,
-		by_delegation ? step->delegation : (int64_t)0, now, now, id, (int64_t)DOC_OUT_APPROVAL);
+	rc = db_exec(db,
+		     "UPDATE doc_outgoing SET status = ?, signer_id = ?, signer_name = ?, signer_title = ?, "
+		     "sign_notation = ?, sign_delegation = ?, sign_order_id = ?, signed_at = ?, "
+		     "signed_sha = file_sha, updated_at = ? WHERE id = ? AND status = ?",
+		     "iisssiiiiii", (int64_t)DOC_OUT_SIGNED, step->account, name, title, done->notation,
+		     by_delegation ? step->delegation : (int64_t)0, order, now, now, id, (int64_t)b->status);
 	if (rc)
 		return rc;
 	if (db_changes(db) != 1)
 		return DOC_OUT_ESTATUS;
 	done->status = DOC_OUT_SIGNED;
-	rc = event_add(db, id, now, step->account, step->name, "sign", DOC_OUT_APPROVAL, DOC_OUT_SIGNED, "");
+	rc = event_add(db, id, now, step->account, step->name, "sign", b->status, DOC_OUT_SIGNED, "");
 	/* numbered by the system at once when so configured, dated the signing day */
 	if (!rc && setting_on(db, DOC_OUT_AUTO_NUMBER))
 		rc = issue(db, id, b, day_of(now), 0, "", 0, now, done);
@@ -663,6 +798,9 @@ int doc_out_apply(struct db *db, int64_t id, const struct doc_out_step *step, in
 	done->from_status = b.status;
 	done->status = b.status;
 	next = doc_out_next_status(b.status, step->action);
+	/* the head of the drafting unit signs by order what he reviews, without sending it up */
+	if (step->action == DOC_OUT_SIGN && step->order && b.status == DOC_OUT_REVIEW)
+		next = DOC_OUT_SIGNED;
 	if (!next) {
 		rc = DOC_OUT_ESTATUS;
 		goto out;
@@ -716,14 +854,16 @@ out:
 
 /* ---- reading ---- */
 
-#define DOC_COLS                                                                                                 \
-	"d.id, d.agency_id, d.unit_id, d.type, d.urgency, d.secrecy, d.status, d.summary, d.recipients, "        \
-	"d.drafter_id, d.file_version, d.file_sha, d.file_name, d.file_mime, d.file_size, "                      \
-	"COALESCE(d.signer_id, 0), d.signer_name, d.signer_title, d.sign_notation, d.sign_delegation, "          \
-	"d.signed_at, d.signed_sha, COALESCE(d.number, 0), COALESCE(d.number_year, 0), d.symbol, d.issued_day, " \
-	"d.issued_at, COALESCE(d.issued_by, 0), d.copies, d.withdrawn_at, COALESCE(d.withdrawn_by, 0), "         \
-	"d.withdraw_reason, d.created_at, d.updated_at, dr.full_name, a.name, a.short_name, a.agency_code, "     \
-	"a.kind, u.name, u.short_name, COALESCE(ib.full_name, ''), COALESCE(wb.full_name, '')"
+#define DOC_COLS                                                                                                  \
+	"d.id, d.agency_id, d.unit_id, d.type, d.urgency, d.secrecy, d.status, d.summary, d.recipients, "         \
+	"d.drafter_id, d.file_version, d.file_sha, d.file_name, d.file_mime, d.file_size, "                       \
+	"COALESCE(d.signer_id, 0), d.signer_name, d.signer_title, d.sign_notation, d.sign_delegation, "           \
+	"d.signed_at, d.signed_sha, COALESCE(d.number, 0), COALESCE(d.number_year, 0), d.symbol, d.issued_day, "  \
+	"d.issued_at, COALESCE(d.issued_by, 0), d.copies, d.withdrawn_at, COALESCE(d.withdrawn_by, 0), "          \
+	"d.withdraw_reason, d.created_at, d.updated_at, dr.full_name, a.name, a.short_name, a.agency_code, "      \
+	"a.kind, u.name, u.short_name, COALESCE(ib.full_name, ''), COALESCE(wb.full_name, ''), d.sign_order_id, " \
+	"COALESCE((SELECT o.id FROM doc_sign_orders o WHERE o.unit_id = d.unit_id AND o.type = d.type AND "       \
+	"o.revoked_at IS NULL), 0)"
 #define DOC_FROM                                                                                            \
 	" FROM doc_outgoing d JOIN accounts dr ON dr.id = d.drafter_id JOIN units a ON a.id = d.agency_id " \
 	"JOIN units u ON u.id = d.unit_id LEFT JOIN accounts ib ON ib.id = d.issued_by "                    \
@@ -782,6 +922,8 @@ static void doc_row(struct db_stmt *st, struct arena *a, struct doc_out *d)
 	d->unit_short = col(a, st, i++);
 	d->issued_by_name = col(a, st, i++);
 	d->withdrawn_by_name = col(a, st, i++);
+	d->sign_order = db_col_int(st, i++);
+	d->order_open = db_col_int(st, i++);
 	d->recipient_unit_names = NULL;
 }
 
@@ -1070,8 +1212,14 @@ static void where_sql(struct arena *a, struct sqlq *q, const struct doc_out_quer
 		q_ids(q, v->review, v->nreview);
 		break;
 	case DOC_OUT_Q_SIGN:
-		buf_adds(&q->sql, " AND d.status = 3 AND d.agency_id IN ");
+		buf_adds(&q->sql, " AND ((d.status = 3 AND d.agency_id IN ");
 		q_ids(q, v->sign, v->nsign);
+		/* by order: what the working rules let the head of the drafting unit sign himself */
+		buf_adds(&q->sql, ") OR (d.status IN (2, 3) AND d.unit_id IN ");
+		q_ids(q, v->order, v->norder);
+		buf_adds(&q->sql,
+			 " AND EXISTS (SELECT 1 FROM doc_sign_orders o WHERE o.unit_id = d.unit_id AND "
+			 "o.type = d.type AND o.revoked_at IS NULL)))");
 		break;
 	case DOC_OUT_Q_NUMBER:
 		buf_adds(&q->sql, " AND d.status = 4 AND d.agency_id IN ");
@@ -1909,6 +2057,13 @@ int doc_outgoing_demo(struct db *db, int64_t now)
 		if (dd->state > DEMO_WITHDRAWN)
 			made = days[i - 1], signed_day = days[i];
 		rc = demo_one(db, &a, &pp, k, made, signed_day, days[i], minute);
+	}
+	/* the head of Phòng Tư pháp signs its công văn by order of the chairman */
+	if (!rc) {
+		int64_t order;
+		rc = doc_sign_order_add(db, pp.district, pp.dept, DOC_TYPE_CONG_VAN,
+					"Quy chế làm việc của UBND quận (dữ liệu mẫu)", pp.leader,
+					day_start(days[0]) + 8 * 3600, &order);
 	}
 	if (!rc)
 		rc = audit_append(db, "cli", "doc_out.demo", "demo",

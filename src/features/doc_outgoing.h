@@ -51,6 +51,8 @@ enum doc_out_rc {
 	DOC_OUT_EDAY = 4,      /* an issue date other than the signing day or the next working day */
 	DOC_OUT_ESYMBOL = 5,   /* a short name that cannot go into a symbol (the units' data) */
 	DOC_OUT_ESIGNER = 6,   /* the signer's title cannot make a notation */
+	DOC_OUT_ENOORDER = 7,  /* sign by order: the order is no longer in force */
+	DOC_OUT_EEXISTS = 8,   /* an order in force for that unit and type already */
 };
 
 /* A version of the body file. */
@@ -90,6 +92,8 @@ struct doc_out {
 	int64_t signer_id;
 	const char *signer_name, *signer_title, *sign_notation;
 	int64_t sign_delegation; /* the delegation used (TUQ.), 0 */
+	int64_t sign_order;	 /* the order signed under (TL.), 0 */
+	int64_t order_open;	 /* the order in force for its unit and type (TL. possible), 0 */
 	int64_t signed_at;
 	const char *signed_sha;
 	/* issuing */
@@ -172,6 +176,9 @@ struct doc_out_step {
 	const char *name;   /* his name, kept in the history */
 	const char *note;   /* a comment; the reason of a return or a withdrawal (checked by the caller) */
 	int64_t delegation; /* sign: the delegation can() answered through (TUQ.), 0 when by his own grant */
+	int64_t order;	    /* sign by order (TL.): the order in force (doc_sign_order_find) the caller
+			       found for the document, the signer being a leader of the drafting unit by his
+			       own grant; 0 otherwise. The document may then be in review or for approval */
 	int32_t issue_day;  /* issue: YYYYMMDD, 0 for today */
 	int copies;	    /* issue: số lượng bản, 0 for the recipients plus two kept */
 };
@@ -265,6 +272,9 @@ struct doc_out_viewer {
 	size_t nreview;
 	const int64_t *own; /* his unit and the units he drafts in */
 	size_t nown;
+	const int64_t *order; /* departments whose leader he is by his own grant: he signs by order
+				 there what the working rules allow (doc_sign_orders) */
+	size_t norder;
 };
 
 /*
@@ -278,7 +288,7 @@ enum doc_out_queue {
 	DOC_OUT_Q_ALL = 0, /* every document he may see */
 	DOC_OUT_Q_MINE,	   /* drafted by him */
 	DOC_OUT_Q_REVIEW,  /* in review at a unit he reviews */
-	DOC_OUT_Q_SIGN,	   /* awaiting the signature of an agency where he signs */
+	DOC_OUT_Q_SIGN,	   /* awaiting the signature of an agency where he signs, or his by order */
 	DOC_OUT_Q_NUMBER,  /* signed, to number, at an agency whose clerk he is */
 	DOC_OUT_Q_ISSUED,  /* issued or withdrawn */
 	DOC_OUT_Q_COUNT
@@ -309,6 +319,42 @@ int doc_out_list(struct db *db, struct arena *a, const struct doc_out_query *q, 
 
 /* How many documents of each queue v has (counts[DOC_OUT_Q_COUNT]). 0 or a negative enum db_rc. */
 int doc_out_queue_counts(struct db *db, const struct doc_out_viewer *v, int64_t counts[DOC_OUT_Q_COUNT]);
+
+/*
+ * The notation of a leader of a department signing by order of the chairman of a People's
+ * Committee (agency_kind governing): "TL. CHỦ TỊCH\nTRƯỞNG PHÒNG TƯ PHÁP", and for his deputy
+ * "TL. CHỦ TỊCH\nKT. TRƯỞNG PHÒNG TƯ PHÁP\nPHÓ TRƯỞNG PHÒNG TƯ PHÁP". title gets the signer's
+ * title. 0, or -1 when none can be made (no title, not a People's Committee).
+ */
+int doc_out_notation_by_order(const char *agency_kind, const char *signer_position, char *title, size_t tn,
+			      char *notation, size_t nn);
+
+/* ---- signing by order (ký thừa lệnh, Decree 30/2020/NĐ-CP art. 13(4)) ----
+ * The head of an agency lets the leaders of one of its departments sign documents of a type
+ * drafted there "TL.", as the agency's working rules say (migrations/0033). */
+struct doc_sign_order {
+	int64_t id, agency_id, unit_id;
+	int type;
+	const char *unit_name, *basis, *created_by_name, *revoked_by_name;
+	int64_t created_by, created_at, revoked_by, revoked_at; /* revoked_at 0: in force */
+};
+
+/* The orders of `agency`, in force first, then by department and type; strings in the arena. */
+int doc_sign_order_list(struct db *db, struct arena *a, int64_t agency, struct doc_sign_order **out,
+			size_t *n);
+/*
+ * Record an order for department `unit` of `agency` and `type` on `basis` (checked by the
+ * caller), by account `by`: *id. DOC_OUT_EEXISTS when one is in force for that unit and type;
+ * 0 or a negative enum db_rc.
+ */
+int doc_sign_order_add(struct db *db, int64_t agency, int64_t unit, int type, const char *basis, int64_t by,
+		       int64_t now, int64_t *id);
+/* Revoke order `id` of `agency`: DOC_OUT_ENOTFOUND when there is none in force; 0 or <0. */
+int doc_sign_order_revoke(struct db *db, int64_t agency, int64_t id, int64_t by, int64_t now);
+/* Order `id`: 0, DOC_OUT_ENOTFOUND, or <0. */
+int doc_sign_order_get(struct db *db, struct arena *a, int64_t id, struct doc_sign_order *out);
+/* The order in force for a document of `type` drafted in `unit`: *id, 0 when none. 0 or <0. */
+int doc_sign_order_find(struct db *db, int64_t unit, int type, int64_t *id);
 
 /* ---- the outgoing register (sổ đăng ký văn bản đi, Decree 30/2020 appendix IV) ---- */
 

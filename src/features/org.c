@@ -56,6 +56,7 @@ const char *org_unit_field_name(unsigned field)
 	case UNIT_F_TAX_CODE: return "tax_code";
 	case UNIT_F_ADDRESS: return "address";
 	case UNIT_F_ACTIVE: return "active";
+	case UNIT_F_OFFICE: return "office";
 	}
 	return NULL;
 }
@@ -185,6 +186,9 @@ int org_unit_check(const struct unit *u, unsigned which,
 	}
 	if ((which & UNIT_F_KIND) && !org_unit_kind_valid(u->kind))
 		BAD("kind", N_("Choose the kind of unit."));
+	if ((which & (UNIT_F_OFFICE | UNIT_F_KIND)) && u->office &&
+	    (!u->kind || strcmp(u->kind, "department")))
+		BAD("office", N_("Only a department can be the agency's office."));
 	if ((which & UNIT_F_TAX_CODE) && *tax && !tax_code_ok(tax))
 		BAD("tax_code",
 		    N_("A tax code has 10 digits, or 10 digits, a hyphen and 3 digits (0101234567-001)."));
@@ -208,7 +212,7 @@ int org_unit_create(struct db *db, const struct unit *u, int64_t *id)
 	time_iso8601_utc(now, sizeof(now), time_now_us());
 	st = db_prepare(db,
 			"INSERT INTO units (id, parent_id, kind, agency_code, name, short_name, tax_code, "
-			"address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			"address, created_at, office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return DB_ERROR;
 	rc = db_bind_int(st, 1, *id);
@@ -222,10 +226,11 @@ int org_unit_create(struct db *db, const struct unit *u, int64_t *id)
 		: db_bind_text(st, 7, u->tax_code ? u->tax_code : "", u->tax_code ? strlen(u->tax_code) : 0);
 	rc = rc ? rc : db_bind_text(st, 8, u->address ? u->address : "", u->address ? strlen(u->address) : 0);
 	rc = rc ? rc : db_bind_text(st, 9, now, strlen(now));
+	rc = rc ? rc : db_bind_int(st, 10, u->office ? 1 : 0);
 	return rc ? rc : db_step(st);
 }
 
-#define UNIT_COLUMNS "id, parent_id, kind, agency_code, name, short_name, tax_code, address, active"
+#define UNIT_COLUMNS "id, parent_id, kind, agency_code, name, short_name, tax_code, address, active, office"
 
 static const char *dup_col(struct arena *a, struct db_stmt *st, int i)
 {
@@ -243,6 +248,7 @@ static void unit_from_row(struct arena *a, struct db_stmt *st, struct unit *u)
 	u->tax_code = dup_col(a, st, 6);
 	u->address = dup_col(a, st, 7);
 	u->active = db_col_int(st, 8) == 1;
+	u->office = db_col_int(st, 9) == 1;
 }
 
 int org_unit_load(struct db *db, struct arena *a, int64_t id, struct unit *out)
@@ -282,9 +288,9 @@ int org_unit_list(struct db *db, struct arena *a, struct unit **out, size_t *n)
 
 int org_unit_update(struct db *db, const struct unit *u)
 {
-	struct db_stmt *st =
-		db_prepare(db, "UPDATE units SET parent_id = ?, kind = ?, agency_code = ?, name = ?, "
-			       "short_name = ?, tax_code = ?, address = ?, active = ? WHERE id = ?");
+	struct db_stmt *st = db_prepare(
+		db, "UPDATE units SET parent_id = ?, kind = ?, agency_code = ?, name = ?, "
+		    "short_name = ?, tax_code = ?, address = ?, active = ?, office = ? WHERE id = ?");
 	const char *tax = u->tax_code ? u->tax_code : "", *address = u->address ? u->address : "";
 	int rc;
 	if (!st)
@@ -297,7 +303,8 @@ int org_unit_update(struct db *db, const struct unit *u)
 	rc = rc ? rc : db_bind_text(st, 6, tax, strlen(tax));
 	rc = rc ? rc : db_bind_text(st, 7, address, strlen(address));
 	rc = rc ? rc : db_bind_int(st, 8, u->active ? 1 : 0);
-	rc = rc ? rc : db_bind_int(st, 9, u->id);
+	rc = rc ? rc : db_bind_int(st, 9, u->office ? 1 : 0);
+	rc = rc ? rc : db_bind_int(st, 10, u->id);
 	rc = rc ? rc : db_step(st);
 	if (rc)
 		return rc;
@@ -423,9 +430,11 @@ int org_demo(struct db *db)
 		u.agency_code = code;
 		u.name = departments[i].name;
 		u.short_name = departments[i].short_name;
+		u.office = i == 0; /* Văn phòng HĐND và UBND quận: the district's records clerks */
 		if ((rc = org_unit_create(db, &u, &id)))
 			return rc;
 	}
+	u.office = 0;
 	u.parent_id = district;
 	u.kind = "onestop";
 	u.agency_code = "100.15.00.H26";

@@ -24,6 +24,8 @@ struct unit {
 	const char *tax_code;	/* mã số thuế, "" when none */
 	const char *address;	/* "" when none */
 	int active;		/* read by load/list, written by update; a new unit is always active */
+	int office;		/* a department that is its agency's office (văn phòng), where the records
+				   clerks who keep the agency's documents work (Decree 30/2020) */
 };
 
 /*
@@ -49,7 +51,8 @@ enum unit_field {
 	UNIT_F_TAX_CODE = 1 << 5,
 	UNIT_F_ADDRESS = 1 << 6,
 	UNIT_F_ACTIVE = 1 << 7,
-	UNIT_F_ALL = (1 << 8) - 1,
+	UNIT_F_OFFICE = 1 << 8,
+	UNIT_F_ALL = (1 << 9) - 1,
 };
 
 /* The name of a field in forms, JSON and the audit log ("agency_code"); NULL for no single field. */

@@ -46,7 +46,7 @@ int schedule_may_manage(const struct actor *a, const struct unit_tree *t, int64_
 		return 1;
 	if (ways & SCHEDULE_BY_CLERK)
 		for (size_t i = 0; i < t->n; i++)
-			if (t->active[i] && unit_tree_agency(t, t->id[i]) == unit &&
+			if (unit_tree_clerk_agency(t, t->id[i]) == unit &&
 			    allowed_at(a, t, SCHEDULE_PERM_CLERK, t->id[i], now, 0))
 				return 1;
 	return 0;
@@ -64,10 +64,8 @@ size_t schedule_managed_units(const struct actor *a, const struct unit_tree *t, 
 	/* where the actor is a records clerk, as their agencies (what schedule_may_manage asks, once) */
 	if (ways & SCHEDULE_BY_CLERK) {
 		nclerk = authz_scope(a, t, SCHEDULE_PERM_CLERK, now, ar, &clerk);
-		for (size_t i = 0; i < nclerk; i++) {
-			long k = unit_tree_find(t, clerk[i]);
-			clerk[i] = k >= 0 && t->active[k] ? unit_tree_agency(t, clerk[i]) : 0;
-		}
+		for (size_t i = 0; i < nclerk; i++)
+			clerk[i] = unit_tree_clerk_agency(t, clerk[i]);
 	}
 	/* the tree is sorted by id, so the result is too */
 	for (size_t i = 0; i < t->n; i++) {

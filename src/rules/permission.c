@@ -490,6 +490,11 @@ int signing_notation(const struct signing *s, char *out, size_t n)
 						     : "TUQ. ",
 				holder) < 0)
 			goto out;
+		/* Decree 30/2020 art. 13: the head given the order may leave it to his deputy, who signs KT.
+		 */
+		if (s->mode == SIGN_TL && s->order_title &&
+		    (blank(s->order_title) || append_line(out, n, &used, "KT. ", s->order_title) < 0))
+			goto out;
 		if (append_line(out, n, &used, NULL, signer) < 0)
 			goto out;
 		break;

@@ -209,6 +209,9 @@ struct signing {
 	const char *collective;	  /* "Ủy ban nhân dân" to sign on its behalf (TM.), or NULL */
 	const char *holder_title; /* the head's title, whose power is used: "Chủ tịch" */
 	const char *signer_title; /* the signer's own title: "Phó Chủ tịch" */
+	/* SIGN_TL by the deputy of the unit head the order was given to: that head's title
+	   ("Chánh Văn phòng"), written "KT. …" between the two; NULL otherwise */
+	const char *order_title;
 };
 
 /*
@@ -226,6 +229,7 @@ int signing_mode(const struct delegation *via, int is_deputy, int is_acting);
  *   SIGN_HEAD                  "CHỦ TỊCH"                         (signer_title)
  *   SIGN_KT                    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
  *   SIGN_TL                    "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"
+ *   SIGN_TL + order_title      "TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG"
  *   SIGN_TUQ                   "TUQ. CHỦ TỊCH\nTRƯỞNG PHÒNG TƯ PHÁP"
  *   SIGN_Q                     "Q. CHỦ TỊCH"                      (holder_title)
  *   collective + SIGN_HEAD     "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"

@@ -510,6 +510,13 @@ json_t *doc_out_home_queues(struct request *req);
 /* pages_doc_exchange.c: edXML export and import between agencies */
 int api_doc_out_edxml(struct request *req);
 int api_doc_in_edxml(struct request *req);
+/* signing by order (pages_doc_sign_orders.c) */
+int page_doc_sign_orders(struct request *req);
+int page_doc_sign_order_create(struct request *req);
+int page_doc_sign_order_revoke(struct request *req);
+int api_doc_sign_orders(struct request *req);
+int api_doc_sign_order_create(struct request *req);
+int api_doc_sign_order_revoke(struct request *req);
 int api_doc_ex_status(struct request *req);
 int api_doc_ex_outbox(struct request *req);
 int api_doc_ex_outbox_get(struct request *req);

@@ -204,7 +204,7 @@ static const char *head_title(const char *unit_kind)
 /* The signing notation the delegate prints (TUQ.), one line each; NULL when it cannot be made. */
 static json_t *notation_lines(const struct delegation_info *x)
 {
-	struct signing s = { SIGN_TUQ, NULL, head_title(x->unit_kind), x->to_position };
+	struct signing s = { SIGN_TUQ, NULL, head_title(x->unit_kind), x->to_position, NULL };
 	char out[512];
 	json_t *lines;
 	const char *p = out;

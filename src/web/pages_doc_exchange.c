@@ -95,8 +95,7 @@ static int inbox_agencies(struct request *req, int64_t **out, size_t *n)
 		return 1;
 	*out = arena_alloc(&req->arena, (nunits + 1) * sizeof(**out));
 	for (size_t i = 0; i < nunits; i++) {
-		long k = unit_tree_find(t, units[i]);
-		int64_t ag = k >= 0 && t->active[k] ? unit_tree_agency(t, units[i]) : 0;
+		int64_t ag = unit_tree_clerk_agency(t, units[i]); /* the agency or its office */
 		int seen = 0;
 		for (size_t j = 0; j < *n; j++)
 			seen |= (*out)[j] == ag;
@@ -1049,10 +1048,23 @@ static int hub_agencies(struct request *req, int64_t **out, size_t *n)
 	return 0;
 }
 
-static const char *msg_no_hub(void)
+/* hub_agencies for a route of the hub's connector: 0; 1 after answering (403 when there is none, 503). */
+static int hub_open(struct request *req, struct db *db, int64_t **out, size_t *n)
 {
-	return _("Only the records clerks of an agency, or an administrator, exchange its documents with the "
-		 "national document exchange.");
+	if (hub_agencies(req, out, n))
+		return 1;
+	if (!db) {
+		resp_unavailable(req);
+		return 1;
+	}
+	if (!*n) {
+		resp_error(
+			req, 403, "forbidden",
+			_("Only the records clerks of an agency, or an administrator, exchange its documents "
+			  "with the national document exchange."));
+		return 1;
+	}
+	return 0;
 }
 
 static const char *outbox_url(struct request *req, int64_t id)
@@ -1069,16 +1081,8 @@ int api_doc_ex_status(struct request *req)
 	size_t nags;
 	int rc;
 
-	if (hub_agencies(req, &ags, &nags))
+	if (hub_open(req, db, &ags, &nags))
 		return 0;
-	if (!db) {
-		resp_unavailable(req);
-		return 0;
-	}
-	if (!nags) {
-		resp_error(req, 403, "forbidden", msg_no_hub());
-		return 0;
-	}
 	if (!req->body.len) {
 		resp_error(req, 400, "bad_request",
 			   _("Send the edXML status message as the body of the request."));
@@ -1154,16 +1158,8 @@ int api_doc_ex_outbox(struct request *req)
 	size_t nags, n;
 	json_t *list;
 
-	if (hub_agencies(req, &ags, &nags))
+	if (hub_open(req, db, &ags, &nags))
 		return 0;
-	if (!db) {
-		resp_unavailable(req);
-		return 0;
-	}
-	if (!nags) {
-		resp_error(req, 403, "forbidden", msg_no_hub());
-		return 0;
-	}
 	if (after_s && *after_s && strcmp(after_s, "0") && !(after = input_id(after_s))) {
 		resp_error(req, 400, "bad_request",
 			   _("after is the id of the last message taken (0 or more)."));
@@ -1194,16 +1190,8 @@ static int outbox_open(struct request *req, struct db *db, struct doc_outbox_row
 	size_t nags;
 	int rc;
 
-	if (hub_agencies(req, &ags, &nags))
+	if (hub_open(req, db, &ags, &nags))
 		return 1;
-	if (!db) {
-		resp_unavailable(req);
-		return 1;
-	}
-	if (!nags) {
-		resp_error(req, 403, "forbidden", msg_no_hub());
-		return 1;
-	}
 	rc = id > 0 ? doc_exchange_outbox_get(db, &req->arena, id, r) : DOC_EX_NOT_FOUND;
 	if (rc < 0) {
 		resp_unavailable(req);

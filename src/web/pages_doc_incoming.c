@@ -101,8 +101,7 @@ static int who_load(struct request *req, struct who *w)
 	w->lead_agencies = arena_alloc(&req->arena, (nlead + 1) * sizeof(*w->lead_agencies));
 	/* a records clerk of the agency's office registers for the agency */
 	for (size_t i = 0; i < nclerk; i++) {
-		long k = unit_tree_find(t, clerk[i]);
-		int64_t ag = k >= 0 && t->active[k] ? unit_tree_agency(t, clerk[i]) : 0;
+		int64_t ag = unit_tree_clerk_agency(t, clerk[i]);
 		if (ag && in_sorted_add(w->reg, &w->nreg, ag))
 			in_sorted_add(all, &nall, ag);
 	}

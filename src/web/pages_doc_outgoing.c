@@ -105,14 +105,14 @@ struct who {
 	size_t nregisters;
 };
 
-/* The agencies of units (sorted, unique), in the request's arena. */
-static size_t agencies_of(struct request *req, const struct unit_tree *t, const int64_t *u, size_t n,
-			  int64_t **out)
+/* The agencies whose records clerk a grant at these units makes (sorted, unique), in the request's arena. */
+static size_t clerk_agencies(struct request *req, const struct unit_tree *t, const int64_t *u, size_t n,
+			     int64_t **out)
 {
 	size_t k = 0;
 	*out = arena_alloc(&req->arena, (n + 1) * sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
-		int64_t a = unit_tree_agency(t, u[i]);
+		int64_t a = unit_tree_clerk_agency(t, u[i]);
 		if (a)
 			(*out)[k++] = a;
 	}
@@ -142,13 +142,13 @@ static int who_load(struct request *req, struct who *w)
 	w->v.nsign = nsign;
 	w->v.review = review;
 	w->v.nreview = nreview;
-	/* a records clerk sits in the agency's office: his grant there counts for the agency */
+	/* a records clerk sits in the agency's office: his grant there (or at the agency) counts for it */
 	clerk_units = arena_alloc(&req->arena, (nnum + nreg + 1) * sizeof(*clerk_units));
 	memcpy(clerk_units, num, nnum * sizeof(*num));
 	if (nreg)
 		memcpy(clerk_units + nnum, reg, nreg * sizeof(*reg));
-	w->v.nclerk = agencies_of(req, t, clerk_units, nnum + nreg, (int64_t **)&w->v.clerk);
-	w->nnumber = agencies_of(req, t, num, nnum, &w->number);
+	w->v.nclerk = clerk_agencies(req, t, clerk_units, nnum + nreg, (int64_t **)&w->v.clerk);
+	w->nnumber = clerk_agencies(req, t, num, nnum, &w->number);
 	own = arena_alloc(&req->arena, (ndraft + 2) * sizeof(*own));
 	for (size_t i = 0; i < ndraft; i++)
 		own[nown++] = draft[i];
@@ -158,6 +158,18 @@ static int who_load(struct request *req, struct who *w)
 	w->v.nown = ids_sort_unique(own, nown);
 	w->draft = draft;
 	w->ndraft = ndraft;
+	/* the departments he leads, where he may sign by order: those where he signs, not as the agency's */
+	{
+		int64_t *order = arena_alloc(&req->arena, (nsign + 1) * sizeof(*order));
+		size_t n = 0;
+		for (size_t i = 0; i < nsign; i++) {
+			int64_t ag = unit_tree_agency(t, sign[i]);
+			if (ag && ag != sign[i] && !ids_contain(sign, nsign, ag))
+				order[n++] = sign[i];
+		}
+		w->v.order = order;
+		w->v.norder = n;
+	}
 	{
 		int64_t *all = arena_alloc(&req->arena, (w->v.nclerk + nsign + 1) * sizeof(*all));
 		size_t n = 0;
@@ -207,11 +219,26 @@ static int doc_open(struct request *req, struct db *db, const struct who *w, int
 
 #define MAY_EDIT (1u << 15)
 
+/*
+ * May the user sign d by order (TL.)? A leader of its drafting unit, a department, by his own
+ * grant (a power held by delegation is not passed on), when an order is in force for the unit and
+ * the document's type; a leader of the agency signs in his own right instead.
+ */
+static int by_order(struct request *req, const struct doc_out *d)
+{
+	const struct delegation *via = NULL;
+	if (!d->order_open || d->unit_id == d->agency_id ||
+	    req_can(req, DOC_OUT_PERM_SIGN, d->agency_id, 0, NULL) == 1)
+		return 0;
+	return req_can(req, DOC_OUT_PERM_SIGN, d->unit_id, 0, &via) == 1 && !via;
+}
+
 static unsigned may_do(struct request *req, const struct who *w, const struct doc_out *d)
 {
 	int me = d->drafter_id == w->v.account;
 	int review = req_can(req, DOC_OUT_PERM_REVIEW, d->unit_id, 0, NULL) == 1;
 	int sign = req_can(req, DOC_OUT_PERM_SIGN, d->agency_id, 0, NULL) == 1;
+	int order = (d->status == DOC_OUT_REVIEW || d->status == DOC_OUT_APPROVAL) && by_order(req, d);
 	int clerk = ids_contain(w->number, w->nnumber, d->agency_id) &&
 		    req_scope_allows(req, DOC_OUT_PERM_NUMBER);
 	unsigned m = 0;
@@ -228,9 +255,11 @@ static unsigned may_do(struct request *req, const struct who *w, const struct do
 			m |= 1u << DOC_OUT_COMMENT | 1u << DOC_OUT_RETURN | 1u << DOC_OUT_FORWARD;
 		if (sign)
 			m |= 1u << DOC_OUT_COMMENT;
+		if (order)
+			m |= 1u << DOC_OUT_SIGN;
 		break;
 	case DOC_OUT_APPROVAL:
-		if (sign)
+		if (sign || order)
 			m |= 1u << DOC_OUT_COMMENT | 1u << DOC_OUT_RETURN | 1u << DOC_OUT_SIGN;
 		if (review)
 			m |= 1u << DOC_OUT_COMMENT;
@@ -260,7 +289,10 @@ static const char *msg_refused(int action, int status)
 			       ? _("Only the leaders of the agency and of the drafting unit comment on a document "
 				   "awaiting signature; only the signer returns it.")
 			       : _("Only the leaders of the drafting unit review its drafts.");
-	case DOC_OUT_SIGN: return _("Only a leader of the agency signs its documents.");
+	case DOC_OUT_SIGN:
+		return _(
+			"Only a leader of the agency signs its documents, or the leader of the drafting unit by "
+			"order for the types the agency's working rules give him.");
 	case DOC_OUT_ISSUE: return _("Only the records clerks of the agency number and issue its documents.");
 	case DOC_OUT_WITHDRAW:
 		return _(
@@ -358,11 +390,11 @@ static json_t *doc_json(struct request *req, const struct doc_out *d, int full, 
 	json_object_set_new(o, "file", file_json(req, d, &d->file, api));
 	if (d->signed_at)
 		json_object_set_new(o, "signed",
-				    json_pack("{s:o,s:s,s:s,s:o,s:s,s:b}", "by",
+				    json_pack("{s:o,s:s,s:s,s:o,s:s,s:b,s:b}", "by",
 					      person(d->signer_id, d->signer_name), "title", d->signer_title,
 					      "notation", d->sign_notation, "at", dossier_iso(d->signed_at),
 					      "sha256", d->signed_sha, "by_delegation",
-					      d->sign_delegation != 0));
+					      d->sign_delegation != 0, "by_order", d->sign_order != 0));
 	else
 		json_object_set_new(o, "signed", json_null());
 	if (d->number) {
@@ -856,6 +888,8 @@ int page_doc_out_list(struct request *req)
 		json_object_set_new(ctx, "next", json_string(list_url(req, &a, a.q.queue, a.page + 1)));
 	json_object_set_new(ctx, "can_draft", json_boolean(w.ndraft > 0));
 	json_object_set_new(ctx, "can_register", json_boolean(w.nregisters > 0));
+	json_object_set_new(ctx, "can_orders",
+			    json_boolean(w.nregisters > 0 || w.v.nreview > 0 || w.v.nsign > 0));
 	page_render(req, rc ? rc : 200, "doc_out_list", ctx);
 	return 0;
 }
@@ -1656,7 +1690,8 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 		*msg = _("There is no such action.");
 		return 400;
 	}
-	if (!doc_out_next_status(d->status, in->action)) {
+	if (!doc_out_next_status(d->status, in->action) &&
+	    !(in->action == DOC_OUT_SIGN && d->status == DOC_OUT_REVIEW && by_order(req, d))) {
 		*msg = arena_printf(&req->arena, _("This cannot be done now: the document is %s."),
 				    _(doc_out_status_label(d->status)));
 		return 409;
@@ -1681,7 +1716,9 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 	step.name = req_user(req)->full_name;
 	step.note = note;
 	if (in->action == DOC_OUT_SIGN) {
-		if (req_can(req, DOC_OUT_PERM_SIGN, d->agency_id, 0, &via) != 1) {
+		if (by_order(req, d))
+			step.order = d->order_open;
+		else if (req_can(req, DOC_OUT_PERM_SIGN, d->agency_id, 0, &via) != 1) {
 			*msg = msg_refused(in->action, d->status);
 			return 403;
 		}
@@ -1724,6 +1761,11 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 			*msg = _("Your position is not recorded, so no signing notation can be made: ask the "
 				 "administrator to enter it.");
 			return 422;
+		case DOC_OUT_ENOORDER:
+			*msg = _(
+				"The order to sign this type of document was revoked a moment ago: send it to the "
+				"agency's leaders for signature.");
+			return 409;
 		case DOC_OUT_ENOTFOUND: *msg = msg_not_found(); return 404;
 		default:
 			*msg = _("Someone else has just moved this document on: look at it again.");
@@ -1738,6 +1780,8 @@ static int act_do(struct request *req, struct db *db, const struct who *w, const
 			json_object_set_new(detail, "file_sha", json_string(d->file.sha));
 			if (via)
 				json_object_set_new(detail, "delegation", json_integer(via->id));
+			if (step.order)
+				json_object_set_new(detail, "sign_order", json_integer(step.order));
 		}
 		if (done->numbered) {
 			json_object_set_new(detail, "number", json_integer(done->number));

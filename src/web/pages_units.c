@@ -62,6 +62,7 @@ static json_t *unit_json(const struct unit *u, int with_id)
 					    u->agency_code, "name", u->name, "short_name", u->short_name,
 					    "tax_code", u->tax_code ? u->tax_code : "", "address",
 					    u->address ? u->address : "", "active", u->active));
+	json_object_set_new(o, "office", json_boolean(u->office));
 	return o;
 }
 
@@ -91,6 +92,9 @@ static json_t *unit_changes(const struct unit *a, const struct unit *b)
 	if (a->active != b->active)
 		json_object_set_new(d, "active",
 				    json_pack("{s:b,s:b}", "before", a->active, "after", b->active));
+	if (a->office != b->office)
+		json_object_set_new(d, "office",
+				    json_pack("{s:b,s:b}", "before", a->office, "after", b->office));
 	return d;
 }
 
@@ -116,6 +120,7 @@ struct unit_input {
 	int64_t parent_id; /* 0 = none */
 	int parent_bad;	   /* sent, but not a unit number */
 	int active_bad;	   /* sent, but neither yes nor no */
+	int office_bad;	   /* the same for office */
 	struct unit u;	   /* the text fields, trimmed (the agency code upper-cased), and active */
 	json_t *errors;	   /* field name → translated message */
 	int invalid;	   /* errors in the input itself (422); the others conflict with the data (409) */
@@ -236,6 +241,12 @@ static int unit_save(struct request *req, int64_t id, struct unit_input *in, str
 			add_error(in, "active", _("A new unit starts active; deactivate it afterwards."), 0);
 		else
 			u.active = in->u.active;
+	}
+	if (in->given & UNIT_F_OFFICE) {
+		if (in->office_bad)
+			add_error(in, "office", _("Choose whether the unit is the agency's office."), 0);
+		else
+			u.office = in->u.office;
 	}
 	if ((rc = unit_tree_load(db, &req->arena, &tree)))
 		goto out;
@@ -637,6 +648,7 @@ static void render_form(struct request *req, int status, int64_t id, const struc
 			 "csrf", req_csrf(req), "parents", parents, "kinds", kinds, "agency_code",
 			 v->agency_code, "name", v->name, "short_name", v->short_name, "tax_code",
 			 v->tax_code, "address", v->address);
+	json_object_set_new(form, "office", json_boolean(v->office));
 	/* a root keeps "no parent", which a required select would refuse */
 	json_object_set_new(form, "root", json_boolean(id && !v->parent_id));
 	ctx = page_context(req, id ? _("Edit a unit") : _("Add a unit"));
@@ -698,6 +710,7 @@ static void form_input(struct request *req, struct unit_input *in)
 		{ UNIT_F_AGENCY_CODE, "agency_code" }, { UNIT_F_NAME, "name" },
 		{ UNIT_F_SHORT_NAME, "short_name" },   { UNIT_F_TAX_CODE, "tax_code" },
 		{ UNIT_F_ADDRESS, "address" },	       { UNIT_F_ACTIVE, "active" },
+		{ UNIT_F_OFFICE, "office" },
 	};
 	input_init(in);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -718,6 +731,11 @@ static void form_input(struct request *req, struct unit_input *in)
 		const char *a = input_trim(req, req_form(req, "active"));
 		in->u.active = !strcmp(a, "1");
 		in->active_bad = strcmp(a, "1") && strcmp(a, "0");
+	}
+	{
+		const char *o = input_trim(req, req_form(req, "office"));
+		in->u.office = !strcmp(o, "1");
+		in->office_bad = strcmp(o, "1") && strcmp(o, "0");
 	}
 }
 
@@ -741,6 +759,8 @@ static struct unit typed_over(const struct unit *cur, const struct unit_input *i
 		v.address = in->u.address;
 	if ((in->given & UNIT_F_ACTIVE) && !in->active_bad)
 		v.active = in->u.active;
+	if ((in->given & UNIT_F_OFFICE) && !in->office_bad)
+		v.office = in->u.office;
 	return v;
 }
 
@@ -953,6 +973,14 @@ static int json_input(struct request *req, struct unit_input *in)
 		}
 		in->u.active = json_is_true(v);
 		in->given |= UNIT_F_ACTIVE;
+	}
+	if ((v = json_object_get(req->json, "office"))) {
+		if (!json_is_boolean(v)) {
+			bad_request(req);
+			return 1;
+		}
+		in->u.office = json_is_true(v);
+		in->given |= UNIT_F_OFFICE;
 	}
 	return 0;
 }

@@ -559,3 +559,30 @@ long long ts_sql_int(const struct test_server *s, const char *sql, const char *t
 	db_close(db);
 	return rc < 0 ? -2 : v;
 }
+
+void ts_make_pdf(struct buf *out, const char *text)
+{
+	static const char *const objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+		"/Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	};
+	char stream[512];
+	size_t off[5], xref;
+	snprintf(stream, sizeof(stream), "BT /F1 14 Tf 72 760 Td (%s) Tj ET", text);
+	buf_reset(out);
+	buf_adds(out, "%PDF-1.4\n");
+	for (size_t k = 0; k < 4; k++) {
+		off[k] = out->len;
+		buf_addf(out, "%zu 0 obj\n%s\nendobj\n", k + 1, objs[k]);
+	}
+	off[4] = out->len;
+	buf_addf(out, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(stream), stream);
+	xref = out->len;
+	buf_adds(out, "xref\n0 6\n0000000000 65535 f \n");
+	for (size_t k = 0; k < 5; k++)
+		buf_addf(out, "%010zu 00000 n \n", off[k]);
+	buf_addf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+}

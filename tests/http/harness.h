@@ -148,4 +148,7 @@ int64_t ts_account_id(struct db *db, const char *username);
 /* A free loopback TCP port. */
 unsigned free_port(void);
 
+/* A one-page PDF (A4) whose text is `text` (ASCII, no parentheses or backslashes), into out. */
+void ts_make_pdf(struct buf *out, const char *text);
+
 #endif

@@ -49,9 +49,11 @@
 /* What people read. */
 #define MSG_FIXED     "Văn bản đã được ký: tệp văn bản đã được cố định, không thể thay đổi được nữa."
 #define MSG_NOT_FOUND "Không có văn bản đi này."
-#define MSG_SIGN      "Chỉ lãnh đạo cơ quan mới được ký văn bản của cơ quan."
-#define MSG_ISSUE     "Chỉ văn thư của cơ quan mới được cấp số và ban hành văn bản của cơ quan."
-#define MSG_REVIEW    "Chỉ lãnh đạo đơn vị soạn thảo mới xem xét dự thảo của đơn vị."
+#define MSG_SIGN                                                                                                                                     \
+	"Chỉ lãnh đạo cơ quan mới được ký văn bản của cơ quan; lãnh đạo đơn vị soạn thảo chỉ được ký thừa " \
+	"lệnh các loại văn bản mà quy chế làm việc của cơ quan giao."
+#define MSG_ISSUE  "Chỉ văn thư của cơ quan mới được cấp số và ban hành văn bản của cơ quan."
+#define MSG_REVIEW "Chỉ lãnh đạo đơn vị soạn thảo mới xem xét dự thảo của đơn vị."
 #define MSG_FILE_TYPE \
 	"Tệp phải là văn bản PDF, DOCX hoặc ODT (hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp)."
 #define MSG_ATTACH    "Vui lòng đính kèm tệp văn bản: tệp PDF, DOCX hoặc ODT."
@@ -63,10 +65,15 @@
 #define NOTATION_KT   "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 #define NOTATION_TUQ  "TUQ. CHỦ TỊCH\nCÔNG CHỨC TƯ PHÁP - HỘ TỊCH"
 #define NOTATION_HEAD "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+#define NOTATION_TL   "TL. CHỦ TỊCH\nTRƯỞNG PHÒNG TƯ PHÁP"
+#define ORDERS	      "/api/v1/documents/sign-orders"
+#define MSG_ORDERS \
+	"Chỉ lãnh đạo cơ quan và quản trị viên của cơ quan được ghi và thu hồi việc giao ký thừa lệnh."
 
 static struct test_server srv;
 static struct db *db; /* the test's own connection to the server's database */
-static struct ts_user specialist, head, leader, clerk, ward_chair, ward_specialist, ward_clerk;
+static struct ts_user specialist, head, leader, clerk, ward_chair, ward_specialist, ward_clerk, dept_clerk,
+	admin;
 static int64_t district_id, dept_id, ward_id, specialist_id, leader_id, clerk_id;
 static int64_t plan_id;	  /* the Kế hoạch taken through the whole workflow */
 static int64_t letter_id; /* the Công văn */
@@ -158,17 +165,23 @@ static const char *sql_text(const char *sql, int64_t a, char *out, size_t n)
 	return out;
 }
 
-static long long audits(const char *action, int64_t id)
+/* The audit rows of `action` on object "<kind>:<id>". */
+static long long audits_of(const char *action, const char *kind, int64_t id)
 {
 	struct db_stmt *st;
-	char object[40];
+	char object[48];
 	long long n = -1;
-	snprintf(object, sizeof(object), "doc_out:%lld", (long long)id);
+	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
 	if (db_query(db, &st, "SELECT COUNT(*) FROM audit_log WHERE action = ? AND object = ?", "ss", action,
 		     object) == DB_ROW)
 		n = db_col_int(st, 0);
 	db_release_statements(db);
 	return n;
+}
+
+static long long audits(const char *action, int64_t id)
+{
+	return audits_of(action, "doc_out", id);
 }
 
 static int64_t at(int y, int mo, int d, int h, int mi)
@@ -192,34 +205,6 @@ static void sha_hex(const void *p, size_t n, char out[65])
 }
 
 /* ---- files ---- */
-
-/* A one-page PDF saying `text` (ASCII), with its cross-reference table. */
-static void make_pdf(struct buf *out, const char *text)
-{
-	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-		"/Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	};
-	char stream[512];
-	size_t off[5], xref;
-	snprintf(stream, sizeof(stream), "BT /F1 14 Tf 72 760 Td (%s) Tj ET", text);
-	buf_reset(out);
-	buf_adds(out, "%PDF-1.4\n");
-	for (size_t k = 0; k < 4; k++) {
-		off[k] = out->len;
-		buf_addf(out, "%zu 0 obj\n%s\nendobj\n", k + 1, objs[k]);
-	}
-	off[4] = out->len;
-	buf_addf(out, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(stream), stream);
-	xref = out->len;
-	buf_adds(out, "xref\n0 6\n0000000000 65535 f \n");
-	for (size_t k = 0; k < 5; k++)
-		buf_addf(out, "%010zu 00000 n \n", off[k]);
-	buf_addf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-}
 
 static uint32_t crc32_of(const void *p, size_t n)
 {
@@ -388,7 +373,7 @@ static int64_t draft(const struct ts_user *u, const char *type, const char *summ
 	char meta[1024];
 	json_t *j;
 	int64_t id;
-	make_pdf(&pdf, summary);
+	ts_make_pdf(&pdf, summary);
 	snprintf(meta, sizeof(meta), "{\"type\":\"%s\",\"summary\":\"%s\"%s%s}", type, summary,
 		 extra ? "," : "", extra ? extra : "");
 	j = create(u, meta, "du-thao.pdf", &pdf, 201);
@@ -474,7 +459,7 @@ static void drafting(void **state)
 	json_t *j, *files;
 	(void)state;
 
-	make_pdf(&pdf, "Ke hoach to chuc Hoi nghi pho bien giao duc phap luat nam 2027");
+	ts_make_pdf(&pdf, "Ke hoach to chuc Hoi nghi pho bien giao duc phap luat nam 2027");
 	make_docx(&docx);
 	make_odt(&odt);
 	/* refused, nothing written: no file, a PNG or text named as a document, a ZIP that is no DOCX */
@@ -657,7 +642,7 @@ static void workflow(void **state)
 
 	/* the file is fixed: a new one refused with 409, nothing changed */
 	versions = sql_int("SELECT COUNT(*) FROM doc_outgoing_files WHERE doc_id = ?", plan_id);
-	make_pdf(&pdf, "Ban sua sau khi ky");
+	ts_make_pdf(&pdf, "Ban sua sau khi ky");
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)plan_id);
 	edit_body(&body, "Kế hoạch sửa sau khi ký", "ke-hoach-moi.pdf", &pdf);
 	assert_int_equal(post_mp(&specialist, path, &body, &r), 409);
@@ -779,7 +764,7 @@ static void visibility(void **state)
 	(void)state;
 
 	/* a file whose text holds a word its summary does not: found once the text is read */
-	make_pdf(&pdf, "Noi dung rieng cua tep bien ban tuhoagiaixyz");
+	ts_make_pdf(&pdf, "Noi dung rieng cua tep bien ban tuhoagiaixyz");
 	j = create(&specialist,
 		   "{\"type\":\"bien-ban\",\"summary\":\"Biên bản họp tổ hòa giải khu dân cư số 5\"}",
 		   "bien-ban.pdf", &pdf, 201);
@@ -1199,7 +1184,7 @@ static int64_t signed_at(int type, const char *summary, int64_t when)
 	char sha[65], data[400];
 	int64_t head_id = ts_account_id(db, "truongphong");
 
-	make_pdf(&pdf, "Van ban cuoi nam");
+	ts_make_pdf(&pdf, "Van ban cuoi nam");
 	snprintf(data, sizeof(data), "%s/data", srv.dir);
 	assert_int_equal(files_store_bytes(data, pdf.ptr, pdf.len, sha), 0);
 	f.sha = sha;
@@ -1328,10 +1313,201 @@ static void year_rollover(void **state)
 
 /* ---- set-up ---- */
 
+/* ---- signing by order (TL.) ---- */
+
+/* The id of the order in force for the department and type key in the API's list, 0 when none. */
+static long long order_in_force(const char *type)
+{
+	char path[96];
+	long long id = 0;
+	json_t *j, *o;
+	size_t i;
+	snprintf(path, sizeof(path), ORDERS "?agency=%lld", (long long)district_id);
+	j = call(&leader, "GET", path, NULL, 200);
+	json_array_foreach(json_object_get(j, "orders"), i,
+			   o) if (json_is_true(json_object_get(o, "in_force")) &&
+				  !strcmp(jstr(json_object_get(o, "type"), "key"), type) &&
+				  jint(json_object_get(o, "unit"), "id") == dept_id) id = jint(o, "id");
+	json_decref(j);
+	return id;
+}
+
+static void by_order(void **state)
+{
+	char body[512], path[128];
+	long long cv_order, gm_order, orders_before;
+	int64_t cv, plan, gm;
+	json_t *j, *s;
+	(void)state;
+
+	/* the demo's working rules: the head of Phòng Tư pháp signs its công văn by order */
+	cv_order = order_in_force("cong-van");
+	assert_true(cv_order > 0);
+	j = call(&head, "GET", ORDERS, NULL, 200);
+	assert_true(json_is_false(json_object_get(j, "may_manage")));
+	assert_int_equal(jint(json_object_get(j, "agency"), "id"), district_id);
+	json_decref(j);
+	j = call(&leader, "GET", ORDERS, NULL, 200);
+	assert_true(json_is_true(json_object_get(j, "may_manage")));
+	json_decref(j);
+	/* the ward's people do not see the district's */
+	snprintf(path, sizeof(path), ORDERS "?agency=%lld", (long long)district_id);
+	expect_error(&ward_specialist, "GET", path, NULL, 403, "Bạn không được xem việc giao ký thừa lệnh");
+
+	/* a công văn of the department: its head signs it by order straight from review */
+	cv = draft(&specialist, "cong-van", "Về việc hướng dẫn chứng thực bản sao điện tử", NULL);
+	act_ok(&specialist, cv, "{\"action\":\"submit\"}", "review");
+	assert_true(listed(&head, API "?queue=sign", cv, NULL));
+	j = act(&head, cv, "{\"action\":\"sign\"}", 200);
+	assert_string_equal(jstr(j, "status"), "signed");
+	s = json_object_get(j, "signed");
+	assert_string_equal(jstr(s, "notation"), NOTATION_TL);
+	assert_string_equal(jstr(s, "title"), "Trưởng phòng Tư pháp");
+	assert_true(json_is_true(json_object_get(s, "by_order")));
+	assert_true(json_is_false(json_object_get(s, "by_delegation")));
+	json_decref(j);
+	assert_int_equal(sql_int("SELECT sign_order_id FROM doc_outgoing WHERE id = ?", cv), cv_order);
+	assert_int_equal(audits("document.outgoing.sign", cv), 1);
+	assert_false(listed(&head, API "?queue=sign", cv, NULL));
+	/* the clerk issues it with the department in its symbol */
+	j = act(&clerk, cv, "{\"action\":\"issue\"}", 200);
+	assert_non_null(strstr(jstr(j, "symbol"), "/UBND-TP"));
+	json_decref(j);
+
+	/* a plan is not his to sign: it goes to the agency's leaders */
+	plan = draft(&specialist, "ke-hoach", "Kế hoạch tuyên truyền pháp luật quý I", NULL);
+	act_ok(&specialist, plan, "{\"action\":\"submit\"}", "review");
+	assert_false(listed(&head, API "?queue=sign", plan, NULL));
+	act_refused(&head, plan, "{\"action\":\"sign\"}", 409, "Không thể thực hiện lúc này");
+	act_ok(&head, plan, "{\"action\":\"forward\"}", "approval");
+	act_refused(&head, plan, "{\"action\":\"sign\"}", 403, MSG_SIGN);
+	assert_int_equal(sql_int("SELECT status FROM doc_outgoing WHERE id = ?", plan), 3);
+
+	/* recording an order: only the agency's leaders and administrator, with its basis */
+	orders_before = sql_int("SELECT COUNT(*) FROM doc_sign_orders WHERE agency_id = ?", district_id);
+	snprintf(body, sizeof(body),
+		 "{\"agency\":%lld,\"unit\":%lld,\"type\":\"giay-moi\",\"basis\":\"Quy chế làm việc\"}",
+		 (long long)district_id, (long long)dept_id);
+	expect_error(&head, "POST", ORDERS, body, 403, MSG_ORDERS);
+	expect_error(&specialist, "POST", ORDERS, body, 403, MSG_ORDERS);
+	snprintf(body, sizeof(body), "{\"agency\":%lld,\"unit\":%lld,\"type\":\"giay-moi\",\"basis\":\"  \"}",
+		 (long long)district_id, (long long)dept_id);
+	j = call(&leader, "POST", ORDERS, body, 422);
+	assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "basis"));
+	json_decref(j);
+	/* the agency itself is not a department; a ward's department is not the district's */
+	snprintf(body, sizeof(body),
+		 "{\"agency\":%lld,\"unit\":%lld,\"type\":\"giay-moi\",\"basis\":\"Quy chế\"}",
+		 (long long)district_id, (long long)district_id);
+	json_decref(call(&leader, "POST", ORDERS, body, 422));
+	snprintf(body, sizeof(body),
+		 "{\"agency\":%lld,\"unit\":%lld,\"type\":\"khong-co\",\"basis\":\"Quy chế\"}",
+		 (long long)district_id, (long long)dept_id);
+	json_decref(call(&leader, "POST", ORDERS, body, 422));
+	/* one in force per department and type */
+	snprintf(body, sizeof(body),
+		 "{\"agency\":%lld,\"unit\":%lld,\"type\":\"cong-van\",\"basis\":\"Quy chế\"}",
+		 (long long)district_id, (long long)dept_id);
+	expect_error(&leader, "POST", ORDERS, body, 409, "đã được giao ký thừa lệnh loại văn bản Công văn");
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_sign_orders WHERE agency_id = ?", district_id),
+			 orders_before);
+	snprintf(
+		body, sizeof(body),
+		"{\"agency\":%lld,\"unit\":%lld,\"type\":\"giay-moi\",\"basis\":\"Quy chế làm việc, Quyết định số "
+		"12/QĐ-UBND\"}",
+		(long long)district_id, (long long)dept_id);
+	j = call(&leader, "POST", ORDERS, body, 201);
+	gm_order = jint(j, "id");
+	assert_true(json_is_true(json_object_get(j, "in_force")));
+	assert_string_equal(jstr(json_object_get(j, "created_by"), "name"), "Trần Văn Lãnh");
+	json_decref(j);
+	assert_int_equal(audits_of("document.sign_order.create", "doc_sign_order", gm_order), 1);
+	assert_int_equal(order_in_force("giay-moi"), gm_order);
+
+	/* a giấy mời already awaiting the leader's signature: now his to sign too */
+	gm = draft(&specialist, "giay-moi", "Mời dự hội nghị triển khai công tác chứng thực", NULL);
+	act_ok(&specialist, gm, "{\"action\":\"submit\"}", "review");
+	act_ok(&head, gm, "{\"action\":\"forward\"}", "approval");
+	assert_true(listed(&head, API "?queue=sign", gm, NULL));
+
+	/* revoked: from then on he cannot; a second revocation is refused; nothing is deleted */
+	snprintf(path, sizeof(path), ORDERS "/%lld/revoke", gm_order);
+	expect_error(&head, "POST", path, NULL, 403, MSG_ORDERS);
+	j = call(&leader, "POST", path, NULL, 200);
+	assert_true(json_is_false(json_object_get(j, "in_force")));
+	json_decref(j);
+	expect_error(&leader, "POST", path, NULL, 409, "đã bị thu hồi");
+	assert_int_equal(audits_of("document.sign_order.revoke", "doc_sign_order", gm_order), 1);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_sign_orders WHERE id = ?", gm_order), 1);
+	assert_int_equal(order_in_force("giay-moi"), 0);
+	assert_false(listed(&head, API "?queue=sign", gm, NULL));
+	act_refused(&head, gm, "{\"action\":\"sign\"}", 403, MSG_SIGN);
+	/* the leader of the agency signs it in his own right */
+	j = act(&leader, gm, "{\"action\":\"sign\"}", 200);
+	assert_string_equal(jstr(json_object_get(j, "signed"), "notation"), NOTATION_KT);
+	assert_true(json_is_false(json_object_get(json_object_get(j, "signed"), "by_order")));
+	json_decref(j);
+
+	/* the page lists the orders, the revoked one marked */
+	{
+		struct http_resp r;
+		assert_int_equal(req(&leader, "GET", "/van-ban/ky-thua-lenh", NULL, &r), 200);
+		expect_in(&r, "Ký thừa lệnh");
+		expect_in(&r, "Quy chế làm việc, Quyết định số 12/QĐ-UBND");
+		expect_in(&r, "Ghi việc giao ký thừa lệnh");
+		resp_free(&r);
+		/* the form: the field's message, nothing recorded */
+		snprintf(body, sizeof(body),
+			 "agency=%lld&unit=%lld&type=giay-moi&basis=", (long long)district_id,
+			 (long long)dept_id);
+		assert_int_equal(req(&leader, "POST", "/van-ban/ky-thua-lenh", body, &r), 422);
+		expect_in(&r, "Hãy nhập quy chế làm việc giao việc ký thừa lệnh");
+		resp_free(&r);
+		assert_int_equal(order_in_force("giay-moi"), 0);
+		assert_int_equal(req(&head, "GET", "/van-ban/ky-thua-lenh", NULL, &r), 200);
+		assert_null(strstr(r.body.ptr ? r.body.ptr : "", "Ghi việc giao ký thừa lệnh"));
+		resp_free(&r);
+	}
+}
+
+/* ---- the records clerks are the office's ---- */
+
+static void clerk_office(void **state)
+{
+	char path[64];
+	int64_t id;
+	json_t *j;
+	(void)state;
+
+	/* a records clerk granted at Phòng Tư pháp, not the office: none of the agency's documents */
+	id = signed_doc("ke-hoach", "Kế hoạch kiểm tra công tác chứng thực năm sau");
+	act_refused(&dept_clerk, id, "{\"action\":\"issue\"}", 404, MSG_NOT_FOUND);
+	assert_false(listed(&dept_clerk, API "?queue=number", id, NULL));
+	assert_int_equal(sql_int("SELECT status FROM doc_outgoing WHERE id = ?", id), 4);
+	/* only a department can be the agency's office */
+	snprintf(path, sizeof(path), "/api/v1/units/%lld", (long long)ward_id);
+	j = call(&admin, "PATCH", path, "{\"office\":true}", 422);
+	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "office"),
+			    "Chỉ một phòng, ban mới có thể là văn phòng của cơ quan.");
+	json_decref(j);
+	/* the department made the office: its clerk numbers and issues the agency's documents */
+	snprintf(path, sizeof(path), "/api/v1/units/%lld", (long long)dept_id);
+	j = call(&admin, "PATCH", path, "{\"office\":true}", 200);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "unit"), "office")));
+	json_decref(j);
+	assert_true(listed(&dept_clerk, API "?queue=number", id, NULL));
+	act_ok(&dept_clerk, id, "{\"action\":\"issue\"}", "issued");
+	j = call(&admin, "PATCH", path, "{\"office\":false}", 200);
+	json_decref(j);
+	/* no longer the office: he still sees what he issued, but withdraws nothing */
+	act_refused(&dept_clerk, id, "{\"action\":\"withdraw\",\"note\":\"Nhầm\"}", 403, NULL);
+	assert_int_equal(sql_int("SELECT status FROM doc_outgoing WHERE id = ?", id), 5);
+}
+
 static int setup(void **state)
 {
 	char *err = NULL;
-	int64_t ward_clerk_account, chair, delegate, gid, did;
+	int64_t ward_clerk_account, chair, delegate, gid, did, collector;
 	int64_t now = time(NULL);
 	struct delegation d = { 0 };
 	(void)state;
@@ -1350,6 +1526,7 @@ static int setup(void **state)
 	clerk_id = ts_account_id(db, "vanthu");
 	/* the ward's records clerk, and the chairman's delegation of signing to its Tư pháp official */
 	ward_clerk_account = ts_account_id(db, "motcua.nhanchinh");
+	collector = ts_account_id(db, "thuphi");
 	chair = ts_account_id(db, "chutich.nhanchinh");
 	delegate = ts_account_id(db, "tuphap.nhanchinh");
 	d.from_account = chair;
@@ -1362,6 +1539,7 @@ static int setup(void **state)
 	d.decision_date = "2026-11-02";
 	if (db_begin(db) ||
 	    grant_add(db, ward_clerk_account, "records_clerk", ward_id, 0, "cli", now, &gid) ||
+	    grant_add(db, collector, "records_clerk", dept_id, 0, "cli", now, &gid) ||
 	    delegation_add(db, &d, "Ủy quyền ký văn bản (kiểm thử)", "cli", now, &did) || db_commit(db)) {
 		fprintf(stderr, "setup: %s\n", db_errmsg(db));
 		return -1;
@@ -1374,7 +1552,9 @@ static int setup(void **state)
 	    ts_login(&srv, "vanthu", DEMO_PASSWORD, &clerk) != 201 ||
 	    ts_login(&srv, "chutich.nhanchinh", DEMO_PASSWORD, &ward_chair) != 201 ||
 	    ts_login(&srv, "tuphap.nhanchinh", DEMO_PASSWORD, &ward_specialist) != 201 ||
-	    ts_login(&srv, "motcua.nhanchinh", DEMO_PASSWORD, &ward_clerk) != 201)
+	    ts_login(&srv, "motcua.nhanchinh", DEMO_PASSWORD, &ward_clerk) != 201 ||
+	    ts_login(&srv, "thuphi", DEMO_PASSWORD, &dept_clerk) != 201 ||
+	    ts_login(&srv, "quantri", DEMO_PASSWORD, &admin) != 201)
 		return -1;
 	return 0;
 }
@@ -1397,6 +1577,8 @@ int main(void)
 		cmocka_unit_test(concurrent_issuers),
 		cmocka_unit_test(register_columns),
 		cmocka_unit_test(year_rollover),
+		cmocka_unit_test(by_order),
+		cmocka_unit_test(clerk_office),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);

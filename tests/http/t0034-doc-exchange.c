@@ -161,34 +161,6 @@ static void sha_hex(const void *p, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-/* A one-page PDF saying `text` (ASCII). */
-static void make_pdf(struct buf *out, const char *text)
-{
-	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-		"/Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	};
-	char stream[512];
-	size_t off[5], xref;
-	snprintf(stream, sizeof(stream), "BT /F1 14 Tf 72 760 Td (%s) Tj ET", text);
-	buf_reset(out);
-	buf_adds(out, "%PDF-1.4\n");
-	for (size_t k = 0; k < 4; k++) {
-		off[k] = out->len;
-		buf_addf(out, "%zu 0 obj\n%s\nendobj\n", k + 1, objs[k]);
-	}
-	off[4] = out->len;
-	buf_addf(out, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(stream), stream);
-	xref = out->len;
-	buf_adds(out, "xref\n0 6\n0000000000 65535 f \n");
-	for (size_t k = 0; k < 5; k++)
-		buf_addf(out, "%010zu 00000 n \n", off[k]);
-	buf_addf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-}
-
 /* POST /api/v1/documents/outgoing as the specialist (metadata and a PDF): the draft's id. */
 static int64_t draft(const char *metadata, const struct buf *pdf)
 {
@@ -372,7 +344,7 @@ static void internal_round_trip(void **state)
 	snprintf(today_iso, sizeof(today_iso), "%04d-%02d-%02d", today / 10000, today / 100 % 100,
 		 today % 100);
 	buf_init(&letter_pdf, 1 << 20);
-	make_pdf(&letter_pdf, "Cong van phoi hop ra soat ho so chung thuc");
+	ts_make_pdf(&letter_pdf, "Cong van phoi hop ra soat ho so chung thuc");
 	sha_hex(letter_pdf.ptr, letter_pdf.len, sha);
 
 	/* the district issues a Công văn to the ward: the issue records its delivery, which the server
@@ -620,7 +592,7 @@ static void secret_not_sent(void **state)
 	long long before = sql_int("SELECT COUNT(*) FROM doc_exchange_inbox WHERE agency_id = ?", ward_id);
 	(void)state;
 
-	make_pdf(&pdf, "Danh sach can bo");
+	ts_make_pdf(&pdf, "Danh sach can bo");
 	id = issued("{\"type\":\"cong-van\",\"summary\":\"" SECRET_SUMMARY "\",\"secrecy\":\"mat\","
 		    "\"recipient_units\":[\"" WARD "\"]}",
 		    &pdf);
@@ -663,7 +635,7 @@ static void external_message_in(void **state)
 	long long outbox;
 	(void)state;
 
-	make_pdf(&pdf, "Cong van trao doi kinh nghiem");
+	ts_make_pdf(&pdf, "Cong van trao doi kinh nghiem");
 	sha_hex(pdf.ptr, pdf.len, sha);
 	external_message(&xml, "25", &pdf);
 
@@ -815,7 +787,7 @@ static void large_message(void **state)
 	struct http_resp r;
 	json_t *j;
 	(void)state;
-	make_pdf(&pdf, "Cong van kem ban chup");
+	ts_make_pdf(&pdf, "Cong van kem ban chup");
 	/* the scan's bytes after the small PDF: what a scanner's 3 MB would weigh */
 	for (int i = 0; i < 3 << 20; i++)
 		buf_addch(&pdf, (char)(i * 2654435761u >> 24));
@@ -858,7 +830,7 @@ static void refuse_page(void **state)
 	int64_t id;
 	(void)state;
 
-	make_pdf(&pdf, "Cong van so 27");
+	ts_make_pdf(&pdf, "Cong van so 27");
 	external_message(&xml, "27", &pdf);
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
 	id = jint(j, "id");
@@ -991,7 +963,7 @@ static void delivery_retries(void **state)
 	int64_t id, id2, now;
 	(void)state;
 
-	make_pdf(&pdf, "Cong van gui lai sau khi tep tro lai");
+	ts_make_pdf(&pdf, "Cong van gui lai sau khi tep tro lai");
 	id = signed_without_file("V/v gửi lại văn bản sau khi khôi phục tệp", &pdf);
 	step(&clerk, OUT_API, id, "{\"action\":\"issue\"}");
 	/* the first attempt fails at once: waiting for the next, with the reason */
@@ -1037,7 +1009,7 @@ static void delivery_retries(void **state)
 		1);
 
 	/* the file of this one never comes back: given up after the last attempt */
-	make_pdf(&pdf2, "Cong van khong gui duoc");
+	ts_make_pdf(&pdf2, "Cong van khong gui duoc");
 	id2 = signed_without_file("V/v văn bản không gửi được vì mất tệp", &pdf2);
 	step(&clerk, OUT_API, id2, "{\"action\":\"issue\"}");
 	json_decref(wait_delivery(id2, "sending", 1, 10));
@@ -1080,7 +1052,7 @@ static void delivery_once(void **state)
 	int64_t ids[3];
 	(void)state;
 	for (int i = 0; i < 3; i++) {
-		make_pdf(&pdf, arena_printf(&scratch, "Cong van so %d gui mot lan", i));
+		ts_make_pdf(&pdf, arena_printf(&scratch, "Cong van so %d gui mot lan", i));
 		ids[i] = issued(
 			arena_printf(&scratch,
 				     "{\"type\":\"cong-van\",\"summary\":\"V/v văn bản gửi một lần, số %d\","
@@ -1185,7 +1157,7 @@ static void status_from_hub(void **state)
 	long long before;
 	(void)state;
 
-	make_pdf(&pdf, "Cong van gui UBND phuong Tan Thinh");
+	ts_make_pdf(&pdf, "Cong van gui UBND phuong Tan Thinh");
 	id = issued("{\"type\":\"cong-van\",\"summary\":\"" HUB_SUMMARY
 		    "\",\"recipients\":[\"UBND phường Tân "
 		    "Thịnh, thành phố Hòa Bình;\",\"Lưu: VT, TP.\"]}",

@@ -77,53 +77,38 @@ static int write_seed_year(struct db *db)
 			rc = doc_stats_add(db, district, district, day2021(10, 1), DOC_STAT_OUT, type,
 					   n - n / 2 - n / 4);
 	}
-	/* received 8,512 (registered by the district): 6,000 công văn, 2,512 kế hoạch */
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(1, 4), DOC_STAT_IN, DOC_TYPE_CONG_VAN,
-				   6000);
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(12, 31), DOC_STAT_IN, 10, 2512);
 	/*
-	 * two withdrawn (Tư pháp's); handling: 130 assigned (Tư pháp leads 70, Quản lý đô thị 40, a
-	 * person at the district 20), 100 of them with a deadline (60 and 40), 90 on time (55 and
-	 * 35), 6 late (3 and 3)
+	 * received 8,512 (registered by the district): 6,000 công văn, 2,512 kế hoạch. Two withdrawn
+	 * (Tư pháp's); handling: 130 assigned (Tư pháp leads 70, Quản lý đô thị 40, a person at the
+	 * district 20), 100 of them with a deadline (60 and 40), 90 on time (55 and 35), 6 late (3 and
+	 * 3). The wards, and a day just outside the year on each side.
 	 */
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_OUT_WITHDRAWN, 2, 2);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 70);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN,
-				   40);
-	if (!rc)
-		rc = doc_stats_add(db, district, district, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN,
-				   20);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN,
-				   60);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN,
-				   40);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN,
-				   55);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN,
-				   35);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3);
-	if (!rc)
-		rc = doc_stats_add(db, district, qldt, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN,
-				   3);
-	/* the wards, and a day just outside the year on each side */
-	if (!rc)
-		rc = doc_stats_add(db, ward, ward, day2021(5, 5), DOC_STAT_OUT, 2, 40);
-	if (!rc)
-		rc = doc_stats_add(db, ward2, ward2, day2021(5, 5), DOC_STAT_OUT, 2, 7);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(1, 1) - 86400, DOC_STAT_OUT, 2, 1000);
-	if (!rc)
-		rc = doc_stats_add(db, district, tp, day2021(12, 31) + 86400, DOC_STAT_OUT, 2, 1000);
+	{
+		const struct {
+			int64_t agency, unit, at;
+			int kind, type, n;
+		} rows[] = {
+			{ district, district, day2021(1, 4), DOC_STAT_IN, DOC_TYPE_CONG_VAN, 6000 },
+			{ district, district, day2021(12, 31), DOC_STAT_IN, 10, 2512 },
+			{ district, tp, day2021(6, 1), DOC_STAT_OUT_WITHDRAWN, 2, 2 },
+			{ district, tp, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 70 },
+			{ district, qldt, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 40 },
+			{ district, district, day2021(6, 1), DOC_STAT_IN_LEAD, DOC_TYPE_CONG_VAN, 20 },
+			{ district, tp, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN, 60 },
+			{ district, qldt, day2021(6, 1), DOC_STAT_IN_ASSIGNED, DOC_TYPE_CONG_VAN, 40 },
+			{ district, tp, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN, 55 },
+			{ district, qldt, day2021(6, 20), DOC_STAT_IN_ON_TIME, DOC_TYPE_CONG_VAN, 35 },
+			{ district, tp, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3 },
+			{ district, qldt, day2021(7, 20), DOC_STAT_IN_LATE, DOC_TYPE_CONG_VAN, 3 },
+			{ ward, ward, day2021(5, 5), DOC_STAT_OUT, 2, 40 },
+			{ ward2, ward2, day2021(5, 5), DOC_STAT_OUT, 2, 7 },
+			{ district, tp, day2021(1, 1) - 86400, DOC_STAT_OUT, 2, 1000 },
+			{ district, tp, day2021(12, 31) + 86400, DOC_STAT_OUT, 2, 1000 },
+		};
+		for (size_t i = 0; !rc && i < sizeof(rows) / sizeof(rows[0]); i++)
+			rc = doc_stats_add(db, rows[i].agency, rows[i].unit, rows[i].at, rows[i].kind,
+					   rows[i].type, rows[i].n);
+	}
 	/* not a type, not a kind, no unit: refused */
 	if (!rc && (doc_stats_add(db, district, tp, day2021(5, 5), DOC_STAT_OUT, 30, 1) >= 0 ||
 		    doc_stats_add(db, district, tp, day2021(5, 5), 0, 2, 1) >= 0 ||
@@ -501,34 +486,6 @@ static void seed_year_by_department(void **state)
 	json_decref(get(&spec, path, 403));
 }
 
-/* A one-page PDF saying `text` (ASCII), with its cross-reference table. */
-static void make_pdf(struct buf *out, const char *text)
-{
-	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-		"/Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-	};
-	char stream[512];
-	size_t off[5], xref;
-	snprintf(stream, sizeof(stream), "BT /F1 14 Tf 72 760 Td (%s) Tj ET", text);
-	buf_reset(out);
-	buf_adds(out, "%PDF-1.4\n");
-	for (size_t k = 0; k < 4; k++) {
-		off[k] = out->len;
-		buf_addf(out, "%zu 0 obj\n%s\nendobj\n", k + 1, objs[k]);
-	}
-	off[4] = out->len;
-	buf_addf(out, "5 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", strlen(stream), stream);
-	xref = out->len;
-	buf_adds(out, "xref\n0 6\n0000000000 65535 f \n");
-	for (size_t k = 0; k < 5; k++)
-		buf_addf(out, "%010zu 00000 n \n", off[k]);
-	buf_addf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-}
-
 /* POST `body` as u, wanting `want`: the JSON answer. */
 static json_t *post(const struct ts_user *u, const char *path, const char *body, long want)
 {
@@ -555,7 +512,7 @@ static int64_t issue_plan(void)
 	struct http_resp r;
 	json_t *j;
 	int64_t id;
-	make_pdf(&pdf, "Ke hoach tuyen truyen phap luat");
+	ts_make_pdf(&pdf, "Ke hoach tuyen truyen phap luat");
 	buf_adds(&body,
 		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
 		 "{\"type\":\"ke-hoach\",\"summary\":\"Tuyên truyền, phổ biến pháp luật về hộ tịch năm "

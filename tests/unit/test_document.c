@@ -356,6 +356,24 @@ static void notations(void **state)
 	/* no position: no notation */
 	assert_int_equal(doc_out_notation("district", "", NULL, title, sizeof(title), n, sizeof(n)), -1);
 	assert_string_equal(n, "");
+
+	/* by order of the chairman (TL.), not on behalf of the committee: the head of a department */
+	assert_int_equal(doc_out_notation_by_order("district", "Trưởng phòng Tư pháp", title, sizeof(title),
+						   n, sizeof(n)),
+			 0);
+	assert_string_equal(n, "TL. CHỦ TỊCH\nTRƯỞNG PHÒNG TƯ PHÁP");
+	assert_string_equal(title, "Trưởng phòng Tư pháp");
+	/* and his deputy, for him */
+	assert_int_equal(doc_out_notation_by_order("ward", "Phó Chánh Văn phòng", title, sizeof(title), n,
+						   sizeof(n)),
+			 0);
+	assert_string_equal(n, "TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG");
+	/* only for a People's Committee's chairman; never without a title */
+	assert_int_equal(doc_out_notation_by_order("department", "Trưởng phòng Tư pháp", title, sizeof(title),
+						   n, sizeof(n)),
+			 -1);
+	assert_int_equal(doc_out_notation_by_order("district", " ", title, sizeof(title), n, sizeof(n)), -1);
+	assert_string_equal(n, "");
 }
 
 int main(void)

@@ -485,7 +485,7 @@ static void test_validate(void **state)
 static void expect_notation(int mode, const char *collective, const char *holder, const char *signer,
 			    const char *want)
 {
-	struct signing s = { mode, collective, holder, signer };
+	struct signing s = { mode, collective, holder, signer, NULL };
 	char out[256];
 	size_t len = strlen(want);
 
@@ -502,7 +502,7 @@ static void expect_notation(int mode, const char *collective, const char *holder
 
 static void expect_no_notation(int mode, const char *collective, const char *holder, const char *signer)
 {
-	struct signing s = { mode, collective, holder, signer };
+	struct signing s = { mode, collective, holder, signer, NULL };
 	char out[64];
 
 	memset(out, 'x', sizeof(out));
@@ -519,6 +519,20 @@ static void test_notation(void **state)
 	expect_notation(SIGN_KT, "Ủy ban nhân dân", "Chủ tịch", "Phó Chủ tịch",
 			"TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH");
 	expect_notation(SIGN_TL, NULL, "Chủ tịch", "Chánh Văn phòng", "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG");
+	{
+		/* by order, signed by the deputy of the unit head the order was given to */
+		struct signing s = { SIGN_TL, NULL, "Chủ tịch", "Phó Chánh Văn phòng", "Chánh Văn phòng" };
+		char out[128];
+		assert_int_equal(signing_notation(&s, out, sizeof(out)), 0);
+		assert_string_equal(out, "TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG");
+		s.order_title = " ";
+		assert_int_equal(signing_notation(&s, out, sizeof(out)), -1);
+		/* only by order */
+		s.mode = SIGN_TUQ;
+		s.order_title = "Chánh Văn phòng";
+		assert_int_equal(signing_notation(&s, out, sizeof(out)), 0);
+		assert_string_equal(out, "TUQ. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG");
+	}
 	expect_notation(SIGN_Q, NULL, "Chủ tịch", NULL, "Q. CHỦ TỊCH");
 	expect_notation(SIGN_Q, NULL, "Giám đốc", "Phó Giám đốc", "Q. GIÁM ĐỐC");
 	expect_notation(SIGN_Q, "Ủy ban nhân dân", "Chủ tịch", NULL, "TM. ỦY BAN NHÂN DÂN\nQ. CHỦ TỊCH");
@@ -544,7 +558,7 @@ static void test_notation(void **state)
 	/* text that is not UTF-8 */
 	expect_no_notation(SIGN_KT, NULL, "Ch\xe1\xbb", "Phó Chủ tịch");
 	{
-		struct signing s = { SIGN_HEAD, NULL, NULL, "Chủ tịch" };
+		struct signing s = { SIGN_HEAD, NULL, NULL, "Chủ tịch", NULL };
 		char out[4] = "abc";
 		assert_int_equal(signing_notation(NULL, out, sizeof(out)), -1);
 		assert_string_equal(out, "");
@@ -567,7 +581,7 @@ static void test_mode(void **state)
 static void test_check_then_sign(void **state)
 {
 	const struct delegation *via = NULL;
-	struct signing s = { 0, NULL, "Chủ tịch", "Công chức Tư pháp - Hộ tịch" };
+	struct signing s = { 0, NULL, "Chủ tịch", "Công chức Tư pháp - Hộ tịch", NULL };
 	char out[128];
 
 	assert_int_equal(can(&tuphap, "certification.sign", &ward_a, NOW, &via), 1);

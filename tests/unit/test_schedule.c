@@ -382,7 +382,8 @@ static int64_t ids[] = { 1, 2, 3, 4, 5, 6, 7 };
 static int64_t parents[] = { 0, 1, 2, 2, 2, 5, 2 };
 static int active[] = { 1, 1, 1, 1, 1, 1, 0 };
 static int level[] = { PROC_CITY, PROC_DISTRICT, 0, 0, PROC_WARD, 0, PROC_WARD };
-static const struct unit_tree tree = { 7, ids, parents, active, level };
+static int office[] = { 0, 0, 1, 0, 0, 0, 0 };
+static const struct unit_tree tree = { 7, ids, parents, active, level, office };
 
 #define NOW ((int64_t)1796058000)
 
@@ -433,10 +434,11 @@ static void permissions(void **state)
 	a.ngrants = 1;
 	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "2");
 	assert_string_equal(managed(&a, SCHEDULE_BY_LEADER, s, sizeof(s)), "");
+	/* a records clerk of another department or section keeps no agency's records (Decree 30/2020) */
 	a.grants = &clerk_dept;
-	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "2");
+	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "");
 	a.grants = &clerk_onestop;
-	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "5");
+	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "");
 	/* a leader writes his own agency's, even reaching the units below */
 	a.grants = &leader_ward;
 	assert_string_equal(managed(&a, SCHEDULE_BY_CLERK | SCHEDULE_BY_LEADER, s, sizeof(s)), "5");
