@@ -31,7 +31,7 @@ is_dual() {
 	case "$1" in
 	*.sh) return 1 ;; # scripts cover both databases themselves
 	test_store | test_audit | test_authz | test_accounts | test_procedures | test_mail | test_dossiers | test_calendar | \
-	test_receipts | test_satisfaction | test_visitors | test_schedule | test_doc_text | t[0-9][0-9][0-9][0-9]-*) return 0 ;;
+	test_receipts | test_satisfaction | test_visitors | test_schedule | test_doc_text | test_worker | t[0-9][0-9][0-9][0-9]-*) return 0 ;;
 	esac
 	return 1
 }
