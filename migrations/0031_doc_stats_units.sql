@@ -17,3 +17,8 @@ INSERT INTO doc_stats_units (agency_id, day, unit_id, kind, type, n)
 	SELECT agency_id, day, agency_id, kind, type, n FROM doc_stats;
 DROP TABLE doc_stats;
 ALTER TABLE doc_stats_units RENAME TO doc_stats;
+
+-- The unit an assignment's lead counted for when it was made, so that its finishing (on time,
+-- late) counts there too even when the lead person has moved since; 0 for the documents assigned
+-- before this migration, whose assignment counted for the agency itself.
+ALTER TABLE doc_incoming ADD COLUMN lead_unit_id BIGINT NOT NULL DEFAULT 0;

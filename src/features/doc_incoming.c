@@ -683,8 +683,9 @@ int doc_in_assign(struct db *db, const struct unit_tree *t, const struct doc_in 
 	rc = db_exec(
 		db,
 		"UPDATE doc_incoming SET status = ?, due = ?, instructions = ?, assigned_by = NULLIF(?, 0), "
-		"assigned_at = ? WHERE id = ? AND status = ?",
-		"iisiiii", DOC_IN_ASSIGNED, (int64_t)due, instructions, by, now, d->id, DOC_IN_REGISTERED);
+		"assigned_at = ?, lead_unit_id = ? WHERE id = ? AND status = ?",
+		"iisiiiii", DOC_IN_ASSIGNED, (int64_t)due, instructions, by, now, lead_unit, d->id,
+		DOC_IN_REGISTERED);
 	if (!rc && db_changes(db) != 1)
 		rc = DOC_IN_BAD_STATE;
 	if (rc)
@@ -775,49 +776,15 @@ out:
 	return rc;
 }
 
-/*
- * The unit the lead row counts for in the figures (features/doc_stats.h), as doc_in_assign
- * counted it: the lead unit, or the unit the lead person works in while it is the document's
- * agency's; else the agency itself.
- */
-static int lead_unit_of(struct db *db, const struct doc_in *d, const struct doc_in_rcpt *lead, int64_t *out)
+/* The unit the lead of d's assignment counted for when it was made (the agency before migration 0031). */
+static int lead_unit_of(struct db *db, const struct doc_in *d, int64_t *out)
 {
 	struct db_stmt *st;
-	int64_t unit = lead->unit_id, u;
-	int rc = 0;
-
-	*out = d->agency_id;
-	if (!unit) {
-		rc = db_query(db, &st, "SELECT unit_id FROM accounts WHERE id = ?", "i", lead->account_id);
-		if (rc == DB_ROW && !db_col_is_null(st, 0))
-			unit = db_col_int(st, 0);
-		while (rc == DB_ROW)
-			rc = db_step(st);
-		if (rc < 0)
-			return rc;
-	}
-	/* up to the governing unit above it: is it the document's agency? */
-	u = unit;
-	for (int depth = 0; depth < 16 && u; depth++) {
-		int64_t parent = 0;
-		int level = -1;
-		rc = db_query(db, &st, "SELECT parent_id, kind FROM units WHERE id = ?", "i", u);
-		if (rc == DB_ROW) {
-			parent = db_col_is_null(st, 0) ? 0 : db_col_int(st, 0);
-			level = unit_kind_level(db_col_text(st, 1));
-		}
-		while (rc == DB_ROW)
-			rc = db_step(st);
-		if (rc < 0)
-			return rc;
-		if (level) {
-			if (u == d->agency_id)
-				*out = unit;
-			break;
-		}
-		u = parent;
-	}
-	return 0;
+	int rc = db_query(db, &st, "SELECT lead_unit_id FROM doc_incoming WHERE id = ?", "i", d->id);
+	*out = rc == DB_ROW && db_col_int(st, 0) ? db_col_int(st, 0) : d->agency_id;
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	return rc < 0 ? rc : 0;
 }
 
 /* The document is finished by its lead (`top`, the assignment's lead row): done, and whether on time. */
@@ -835,7 +802,7 @@ static int doc_finish(struct db *db, const struct doc_in *d, const struct doc_in
 		return DOC_IN_BAD_STATE;
 	if (!d->due)
 		return 0;
-	if ((rc = lead_unit_of(db, d, top, &unit)))
+	if ((rc = lead_unit_of(db, d, &unit)))
 		return rc;
 	/* on time: finished on or before the deadline's day (Vietnam time) */
 	return doc_stats_add(db, d->agency_id, unit, now,

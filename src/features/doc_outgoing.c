@@ -755,11 +755,20 @@ static int sign(struct db *db, int64_t id, const struct basics *b, const struct 
 	if (rc)
 		return rc;
 	if (step->order) {
-		/* by order: the order must still be in force for this unit and type */
-		if ((rc = doc_sign_order_find(db, b->unit, b->type, &order)))
+		/*
+		 * by order: the order must still be in force for this unit and type, and stays so until
+		 * the commit (the UPDATE locks its row on PostgreSQL: a revocation waits, or has won)
+		 */
+		rc = db_exec(
+			db,
+			"UPDATE doc_sign_orders SET id = id WHERE id = ? AND unit_id = ? AND type = ? AND "
+			"revoked_at IS NULL",
+			"iii", step->order, b->unit, (int64_t)b->type);
+		if (rc)
 			return rc;
-		if (order != step->order)
+		if (db_changes(db) != 1)
 			return DOC_OUT_ENOORDER;
+		order = step->order;
 		if (doc_out_notation_by_order(b->agency_kind, position, title, sizeof(title), done->notation,
 					      sizeof(done->notation)))
 			return DOC_OUT_ESIGNER;

@@ -1106,6 +1106,14 @@ int api_doc_ex_status(struct request *req)
 			  "check its number and symbol, date and sender."));
 		return 0;
 	}
+	/* an agency of this system reports through the system itself, never through this door */
+	if (in.rcpt) {
+		resp_error(
+			req, 409, "conflict",
+			_("The status is from an agency of this system: its own steps report it, it is not "
+			  "posted here."));
+		return 0;
+	}
 	if (db_begin(db)) {
 		resp_unavailable(req);
 		return 0;

@@ -1014,8 +1014,11 @@ static void delivery_retries(void **state)
 	step(&clerk, OUT_API, id2, "{\"action\":\"issue\"}");
 	json_decref(wait_delivery(id2, "sending", 1, 10));
 	for (int k = 1; k < 5; k++) {
-		now += 4000; /* past each delay: 1, 5, 15, 60 minutes */
-		doc_exchange_deliver_due(db, data_dir(), now, 8);
+		now += 4000; /* past each delay: 1, 5, 15, 60 minutes; the fifth attempt gives it up */
+		assert_int_equal(doc_exchange_deliver_due(db, data_dir(), now, 8), k == 4);
+		assert_int_equal(sql_int("SELECT attempts FROM doc_exchange_deliveries WHERE out_doc_id = ?",
+					 id2),
+				 k + 1);
 	}
 	j = wait_delivery(id2, "failed", 5, 1);
 	dl = json_object_get(json_object_get(j, "exchange"), "delivery");
@@ -1116,8 +1119,9 @@ static const char *error_of(const json_t *j)
 #define MSG_NO_HUB	  "Chỉ văn thư của cơ quan hoặc quản trị viên"
 #define MSG_NO_OUTBOX	  "Không có gói tin trạng thái này trong hộp gửi đi của bạn."
 
-/* The status message of the agency outside about the district's document symbol/date. */
-static void hub_status(struct buf *xml, const char *symbol, int code, int64_t at)
+/* The status message of agency `from` (NULL: the agency outside) about the district's document symbol/date.
+ */
+static void status_of(struct buf *xml, const char *from, const char *symbol, int code, int64_t at)
 {
 	struct edxml_status s = { 0 };
 	int32_t today = today_ymd();
@@ -1126,9 +1130,9 @@ static void hub_status(struct buf *xml, const char *symbol, int code, int64_t at
 	s.sender_id = DISTRICT;
 	s.code = symbol;
 	s.date = today;
-	s.from.id = OUTSIDE;
-	s.from.name = "UBND phường Tân Thịnh";
-	s.from.in_charge = "UBND thành phố Hòa Bình";
+	s.from.id = from ? from : OUTSIDE;
+	s.from.name = from ? "UBND phường Nhân Chính" : "UBND phường Tân Thịnh";
+	s.from.in_charge = from ? "UBND quận Thanh Xuân" : "UBND thành phố Hòa Bình";
 	s.status = code;
 	s.description = "Đã vào sổ văn bản đến, số đến 412";
 	s.at = at;
@@ -1136,6 +1140,11 @@ static void hub_status(struct buf *xml, const char *symbol, int code, int64_t at
 	s.staff = "Đinh Thị Lan";
 	buf_reset(xml);
 	assert_int_equal(edxml_status_build(&s, xml), 0);
+}
+
+static void hub_status(struct buf *xml, const char *symbol, int code, int64_t at)
+{
+	status_of(xml, NULL, symbol, code, at);
 }
 
 /*
@@ -1205,6 +1214,22 @@ static void status_from_hub(void **state)
 		buf_release(&other);
 	}
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", id), 0);
+	/* a status "from" an agency of this system (the ward the letter went to) is not taken here */
+	{
+		struct buf ward_xml = BUF_INIT;
+		long long n =
+			sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?", letter_id);
+		status_of(&ward_xml, WARD, symbol_of(letter_id), EDXML_ST_DONE, at);
+		assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, ward_xml.ptr,
+					ward_xml.len, &j),
+				 409);
+		assert_non_null(strstr(error_of(j), "Trạng thái là của một cơ quan trong hệ thống"));
+		json_decref(j);
+		assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_status WHERE out_doc_id = ?",
+					 letter_id),
+				 n);
+		buf_release(&ward_xml);
+	}
 
 	/* the connector with the district clerk's token */
 	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 201);

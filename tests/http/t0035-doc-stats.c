@@ -280,6 +280,16 @@ static long long count4(const char *sql, int64_t a, int64_t b, int64_t c, int64_
 	return v;
 }
 
+/* Move account `id` to unit `unit`, as an administrator would. */
+static void move_account(int64_t id, int64_t unit)
+{
+	char *err = NULL;
+	struct db *db = db_open(srv.db, &err);
+	assert_non_null(db);
+	assert_int_equal(db_exec(db, "UPDATE accounts SET unit_id = ? WHERE id = ?", "ii", unit, id), 0);
+	db_close(db);
+}
+
 /*
  * The demo's documents (registered, assigned, issued, withdrawn through the features) are
  * counted as they are: for the district and the ward over the last 100 days, each type's count
@@ -631,7 +641,10 @@ static void actions_per_department(void **state)
 	snprintf(body, sizeof(body), "{\"action\":\"assign\",\"lead\":{\"account\":%lld},\"due\":\"%s\"}",
 		 (long long)spec_id, day_iso(5, due, sizeof(due)));
 	act("incoming", &d_lead, id, body);
+	/* he moves to Quản lý đô thị before he finishes it: it stays Tư pháp's, where it was assigned */
+	move_account(spec_id, qldt);
 	act("incoming", &spec, id, "{\"action\":\"done\"}");
+	move_account(spec_id, tp);
 	id = register_in("804/STP-HT", 0);
 	snprintf(body, sizeof(body), "{\"action\":\"assign\",\"lead\":{\"account\":%lld}}",
 		 (long long)lead_id);
@@ -651,6 +664,7 @@ static void actions_per_department(void **state)
 		/* coordinating counts nothing; registering and the leader's lead are the district's own */
 		assert_int_equal(at(qa, "handling", "assigned_as_lead"),
 				 at(qb, "handling", "assigned_as_lead"));
+		assert_int_equal(at(qa, "handling", "finished"), at(qb, "handling", "finished"));
 		assert_int_equal(at(oa, "handling", "assigned_as_lead"),
 				 at(ob, "handling", "assigned_as_lead") + 1);
 		assert_int_equal(at(oa, "handling", "assigned_with_deadline"),
