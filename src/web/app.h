@@ -186,6 +186,11 @@ int64_t req_param_id(const struct request *req);
 int ids_contain(const int64_t *v, size_t n, int64_t x);
 int ids_cmp(const void *a, const void *b);
 size_t ids_sort_unique(int64_t *v, size_t n);
+/*
+ * A unit as a chooser's option {id, name, selected}, its name indented two no-break spaces (which
+ * a browser keeps) per level of depth, under the units above it.
+ */
+json_t *unit_option_json(int64_t id, const char *name, size_t depth, int selected);
 void resp_unavailable(struct request *req);
 /* That message, translated. */
 const char *msg_unavailable(void);

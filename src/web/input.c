@@ -1,6 +1,8 @@
 /* input.c: what every page reads from forms, paths and queries, in one place. */
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
+#include "core/buf.h"
 #include "core/i18n.h"
 #include "core/xalloc.h"
 #include "web/app.h"
@@ -40,6 +42,19 @@ int64_t input_id(const char *s)
 int64_t req_param_id(const struct request *req)
 {
 	return input_id(req_param(req, "id"));
+}
+
+json_t *unit_option_json(int64_t id, const char *name, size_t depth, int selected)
+{
+	struct buf label = BUF_INIT;
+	json_t *o;
+	for (size_t k = 0; k < depth * 2; k++)
+		buf_adds(&label, "\u00a0");
+	buf_adds(&label, name ? name : "");
+	o = json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", label.ptr ? label.ptr : "", "selected",
+		      selected);
+	buf_release(&label);
+	return o;
 }
 
 int ids_contain(const int64_t *v, size_t n, int64_t x)

@@ -353,28 +353,16 @@ static json_t *unit_options(struct request *req, const struct doc_stats_args *a)
 	json_t *units = json_array();
 	for (size_t i = 0; i < a->nallowed; i++) {
 		size_t depth = unit_tree_depth(t, a->allowed[i]);
-		struct buf name = BUF_INIT;
-		for (size_t k = 0; k < depth * 2; k++)
-			buf_adds(&name, "\u00a0");
-		buf_adds(&name, unit_name(a, a->allowed[i]));
-		json_array_append_new(units,
-				      json_pack("{s:I,s:s,s:b}", "id", (json_int_t)a->allowed[i], "name",
-						name.ptr, "selected", a->allowed[i] == a->unit));
-		buf_release(&name);
+		json_array_append_new(units, unit_option_json(a->allowed[i], unit_name(a, a->allowed[i]),
+							      depth, a->allowed[i] == a->unit));
 		if (a->allowed[i] != a->agency)
 			continue;
-		for (size_t k = 0; k < t->n; k++) {
-			if (t->parent[k] != a->agency || t->level[k] ||
-			    (!t->active[k] && t->id[k] != a->unit))
-				continue;
-			for (size_t s = 0; s < depth * 2 + 4; s++)
-				buf_adds(&name, "\u00a0");
-			buf_adds(&name, unit_name(a, t->id[k]));
-			json_array_append_new(units,
-					      json_pack("{s:I,s:s,s:b}", "id", (json_int_t)t->id[k], "name",
-							name.ptr, "selected", t->id[k] == a->unit));
-			buf_release(&name);
-		}
+		for (size_t k = 0; k < t->n; k++)
+			if (t->parent[k] == a->agency && !t->level[k] &&
+			    (t->active[k] || t->id[k] == a->unit))
+				json_array_append_new(units,
+						      unit_option_json(t->id[k], unit_name(a, t->id[k]),
+								       depth + 2, t->id[k] == a->unit));
 	}
 	return units;
 }

@@ -492,14 +492,8 @@ static json_t *form_units(struct request *req, const struct stats_args *a)
 	for (size_t i = 0; i < a->nallowed; i++) {
 		/* indented under the units above it (no-break spaces: a browser keeps them) */
 		size_t depth = unit_tree_depth(t, a->allowed[i]) - top;
-		struct buf name = BUF_INIT;
-		for (size_t k = 0; k < depth * 2; k++)
-			buf_adds(&name, "\u00a0");
-		buf_adds(&name, unit_label(a, a->allowed[i]));
-		json_array_append_new(list,
-				      json_pack("{s:I,s:s,s:b}", "id", (json_int_t)a->allowed[i], "name",
-						name.ptr, "selected", a->allowed[i] == a->unit));
-		buf_release(&name);
+		json_array_append_new(list, unit_option_json(a->allowed[i], unit_label(a, a->allowed[i]),
+							     depth, a->allowed[i] == a->unit));
 	}
 	return list;
 }
