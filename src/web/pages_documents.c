@@ -488,6 +488,7 @@ int page_documents_home(struct request *req)
 		{ "/van-ban/di/them", N_("Draft a document"), "document.draft" },
 		{ "/van-ban/den/so", N_("Incoming register"), "document.register" },
 		{ "/van-ban/di/so", N_("Outgoing register"), "document.number" },
+		{ "/van-ban/ky-thua-lenh", N_("Signing by order"), "document.sign" },
 		{ "/van-ban/thong-ke", N_("Document statistics"), NULL },
 	};
 	json_t *ctx, *in, *out, *links;
