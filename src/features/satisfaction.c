@@ -5,9 +5,9 @@
 #include <string.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/satisfaction.h"
 #include "features/settings.h"
-#include "http/parse.h"
 #include "rules/dossier.h"
 #include "core/banned.h"
 

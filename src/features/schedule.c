@@ -5,10 +5,10 @@
 #include <string.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/audit.h"
 #include "features/org.h"
 #include "features/schedule.h"
-#include "http/parse.h"
 #include "store/counter.h"
 #include "core/banned.h"
 
