@@ -53,6 +53,18 @@ int utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return (int)n;
 }
 
+long utf8_next(const char **s, size_t *len)
+{
+	uint32_t cp;
+	int n = utf8_decode(*s, *len, &cp);
+
+	if (n < 0)
+		return -1;
+	*s += n;
+	*len -= (size_t)n;
+	return (long)cp;
+}
+
 int utf8_valid(const char *s, size_t len)
 {
 	return utf8_count(s, len) >= 0;
@@ -63,12 +75,8 @@ long utf8_count(const char *s, size_t len)
 	long n = 0;
 
 	while (len) {
-		uint32_t cp;
-		int k = utf8_decode(s, len, &cp);
-		if (k < 0)
+		if (utf8_next(&s, &len) < 0)
 			return -1;
-		s += k;
-		len -= (size_t)k;
 		n++;
 	}
 	return n;

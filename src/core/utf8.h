@@ -23,6 +23,13 @@
  */
 int utf8_decode(const char *s, size_t len, uint32_t *cp);
 
+/*
+ * utf8_decode() for walking a text: the code point of the character at *s
+ * (*len bytes left), *s and *len moved past it; -1 when it is not
+ * well-formed, *s and *len then left alone.
+ */
+long utf8_next(const char **s, size_t *len);
+
 /* 1 when all of s[0..len) is well-formed UTF-8, else 0. */
 int utf8_valid(const char *s, size_t len);
 

@@ -126,6 +126,28 @@ static void test_decode_truncated(void **state)
 	expect_decode("\xe1\xc3\xa0", 3, -1, 0); /* a new lead byte */
 }
 
+static void test_next(void **state)
+{
+	const char *s = "Quyết\xed\xa0\x80", *p = s;
+	size_t left = strlen(s);
+
+	assert_int_equal(utf8_next(&p, &left), 'Q');
+	assert_int_equal(utf8_next(&p, &left), 'u');
+	assert_int_equal(utf8_next(&p, &left), 'y');
+	assert_int_equal(utf8_next(&p, &left), 0x1ebf);
+	assert_ptr_equal(p, s + 6);
+	assert_int_equal(left, 4);
+	assert_int_equal(utf8_next(&p, &left), 't');
+	/* a surrogate: nothing moves */
+	assert_int_equal(utf8_next(&p, &left), -1);
+	assert_ptr_equal(p, s + 7);
+	assert_int_equal(left, 3);
+	/* nothing left */
+	left = 0;
+	assert_int_equal(utf8_next(&p, &left), -1);
+	assert_ptr_equal(p, s + 7);
+}
+
 static void test_valid(void **state)
 {
 	static const struct {
@@ -258,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_decode_surrogates),
 		cmocka_unit_test(test_decode_past_max),
 		cmocka_unit_test(test_decode_truncated),
+		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_prefix),
