@@ -76,7 +76,6 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 {
 	const char *s = in ? in : "", *e;
 	char *copy, *o;
-	size_t chars = 0;
 
 	*out = "";
 	while (*s && is_space(*s))
@@ -102,11 +101,10 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 			    (unsigned char)p[1] <= 0x9f)) {
 			return TEXT_BAD;
 		}
-		chars += (c & 0xc0) != 0x80;
 		*o++ = (char)c;
 	}
 	*o = '\0';
-	if (chars > max)
+	if (utf8_chars(copy) > max)
 		return TEXT_LONG;
 	*out = copy;
 	return TEXT_OK;
