@@ -1,4 +1,4 @@
-/* utf8.h: UTF-8 decoding, validation, counting and cutting, for every layer above core. */
+/* utf8.h: UTF-8 decoding, validation, counting and cutting: the one decoder of the program. */
 #ifndef CORE_UTF8_H
 #define CORE_UTF8_H
 
