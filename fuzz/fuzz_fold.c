@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "http/parse.h"
+#include "core/utf8.h"
 #include "rules/fold.h"
 #include "core/banned.h"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "http/parse.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,6 +17,7 @@
 #include "http/parse.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "core/banned.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

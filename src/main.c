@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/accounts.h"
 #include "features/authz.h"
@@ -26,7 +27,6 @@
 #include "features/settings.h"
 #include "features/tokens.h"
 #include "core/i18n.h"
-#include "http/parse.h"
 #include "rules/contact.h"
 #include "rules/password.h"
 #include "rules/permission.h"

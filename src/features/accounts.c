@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/accounts.h"
 #include "features/authz.h"
@@ -248,11 +249,8 @@ int account_login(struct db *db, const char *username, const char *password, int
 static void copy_utf8(char *out, size_t n, const char *s)
 {
 	size_t len = strlen(s);
-	if (len >= n) {
-		len = n - 1;
-		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--; /* s[len] is a continuation byte: back to the start of its character */
-	}
+	if (len >= n)
+		len = utf8_cut(s, n - 1);
 	memcpy(out, s, len);
 	out[len] = '\0';
 }

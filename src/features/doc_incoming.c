@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/calendar.h"
 #include "features/doc_incoming.h"
@@ -17,7 +18,6 @@
 #include "features/pdf.h"
 #include "features/schedule.h"
 #include "features/xlsx.h"
-#include "http/parse.h"
 #include "rules/document.h"
 #include "rules/fold.h"
 #include "store/counter.h"
@@ -48,7 +48,6 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 {
 	const char *s = in ? in : "", *e;
 	char *copy, *o;
-	size_t chars = 0;
 
 	*out = "";
 	while (*s && is_space((unsigned char)*s))
@@ -74,11 +73,10 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 			    (unsigned char)p[1] <= 0x9f)) {
 			return TEXT_BAD;
 		}
-		chars += (c & 0xc0) != 0x80;
 		*o++ = (char)c;
 	}
 	*o = '\0';
-	if (chars > max)
+	if (utf8_chars(copy) > max)
 		return TEXT_LONG;
 	*out = copy;
 	return TEXT_OK;

@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/audit.h"
 #include "features/calendar.h"
@@ -18,7 +19,6 @@
 #include "features/pdf.h"
 #include "features/settings.h"
 #include "features/xlsx.h"
-#include "http/parse.h"
 #include "rules/fold.h"
 #include "store/counter.h"
 #include "core/banned.h"
@@ -76,7 +76,6 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 {
 	const char *s = in ? in : "", *e;
 	char *copy, *o;
-	size_t chars = 0;
 
 	*out = "";
 	while (*s && is_space(*s))
@@ -102,11 +101,10 @@ static int text_clean(struct arena *a, const char *in, int multiline, size_t max
 			    (unsigned char)p[1] <= 0x9f)) {
 			return TEXT_BAD;
 		}
-		chars += (c & 0xc0) != 0x80;
 		*o++ = (char)c;
 	}
 	*o = '\0';
-	if (chars > max)
+	if (utf8_chars(copy) > max)
 		return TEXT_LONG;
 	*out = copy;
 	return TEXT_OK;

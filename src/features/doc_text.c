@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/doc_text.h"
 #include "features/files.h"
@@ -60,41 +61,6 @@ static int64_t now_s(void)
 
 /* ---- text: valid UTF-8 without control characters ---- */
 
-/* Length of the UTF-8 character at p (end - p > 0 bytes), 0 when it is not a valid one; *cp gets it. */
-static size_t utf8_char(const unsigned char *p, const unsigned char *end, unsigned *cp)
-{
-	unsigned c = *p, v;
-	size_t len;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /*
  * Append s[0..n) to b as clean text: invalid bytes and control characters dropped (NUL too:
  * PostgreSQL refuses it in text), a form feed or vertical tab made a line break, CR dropped,
@@ -103,11 +69,11 @@ static size_t utf8_char(const unsigned char *p, const unsigned char *end, unsign
  */
 static void add_clean(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const char *p = s, *end = s + n;
 	while (p < end) {
-		unsigned cp;
-		size_t len = utf8_char(p, end, &cp);
-		if (!len) {
+		uint32_t cp;
+		int len = utf8_decode(p, (size_t)(end - p), &cp);
+		if (len < 0) {
 			p++;
 			continue;
 		}
@@ -129,7 +95,7 @@ static void add_clean(struct buf *b, const char *s, size_t n)
 			p += len;
 			continue;
 		}
-		if (buf_add(b, p, len))
+		if (buf_add(b, p, (size_t)len))
 			return;
 		p += len;
 	}

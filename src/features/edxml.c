@@ -8,6 +8,7 @@
 #include <string.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/edxml.h"
 #include "rules/document.h"
 #include "core/banned.h"
@@ -68,40 +69,11 @@
  */
 static int text_valid(const char *s, size_t n, int lines)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
-		unsigned c = *p, cp;
-		int len;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && !(lines && (c == '\n' || c == '\r'))) || c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+	while (n) {
+		long cp = utf8_next(&s, &n);
+		if (cp < 0 || (cp < 0x20 && cp != '\t' && !(lines && (cp == '\n' || cp == '\r'))) ||
+		    (cp >= 0x7f && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff)
 			return 0;
-		}
-		if (end - p < len)
-			return 0;
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe ||
-		    cp == 0xffff)
-			return 0;
-		p += len;
 	}
 	return 1;
 }

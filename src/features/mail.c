@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/mail.h"
 #include "rules/contact.h"
@@ -34,40 +35,11 @@
  */
 static int text_ok(const char *s, size_t n, int lines)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while (p < end) {
-		unsigned c = *p, cp;
-		int len;
-		if (c < 0x80) {
-			if ((c < 0x20 && !(lines && (c == '\t' || c == '\r' || c == '\n'))) || c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+	while (n) {
+		long cp = utf8_next(&s, &n);
+		if (cp < 0 || (cp < 0x20 && !(lines && (cp == '\t' || cp == '\r' || cp == '\n'))) ||
+		    (cp >= 0x7f && cp <= 0x9f))
 			return 0;
-		}
-		if (end - p < len)
-			return 0;
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return 0;
-		p += len;
 	}
 	return 1;
 }
@@ -200,10 +172,10 @@ static void add_subject(struct buf *b, const char *s)
 	}
 	buf_adds(b, "Subject:");
 	while (at < n) {
-		size_t len = n - at < WORD_BYTES ? n - at : WORD_BYTES;
 		/* never split a UTF-8 sequence: back up to the start of the character cut */
-		while (at + len < n && len > 1 && ((unsigned char)s[at + len] & 0xc0) == 0x80)
-			len--;
+		size_t len = utf8_cut(s + at, n - at < WORD_BYTES ? n - at : WORD_BYTES);
+		if (!len)
+			len = 1; /* continuation bytes only (text_ok lets none through): go on by one */
 		buf_adds(b, at ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?");
 		add_base64(b, s + at, len);
 		buf_adds(b, "?=");

@@ -8,6 +8,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include "core/buf.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/authz.h"
 #include "features/news.h"
@@ -202,27 +203,16 @@ int news_category_update(struct db *db, int64_t id, int64_t parent_id, const cha
 
 /* ---- articles ---- */
 
-/* Characters of valid UTF-8 s; -1 when not UTF-8 or when it has control characters but \t \n (\r too when
- * lines). */
+/* Characters of valid UTF-8 s; -1 when not UTF-8 or when it has control characters (C0 and DEL; tab, LF and
+ * CR let through when lines). */
 static long text_chars(const char *s, int lines)
 {
+	size_t left = strlen(s);
 	long n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		int len = c < 0x80	       ? 1
-			  : (c & 0xE0) == 0xC0 ? 2
-			  : (c & 0xF0) == 0xE0 ? 3
-			  : (c & 0xF8) == 0xF0 ? 4
-					       : 0;
-		if (!len || (len == 2 && c < 0xC2))
+	while (left) {
+		long c = utf8_next(&s, &left);
+		if (c < 0 || ((c < 0x20 || c == 0x7F) && !(lines && (c == '\n' || c == '\t' || c == '\r'))))
 			return -1;
-		for (int i = 1; i < len; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return -1;
-		if (len == 1 && (c < 0x20 || c == 0x7F) && !(lines && (c == '\n' || c == '\t' || c == '\r')))
-			return -1;
-		p += len;
 		n++;
 	}
 	return n;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/org.h"
 #include "core/i18n.h"
@@ -61,45 +62,12 @@ const char *org_unit_field_name(unsigned field)
 	return NULL;
 }
 
-/*
- * The code point at *p (UTF-8), advancing *p; -1 for a byte sequence that is
- * not UTF-8 (overlong forms, surrogates and values past U+10FFFF included).
- */
-static long utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	long c;
-	int n;
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		c = s[0] & 0x1f, n = 1;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		c = s[0] & 0x0f, n = 2;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		c = s[0] & 0x07, n = 3;
-	else
-		return -1;
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*p = s + n + 1;
-	return c;
-}
-
 /* Valid UTF-8 without control characters (C0, DEL, C1). */
 static int text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		long c = utf8_next(&p);
+	size_t n = strlen(s);
+	while (n) {
+		long c = utf8_next(&s, &n);
 		if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
 			return 0;
 	}
@@ -115,9 +83,9 @@ static int symbol_char(long c)
 
 static int symbol_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		long c = utf8_next(&p);
+	size_t n = strlen(s);
+	while (n) {
+		long c = utf8_next(&s, &n);
 		if (c < 0 || !symbol_char(c))
 			return 0;
 	}

@@ -32,6 +32,7 @@
 #include <xmlsec/openssl/evp.h>
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/receipt_xml.h"
 #include "core/banned.h"
@@ -831,15 +832,7 @@ out:
 /* At most 64 characters (X.520 ub-common-name / ub-organization-name), cut at a character. */
 static char *x520_name(const char *s)
 {
-	size_t i = 0;
-	int chars = 0;
-	while (s[i] && chars < 64) {
-		i++;
-		while ((s[i] & 0xC0) == 0x80)
-			i++;
-		chars++;
-	}
-	return xstrndup(s, i);
+	return xstrndup(s, utf8_prefix(s, 64));
 }
 
 static X509 *self_signed(EVP_PKEY *pkey, const char *unit_name, int days)

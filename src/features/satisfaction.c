@@ -5,9 +5,9 @@
 #include <string.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/satisfaction.h"
 #include "features/settings.h"
-#include "http/parse.h"
 #include "rules/dossier.h"
 #include "core/banned.h"
 
@@ -102,7 +102,6 @@ int satisfaction_comment_check(struct arena *a, const char *in, const char **out
 {
 	const char *s = in ? in : "", *e;
 	char *copy, *o;
-	size_t chars = 0;
 
 	*out = "";
 	while (*s && is_space(*s))
@@ -122,7 +121,6 @@ int satisfaction_comment_check(struct arena *a, const char *in, const char **out
 			*o++ = '\n';
 			if (p + 1 < e && p[1] == '\n')
 				p++;
-			chars++;
 			continue;
 		}
 		/* control characters (C0 but tab and line feed, DEL, C1: U+0080..U+009F as C2 80..C2 9F) */
@@ -131,11 +129,10 @@ int satisfaction_comment_check(struct arena *a, const char *in, const char **out
 			*why = N_("The comment may not contain control characters.");
 			return -1;
 		}
-		chars += (c & 0xc0) != 0x80;
 		*o++ = (char)c;
 	}
 	*o = '\0';
-	if (chars > SATISFACTION_COMMENT_MAX) {
+	if (utf8_chars(copy) > SATISFACTION_COMMENT_MAX) {
 		*why = N_("The comment is too long: at most 1000 characters.");
 		return -1;
 	}
@@ -280,16 +277,13 @@ int satisfaction_rate(struct db *db, const char *code, const struct satisfaction
 	int status = 0, rc;
 	char proc[64] = "";
 	const char *comment = r->comment ? r->comment : "";
-	size_t chars = 0;
 
 	for (int f = 0; f < SF_COUNT; f++)
 		if (r->levels[f] < 1 || r->levels[f] > SATISFACTION_LEVELS)
 			return SAT_INVALID;
 	if (!satisfaction_via_name(r->via))
 		return SAT_INVALID;
-	for (const char *p = comment; *p; p++)
-		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	if (chars > SATISFACTION_COMMENT_MAX)
+	if (utf8_chars(comment) > SATISFACTION_COMMENT_MAX)
 		return SAT_INVALID;
 	if (!code || !dossier_code_valid(code))
 		return SAT_NOT_FOUND;

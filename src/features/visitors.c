@@ -27,9 +27,9 @@
 #include <time.h>
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/visitors.h"
-#include "http/parse.h"
 #include "core/banned.h"
 
 #define VISIT_GAP	   (30 * 60) /* a visit ends after 30 minutes without a request */

@@ -9,6 +9,7 @@
 #include "http/multipart.h"
 #include "http/parse.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "core/banned.h"
 

@@ -1,7 +1,8 @@
-/* parse.c: percent-decoding, query strings and urlencoded forms, UTF-8 validation. */
+/* parse.c: percent-decoding, query strings and urlencoded forms. */
 #include <string.h>
 #include "http/parse.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "core/banned.h"
 
@@ -39,54 +40,6 @@ const char *kvlist_get(const struct kvlist *l, const char *key)
 		if (!strcmp(kv->key, key))
 			return kv->val;
 	return NULL;
-}
-
-int utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		unsigned char lo = 0x80, hi = 0xbf;
-		size_t n, k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		/* Unicode 15 table 3-7: the well-formed byte sequences */
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-		} else if (c == 0xe0) {
-			n = 2;
-			lo = 0xa0; /* no overlongs */
-		} else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) {
-			n = 2;
-		} else if (c == 0xed) {
-			n = 2;
-			hi = 0x9f; /* no surrogates */
-		} else if (c == 0xf0) {
-			n = 3;
-			lo = 0x90; /* no overlongs */
-		} else if (c >= 0xf1 && c <= 0xf3) {
-			n = 3;
-		} else if (c == 0xf4) {
-			n = 3;
-			hi = 0x8f; /* nothing above U+10FFFF */
-		} else {
-			return 0;
-		}
-		if (len - i <= n)
-			return 0;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return 0;
-		for (k = 2; k <= n; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 static int hexval(unsigned char c)

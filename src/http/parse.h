@@ -73,9 +73,6 @@ int form_parse(struct arena *a, const char *s, size_t len, size_t max_fields, si
  */
 int cookie_parse(struct arena *a, const char *s, size_t len, struct kvlist *out);
 
-/* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-int utf8_valid(const char *s, size_t len);
-
 /* A human message for a parse error, in English (the HTTP layer translates). */
 const char *parse_strerror(int err);
 

@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <string.h>
 #include "core/i18n.h"
+#include "core/utf8.h"
 #include "rules/contact.h"
 #include "core/banned.h"
 
@@ -134,45 +135,6 @@ out:
 	return reason ? -1 : 0;
 }
 
-/*
- * The code point at s (UTF-8), its length in *len; -1 for a malformed
- * sequence (truncated, overlong, a surrogate, past U+10FFFF).
- */
-static long utf8_next(const unsigned char *s, size_t *len)
-{
-	long cp, min;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return -1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1; /* also stops at the NUL */
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*len = n;
-	return cp;
-}
-
 /* Characters no name needs: controls, and invisible ones that can disguise a name on screen. */
 static int is_refused(long cp)
 {
@@ -188,7 +150,7 @@ static int is_space(char c)
 int contact_name_check(const char *name, char *out, size_t n, const char **reason_msgid)
 {
 	const char *reason = NULL;
-	size_t o = 0, chars = 0;
+	size_t o = 0, chars = 0, left;
 	int space = 0;
 
 	assert(name && out && n > CONTACT_NAME_MAX_BYTES);
@@ -211,14 +173,13 @@ int contact_name_check(const char *name, char *out, size_t n, const char **reaso
 		reason = NAME_EMPTY;
 		goto out;
 	}
-	for (size_t i = 0; i < o; chars++) {
-		size_t len = 0;
-		long cp = utf8_next((const unsigned char *)out + i, &len);
+	left = o;
+	for (const char *p = out; left; chars++) {
+		long cp = utf8_next(&p, &left);
 		if (cp < 0 || is_refused(cp)) {
 			reason = NAME_CHARS;
 			goto out;
 		}
-		i += len;
 	}
 	if (chars > CONTACT_NAME_MAX_CHARS)
 		reason = NAME_LONG;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/i18n.h"
+#include "core/utf8.h"
 #include "rules/document.h"
 #include "core/banned.h"
 
@@ -128,28 +129,17 @@ int doc_short_name_valid(const char *s)
 	size_t len = s ? strlen(s) : 0;
 	if (len < 1 || len > 20)
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned c = *p;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '&' ||
-		    c == '.')
-			continue;
+	while (len) {
+		long c = utf8_next(&s, &len);
 		/*
-		 * A Latin letter of U+00C0..U+024F (not × ÷) or U+1E00..U+1EFF, as org_unit_check
-		 * allows in a unit's short name: "LĐTBXH"; and "TTr" (Thanh tra) above.
+		 * ASCII letters and digits, '&', '.' ("TTr", Thanh tra); a Latin letter of
+		 * U+00C0..U+024F (not × ÷) or U+1E00..U+1EFF, as org_unit_check allows in a unit's
+		 * short name: "LĐTBXH".
 		 */
-		if (c >= 0xC3 && c <= 0xC9 && (p[1] & 0xC0) == 0x80) {
-			unsigned cp = (c & 0x1F) << 6 | (p[1] & 0x3F);
-			if (cp == 0xD7 || cp == 0xF7 || cp > 0x24F)
-				return 0;
-			p++;
-			continue;
-		}
-		if (c == 0xE1 && (p[1] == 0xB8 || p[1] == 0xB9 || p[1] == 0xBA || p[1] == 0xBB) &&
-		    (p[2] & 0xC0) == 0x80) {
-			p += 2;
-			continue;
-		}
-		return 0;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '&' || c == '.' || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+		      (c >= 0x1E00 && c <= 0x1EFF)))
+			return 0;
 	}
 	return 1;
 }
@@ -180,34 +170,16 @@ int doc_symbol(int64_t n, int type, const char *agency, const char *unit, char *
 	return 0;
 }
 
-/* 1 when s is valid UTF-8 without control characters, of at most max bytes. */
+/* 1 when s is valid UTF-8 without control characters (C0, DEL, C1), of at most max bytes. */
 static int clean_utf8(const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
 	if (len > max)
 		return 0;
-	while (*p) {
-		size_t k;
-		unsigned c = *p;
-		if (c < 0x20 || c == 0x7F)
+	while (len) {
+		long c = utf8_next(&s, &len);
+		if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
 			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		k = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : 0;
-		if (!k || c > 0xF4)
-			return 0;
-		for (size_t i = 1; i <= k; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-		if (c == 0xC2 && p[1] < 0xA0) /* C1 controls */
-			return 0;
-		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
-		    (c == 0xF4 && p[1] > 0x8F))
-			return 0;
-		p += k + 1;
 	}
 	return 1;
 }

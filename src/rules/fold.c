@@ -1,5 +1,7 @@
 /* fold.c: Vietnamese text folded for search: no tones or diacritics, lower case, one space between words. */
 #include <stdint.h>
+#include <string.h>
+#include "core/utf8.h"
 #include "rules/fold.h"
 #include "core/banned.h"
 
@@ -57,68 +59,16 @@ static char vietnamese_base(uint32_t c)
 	return 0;
 }
 
-/*
- * Decode the character at *p into *c and advance: 0, or -1 when the bytes
- * are not well-formed UTF-8 (Unicode 15 table 3-7: no overlongs, no
- * surrogates, nothing above U+10FFFF). A NUL byte ends the string, so a
- * truncated sequence stops at it.
- */
-static int utf8_next(const unsigned char **p, uint32_t *c)
-{
-	const unsigned char *s = *p;
-	unsigned char lo = 0x80, hi = 0xbf;
-	uint32_t v;
-	int n;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		*p = s + 1;
-		return 0;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 1;
-		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 2;
-		v = s[0] & 0x0f;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 3;
-		v = s[0] & 0x07;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		return -1;
-	}
-	if (s[1] < lo || s[1] > hi)
-		return -1;
-	for (int i = 1; i <= n; i++) {
-		/* the NUL ends the string: 0x00 is not a continuation byte */
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xbf))
-			return -1;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	*c = v;
-	*p = s + n + 1;
-	return 0;
-}
-
 long fold_text(const char *s, char *out, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = 0;
+	size_t left = strlen(s), len = 0;
 	int space = 0; /* a separator was seen since the last letter or digit */
 
-	while (*p) {
-		uint32_t c;
+	while (left) {
+		long c = utf8_next(&s, &left);
 		char f;
 
-		if (utf8_next(&p, &c) < 0)
+		if (c < 0)
 			goto fail;
 		if (c >= 'A' && c <= 'Z')
 			f = (char)(c - 'A' + 'a');

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "core/embed.h"
 #include "core/i18n.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "rules/password.h"
 #include "core/banned.h"
@@ -113,52 +114,6 @@ int password_is_listed(const char *word)
 	return listed_folded(buf);
 }
 
-/*
- * The number of code points in s[0..len), or -1 when it is not UTF-8 as RFC
- * 3629 defines it: no overlong forms, no surrogates, nothing past U+10FFFF.
- */
-static long utf8_count(const unsigned char *s, size_t len)
-{
-	long n = 0;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t more;
-		unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
-
-		if (c < 0x80) {
-			more = 0;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			more = 1;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			more = 2;
-			if (c == 0xe0)
-				lo = 0xa0; /* overlong */
-			else if (c == 0xed)
-				hi = 0x9f; /* surrogates */
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			more = 3;
-			if (c == 0xf0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xf4)
-				hi = 0x8f; /* past U+10FFFF */
-		} else {
-			return -1; /* continuation byte, C0, C1, F5..FF */
-		}
-		if (more > len - i - 1)
-			return -1;
-		for (size_t k = 1; k <= more; k++) {
-			unsigned char b = s[i + k];
-			if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf))
-				return -1;
-		}
-		i += more + 1;
-		n++;
-	}
-	return n;
-}
-
 /* Whether needle[0..nlen) occurs in hay[0..hlen), ignoring ASCII case. */
 static int contains_folded(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
@@ -233,7 +188,7 @@ int password_check(const char *password, const char *username, const char **reas
 		reason = N_("The password is too long (at most 128 bytes).");
 		goto out;
 	}
-	chars = utf8_count((const unsigned char *)password, len);
+	chars = utf8_count(password, len);
 	if (chars < 0) {
 		reason = N_("The password is not valid UTF-8.");
 		goto out;

@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <string.h>
 #include "core/i18n.h"
+#include "core/utf8.h"
 #include "rules/permission.h"
 #include "core/banned.h"
 
@@ -310,44 +311,6 @@ int signing_mode(const struct delegation *via, int is_deputy, int is_acting)
 	return is_deputy ? SIGN_KT : SIGN_HEAD;
 }
 
-/* The next code point of s (len bytes); its length in *len_out, or -1 when s is not valid UTF-8 there. */
-static long utf8_next(const unsigned char *s, size_t len, size_t *len_out)
-{
-	unsigned char c = s[0];
-	long cp;
-	size_t n;
-
-	if (c < 0x80) {
-		*len_out = 1;
-		return c;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return -1;
-	}
-	if (len < n)
-		return -1;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*len_out = n;
-	return cp;
-}
-
 /*
  * The upper case of a Vietnamese letter, without a table: the blocks that
  * hold the Vietnamese alphabet pair their letters in a fixed pattern.
@@ -398,13 +361,12 @@ static size_t utf8_put(unsigned char *p, long cp)
 /* Append the upper case of s to out at *used (capacity n, NUL kept); -1 when bad or full. */
 static int append_upper(char *out, size_t n, size_t *used, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
 
 	while (len) {
 		unsigned char enc[4];
-		size_t in_len, out_len;
-		long cp = utf8_next(p, len, &in_len);
+		size_t out_len;
+		long cp = utf8_next(&s, &len);
 		if (cp < 0)
 			return -1;
 		out_len = utf8_put(enc, vietnamese_upper(cp));
@@ -413,8 +375,6 @@ static int append_upper(char *out, size_t n, size_t *used, const char *s)
 		memcpy(out + *used, enc, out_len);
 		*used += out_len;
 		out[*used] = '\0';
-		p += in_len;
-		len -= in_len;
 	}
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* procedure.c: the rules a procedure (thủ tục hành chính) must follow before the catalogue publishes it. */
 #include <string.h>
 #include "core/i18n.h"
-#include "http/parse.h"
+#include "core/utf8.h"
 #include "rules/permission.h"
 #include "rules/procedure.h"
 #include "core/banned.h"
@@ -269,17 +269,6 @@ static int check_text(struct check *c, const char *field, const char *s, unsigne
 		return 1;
 	}
 	return 0;
-}
-
-/* Characters of valid UTF-8: the bytes that start one. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
 }
 
 static int sha256_hex(const char *s)

@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/accounts.h"
 #include "features/calendar.h"
 #include "store/db.h"
@@ -158,15 +159,12 @@ static int parse_year(const char *s)
 /* A day's name: NULL when good, else the message. */
 static const char *name_error(const char *name)
 {
-	size_t chars = 0;
 	if (!*name)
 		return _("Enter the name of the day, for example Nghỉ bù Tết or Làm bù.");
-	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++)
 		if (*s < 0x20 || *s == 0x7f)
 			return _("The name of the day contains characters that are not allowed.");
-		chars += (*s & 0xc0) != 0x80;
-	}
-	if (chars > NAME_MAX)
+	if (utf8_chars(name) > NAME_MAX)
 		return _("The name of the day is too long: at most 100 characters.");
 	return NULL;
 }

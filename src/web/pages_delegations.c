@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/authz.h"
 #include "store/db.h"
 #include "store/counter.h"
@@ -17,15 +18,6 @@
 #define DECISION_NO_MAX	 50 /* characters: "123/2026/QĐ-UBND" has 16 */
 #define PAGE_SIZE	 50
 #define API_MAX_PER_PAGE 200
-
-/* Characters (code points) of valid UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
 
 static int has_control(const char *s)
 {

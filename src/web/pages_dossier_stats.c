@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/authz.h"
 #include "features/dossier_stats.h"
 #include "features/org.h"
@@ -306,15 +307,8 @@ static const char *pct(struct request *req, int permille)
 /* The first `chars` characters of UTF-8 s, with "…" when cut. */
 static const char *clip(struct request *req, const char *s, size_t chars)
 {
-	size_t n = 0, i = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (n == chars)
-				return arena_printf(&req->arena, "%.*s…", (int)i, s);
-			n++;
-		}
-	}
-	return s;
+	size_t i = utf8_prefix(s, chars);
+	return s[i] ? arena_printf(&req->arena, "%.*s…", (int)i, s) : s;
 }
 
 struct bucket {

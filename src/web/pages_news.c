@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/news.h"
 #include "rules/fold.h"
 #include "rules/news.h"
@@ -158,10 +159,7 @@ static int list_page(struct request *req, const struct news_category *cat, const
 	if (!(page = page_arg(req)))
 		return 0;
 	if (q) {
-		size_t chars = 0;
-		for (const char *p = q; *p; p++)
-			chars += ((unsigned char)*p & 0xC0) != 0x80;
-		if (chars > SEARCH_MAX) {
+		if (utf8_chars(q) > SEARCH_MAX) {
 			resp_error(req, 400, "bad_query",
 				   _("The search text is too long: at most 200 characters."));
 			return 0;

@@ -9,6 +9,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/news.h"
 #include "features/org.h"
 #include "rules/news.h"
@@ -569,16 +570,13 @@ static int cat_form(struct request *req, struct db *db, int64_t self, const char
 {
 	struct news_category p;
 	const char *pos = input_trim(req, req_form(req, "position"));
-	size_t chars = 0;
 	char slug[NEWS_SLUG_MAX + 1];
 	*name = input_trim(req, req_form(req, "name"));
 	*parent = input_id(req_form(req, "parent_id"));
 	*position = *pos ? (int)input_id(pos) : 0;
-	for (const char *c = *name; *c; c++)
-		chars += ((unsigned char)*c & 0xC0) != 0x80;
 	if (!**name)
 		json_object_set_new(errors, "name", json_string(_("Enter the name of the category.")));
-	else if (chars > NEWS_CATEGORY_MAX)
+	else if (utf8_chars(*name) > NEWS_CATEGORY_MAX)
 		json_object_set_new(errors, "name",
 				    json_string(_("The name is too long: at most 100 characters.")));
 	else if (!news_slug(*name, slug, sizeof(slug)))

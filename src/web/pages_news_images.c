@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/files.h"
 #include "features/news.h"
 #include "rules/news.h"
@@ -187,15 +188,6 @@ static const char *alt_text(struct request *req, const char *s)
 		o--;
 	*o = '\0';
 	return out;
-}
-
-/* Characters of UTF-8 text (the multipart parser has made sure it is). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* "![alt](/tin-tuc/anh/sha)", the description's brackets and backslashes escaped for Markdown. */

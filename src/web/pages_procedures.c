@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/files.h"
 #include "features/procedures.h"
 #include "rules/fee.h"
@@ -108,15 +109,6 @@ static json_t *text_lines(const char *s)
 }
 
 /* ---- the filters of the list (page and API) ---- */
-
-/* Characters in valid UTF-8 s (bytes that do not continue one). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
 
 struct cat_filter {
 	const char *q, *level, *field, *online; /* as typed, trimmed ("" when absent) */

@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/files.h"
 #include "features/procedures.h"
 #include "rules/permission.h"
@@ -1604,15 +1605,12 @@ int page_proc_fields(struct request *req)
 /* A field's name: 1..200 characters of text. NULL when good, else the message. */
 static const char *field_name_error(const char *name)
 {
-	size_t chars = 0;
 	if (!*name)
 		return _("Enter the name of the field.");
-	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++)
 		if (*s < 0x20 || *s == 0x7f)
 			return _("The name of the field contains characters that are not allowed.");
-		chars += (*s & 0xc0) != 0x80;
-	}
-	if (chars > FIELD_NAME_MAX)
+	if (utf8_chars(name) > FIELD_NAME_MAX)
 		return _("The name of the field is too long: at most 200 characters.");
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "core/i18n.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "features/visitors.h"
 #include "store/db.h"
 #include "web/app.h"
@@ -205,15 +206,8 @@ static const char *share(struct request *req, int64_t part, int64_t whole)
 /* The first `chars` characters of UTF-8 s, with "…" when cut. */
 static const char *clip(struct request *req, const char *s, size_t chars)
 {
-	size_t n = 0;
-	for (size_t i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (n == chars)
-				return arena_printf(&req->arena, "%.*s…", (int)i, s);
-			n++;
-		}
-	}
-	return s;
+	size_t i = utf8_prefix(s, chars);
+	return s[i] ? arena_printf(&req->arena, "%.*s…", (int)i, s) : s;
 }
 
 struct bucket {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "web/app.h"
 #include "core/banned.h"
@@ -90,36 +91,6 @@ static const char *type_ext(const char *mime)
 	return !strcmp(mime, "application/pdf") ? "pdf" : !strcmp(mime, "image/png") ? "png" : "jpg";
 }
 
-/* The length of the UTF-8 character at s (1..4), 0 when it is not one (overlong, surrogate, past U+10FFFF).
- */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2, c = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3, c = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /*
  * The name a file is kept under: the client's base name without control
  * characters (C0, DEL, C1), the bidirectional overrides that disguise an
@@ -129,23 +100,23 @@ static size_t utf8_char(const unsigned char *s, uint32_t *cp)
  */
 const char *upload_file_name(struct request *req, const char *name, const char *mime, size_t idx)
 {
-	const unsigned char *s = (const unsigned char *)(name ? name : "");
+	const char *s = name ? name : "", *end = s + strlen(s);
 	char *out = arena_alloc(&req->arena, FILE_NAME_MAX + 1);
 	size_t n = 0;
-	while (*s) {
+	while (s < end) {
 		uint32_t cp;
-		size_t len = utf8_char(s, &cp);
-		if (!len) {
+		int len = utf8_decode(s, (size_t)(end - s), &cp);
+		if (len < 0) {
 			s++;
 			continue;
 		}
 		if (!(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '/' || cp == '\\' ||
 		      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
 		      cp == 0x200F || cp == 0xFEFF)) {
-			if (n + len > FILE_NAME_MAX)
+			if (n + (size_t)len > FILE_NAME_MAX)
 				break;
-			memcpy(out + n, s, len);
-			n += len;
+			memcpy(out + n, s, (size_t)len);
+			n += (size_t)len;
 		}
 		s += len;
 	}

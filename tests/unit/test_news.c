@@ -84,6 +84,15 @@ static void article_check(void **state)
 	assert_string_equal(news_article_check(&a, &why), "body");
 	a.body = "bad \xff";
 	assert_string_equal(news_article_check(&a, &why), "body");
+	/* well-formed UTF-8 only (core/utf8.h): no surrogate, overlong form or code point past U+10FFFF */
+	a.body = "bad \xed\xa0\x80";
+	assert_string_equal(news_article_check(&a, &why), "body");
+	a.body = "bad \xe0\x80\xaf";
+	assert_string_equal(news_article_check(&a, &why), "body");
+	a.body = "bad \xf5\x80\x80\x80";
+	assert_string_equal(news_article_check(&a, &why), "body");
+	a.body = "Quyết định";
+	assert_null(news_article_check(&a, &why));
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* test_parse.c: percent-decoding, forms, cookies and UTF-8 validation. */
+/* test_parse.c: percent-decoding, forms and cookies. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -115,60 +115,6 @@ static void test_decode_utf8(void **state)
 	check_decode("%F4%90%80%80", 0, NULL, PARSE_EUTF8);
 	check_decode("%FF", 0, NULL, PARSE_EUTF8);
 	check_decode("\xc3", 0, NULL, PARSE_EUTF8);
-}
-
-static void test_utf8_valid(void **state)
-{
-	static const struct {
-		const char *s;
-		size_t len;
-		int ok;
-	} cases[] = {
-		{ "", 0, 1 },
-		{ "abc", 3, 1 },
-		{ "\0", 1, 1 },
-		{ "Ti\xe1\xba\xbfng Vi\xe1\xbb\x87t", 14, 1 },
-		{ "\xc2\x80", 2, 1 },	      /* U+0080 */
-		{ "\xdf\xbf", 2, 1 },	      /* U+07FF */
-		{ "\xe0\xa0\x80", 3, 1 },     /* U+0800 */
-		{ "\xed\x9f\xbf", 3, 1 },     /* U+D7FF */
-		{ "\xee\x80\x80", 3, 1 },     /* U+E000 */
-		{ "\xef\xbf\xbf", 3, 1 },     /* U+FFFF */
-		{ "\xf0\x90\x80\x80", 4, 1 }, /* U+10000 */
-		{ "\xf4\x8f\xbf\xbf", 4, 1 }, /* U+10FFFF */
-		{ "\x80", 1, 0 },	      /* lone continuation */
-		{ "\xbf", 1, 0 },
-		{ "\xc0\x80", 2, 0 },	      /* overlong NUL */
-		{ "\xc1\xbf", 2, 0 },	      /* overlong */
-		{ "\xc0\xaf", 2, 0 },	      /* overlong '/' */
-		{ "\xe0\x80\xaf", 3, 0 },     /* overlong '/' */
-		{ "\xe0\x9f\xbf", 3, 0 },     /* overlong U+07FF */
-		{ "\xf0\x8f\xbf\xbf", 4, 0 }, /* overlong U+FFFF */
-		{ "\xf0\x80\x80\xaf", 4, 0 }, /* overlong '/' */
-		{ "\xed\xa0\x80", 3, 0 },     /* U+D800 */
-		{ "\xed\xbf\xbf", 3, 0 },     /* U+DFFF */
-		{ "\xf4\x90\x80\x80", 4, 0 }, /* U+110000 */
-		{ "\xf5\x80\x80\x80", 4, 0 },
-		{ "\xf8\x88\x80\x80\x80", 5, 0 },
-		{ "\xfe", 1, 0 },
-		{ "\xff", 1, 0 },
-		{ "\xc3", 1, 0 }, /* truncated */
-		{ "\xe1\x80", 2, 0 },
-		{ "\xf0\x90\x80", 3, 0 },
-		{ "a\xc3", 2, 0 },
-		{ "\xc3(", 2, 0 }, /* bad continuation */
-		{ "\xe1\x80(", 3, 0 },
-		{ "\xf0\x90(\x80", 4, 0 },
-		{ "\xf0\x90\x80(", 4, 0 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (utf8_valid(cases[i].s, cases[i].len) != cases[i].ok)
-			fail_msg("utf8_valid case %zu: want %d", i, cases[i].ok);
-	/* a length shorter than the string stops the check there */
-	assert_false(utf8_valid("\xc3\xa0", 1));
-	assert_true(utf8_valid("ab\xc3\xa0", 2));
 }
 
 static void check_kv(const struct kv *kv, const char *key, const char *val)
@@ -433,7 +379,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decode_bad_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_utf8, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_utf8_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kvlist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_append, setup, teardown),
