@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/timefmt.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "features/calendar.h"
@@ -28,59 +29,6 @@
 #define YEAR_MAX     2099
 
 /* ---- texts ---- */
-
-enum {
-	TEXT_OK = 0,
-	TEXT_BAD = -1,
-	TEXT_LONG = -2
-};
-
-static int is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-/*
- * A text as typed: trimmed; one-line texts get line breaks and tabs made spaces, the others
- * CR LF made LF; valid UTF-8 without other control characters, at most max characters.
- */
-static int text_clean(struct arena *a, const char *in, int multiline, size_t max, const char **out)
-{
-	const char *s = in ? in : "", *e;
-	char *copy, *o;
-
-	*out = "";
-	while (*s && is_space((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && is_space((unsigned char)e[-1]))
-		e--;
-	if (!utf8_valid(s, (size_t)(e - s)))
-		return TEXT_BAD;
-	copy = o = arena_alloc(a, (size_t)(e - s) + 1);
-	for (const char *p = s; p < e; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '\r' || c == '\n' || c == '\t') {
-			if (!multiline)
-				c = ' ';
-			else if (c == '\r') {
-				c = '\n';
-				if (p + 1 < e && p[1] == '\n')
-					p++;
-			}
-		} else if (c < 0x20 || c == 0x7f ||
-			   (c == 0xc2 && p + 1 < e && (unsigned char)p[1] >= 0x80 &&
-			    (unsigned char)p[1] <= 0x9f)) {
-			return TEXT_BAD;
-		}
-		*o++ = (char)c;
-	}
-	*o = '\0';
-	if (utf8_chars(copy) > max)
-		return TEXT_LONG;
-	*out = copy;
-	return TEXT_OK;
-}
 
 static const char *const msg_bad_text =
 	N_("This text contains characters that are not allowed: type it again.");
