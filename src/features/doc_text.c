@@ -87,10 +87,12 @@ static void add_clean(struct buf *b, const char *s, size_t n)
 				p += len;
 				continue;
 			}
-			if (!b->len) {
-				p += len;
-				continue;
-			}
+			p += len;
+			/* a page break (form feed) or a vertical tab is kept as the line break it stands for
+			 */
+			if (b->len && buf_addch(b, '\n'))
+				return;
+			continue;
 		} else if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f)) {
 			p += len;
 			continue;
