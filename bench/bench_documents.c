@@ -359,7 +359,7 @@ static void *issuer(void *arg)
 
 /* Run fn from THREADS threads and print a line: "<what> <label> …/s p50 p99". */
 static int write_run(void *(*fn)(void *), const char *what, const char *label, int seconds,
-		     const int64_t *ids, size_t nids, const char *check)
+		     const int64_t *ids, size_t nids)
 {
 	struct worker w[THREADS];
 	int64_t start = time_mono_us(), *all;
@@ -387,9 +387,9 @@ static int write_run(void *(*fn)(void *), const char *what, const char *label, i
 	}
 	s = (double)(time_mono_us() - start) / 1e6;
 	qsort(all, (size_t)nall, sizeof(*all), cmp);
-	printf("  %s %-20s %d threads, %ld in %.1f s: %6.0f a second  p50 %6.2f ms  p99 %6.2f ms%s  %s\n",
-	       what, label, THREADS, done, s, (double)done / s, pct_ms(all, (size_t)nall, 50),
-	       pct_ms(all, (size_t)nall, 99), busy ? "  (busy retries)" : "", check);
+	printf("  %s %-20s %d threads, %ld in %.1f s: %6.0f a second  p50 %6.2f ms  p99 %6.2f ms%s\n", what,
+	       label, THREADS, done, s, (double)done / s, pct_ms(all, (size_t)nall, 50),
+	       pct_ms(all, (size_t)nall, 99), busy ? "  (busy retries)" : "");
 	fflush(stdout);
 	free(all);
 	return failed;
@@ -414,7 +414,7 @@ static const char *arrival_check(struct db *db)
 static int register_run(struct db *db, const char *label, int seconds)
 {
 	register_round++;
-	if (write_run(registrar, "register", label, seconds, NULL, 0, ""))
+	if (write_run(registrar, "register", label, seconds, NULL, 0))
 		return 1;
 	printf("    %s\n", arrival_check(db));
 	return 0;
@@ -490,7 +490,7 @@ static int issue_bench(struct db *db, int seconds)
 	}
 	printf("  %zu drafts made, submitted, forwarded and signed in %.1f s (500 to a transaction)\n", n,
 	       (double)(time_mono_us() - t0) / 1e6);
-	failed = write_run(issuer, "issue   ", "(doc_out_apply)", seconds, ids, n, "");
+	failed = write_run(issuer, "issue   ", "(doc_out_apply)", seconds, ids, n);
 	if (db_query(db, &st,
 		     "SELECT COUNT(*), COUNT(DISTINCT number), MAX(number) FROM doc_outgoing WHERE agency_id = ? "
 		     "AND status = 5",
