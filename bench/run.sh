@@ -17,7 +17,11 @@
 # p50/p99 per query; target p99 < 5 ms) on both, and the one-stop shop
 # (bench_dossiers: durable intakes a second, lookup by code and the dashboard at
 # 100,000 dossiers, and 1,000,000 with BENCH_FULL=1) on both, and e-receipts (bench_receipts:
-# receipts issued a second, durable and signed) on both.
+# receipts issued a second, durable and signed) on both, and the e-office (bench_documents:
+# durable registrations of incoming documents and issues of outgoing ones a second, the figures'
+# page over a year at the seed district's scale and ten times it (target < 50 ms), the incoming
+# list at 100,000 documents; a hundred times the seed and 1,000,000 documents with BENCH_FULL=1)
+# on both.
 # Targets (DESIGN.md, issue "motcua runs"): static >= 1.2 x nginx-static,
 # home >= 0.5 x nginx (same bytes). Environment: DURATION (s, default 10),
 # ROUNDS (default 3), CONNECTIONS (default 64), ASSET (default static/bench-12k.css).
@@ -235,3 +239,19 @@ rm -f "$tmp/receipts.db" "$tmp/receipts.db-wal" "$tmp/receipts.db-shm"
 pgrec_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_receipts|')
 psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_receipts' -c 'CREATE DATABASE bench_receipts' >/dev/null
 "$build/bench/bench_receipts" "$pgrec_url" 2 | sed 's/^/  /'
+
+# the e-office (issue 9): registrations and issues a second, each in a transaction of its own
+# (synchronous=FULL / fsync on), 2 threads; the figures' page (doc_stats) over a year of the seed
+# district (8,512 received, 7,018 issued) and ten times it; the incoming list at 100,000 documents
+echo "e-office (bench_documents; targets: the figures' page < 50 ms, and the intake's 1,000 writes/s as a yardstick):"
+docsizes=100000
+if [ "${BENCH_FULL:-0}" = 1 ]; then
+	docsizes="100000 1000000"
+	export STATS_SCALES="${STATS_SCALES:-1 10 100}"
+fi
+rm -f "$tmp/documents.db" "$tmp/documents.db-wal" "$tmp/documents.db-shm"
+"$build/bench/bench_documents" "$tmp/documents.db" $docsizes | sed 's/^/  /'
+rm -f "$tmp/documents.db" "$tmp/documents.db-wal" "$tmp/documents.db-shm"
+pgdoc_url=$(printf '%s' "$pgurl" | sed 's|/postgres$|/bench_documents|')
+psql -q "$pgurl" -c 'DROP DATABASE IF EXISTS bench_documents' -c 'CREATE DATABASE bench_documents' >/dev/null
+"$build/bench/bench_documents" "$pgdoc_url" $docsizes | sed 's/^/  /'
