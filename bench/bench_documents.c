@@ -836,7 +836,7 @@ static int list_fill(struct db *db, int64_t n)
 	for (int y = 0; !rc && y < years; y++)
 		for (size_t k = 0; !rc && k < nagencies; k++) {
 			int64_t *b = blocks[(size_t)y * nagencies + k];
-			char scope[24], period[8];
+			char scope[24], period[16];
 			if (!b[1])
 				continue;
 			snprintf(scope, sizeof(scope), "%lld", (long long)agencies[k]);

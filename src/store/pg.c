@@ -175,10 +175,14 @@ static void on_notice(void *arg, const char *msg)
 	log_warn("event=db_notice message=%s", log_quote(quoted, sizeof(quoted), line));
 }
 
-/* Settings that a reset connection loses (client_encoding is a connection option and stays). */
+/*
+ * Settings that a reset connection loses (client_encoding is a connection option and stays).
+ * No JIT: its compiling costs a list page some 180 ms a query (bench_documents), far more than
+ * our queries ever run.
+ */
 static int session_setup(struct pg_db *db)
 {
-	PGresult *res = PQexec(db->conn, "SET client_min_messages = warning");
+	PGresult *res = PQexec(db->conn, "SET client_min_messages = warning; SET jit = off");
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	return ok ? 0 : -1;
