@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "core/timefmt.h"
 #include "harness.h"
+#include "checks.h"
 #include "store/db.h"
 
 #define RECEIPT_LINES_MAX 20 /* features/receipts.h RECEIPT_MAX_LINES */
@@ -56,11 +57,7 @@ static long long num(const json_t *o, const char *key)
 static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body,
 		    long want)
 {
-	long got;
-	json_t *j = ts_json(&srv, u, method, path, body, want, &got);
-	if (got != want || !j)
-		fail_msg("%s %s: status %ld, wanted %ld", method, path, got, want);
-	return j;
+	return ts_call(&srv, u, method, path, body, want);
 }
 
 /* The message of an error answer with status `want`. */

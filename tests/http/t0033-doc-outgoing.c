@@ -34,6 +34,7 @@
 #include "features/files.h"
 #include "features/settings.h"
 #include "harness.h"
+#include "checks.h"
 #include "rules/calendar.h"
 #include "store/counter.h"
 #include "store/db.h"
@@ -83,27 +84,7 @@ static int64_t letter_id; /* the Công văn */
 static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body,
 		    long want)
 {
-	long got;
-	json_t *j = ts_json(&srv, u, method, path, body, want, &got);
-	if (got != want || !j)
-		fail_msg("%s %s: status %ld, wanted %ld", method, path, got, want);
-	return j;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	if (!s)
-		fail_msg("\"%s\" is not a string", key);
-	return s;
-}
-
-static long long jint(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (!json_is_integer(v))
-		fail_msg("\"%s\" is not an integer", key);
-	return json_integer_value(v);
+	return ts_call(&srv, u, method, path, body, want);
 }
 
 static const char *err_message(const json_t *j)
@@ -355,7 +336,7 @@ static json_t *act(const struct ts_user *u, int64_t id, const char *body, long w
 static void act_ok(const struct ts_user *u, int64_t id, const char *body, const char *status)
 {
 	json_t *j = act(u, id, body, 200);
-	assert_string_equal(jstr(j, "status"), status);
+	assert_string_equal(ts_jstr(j, "status"), status);
 	json_decref(j);
 }
 
@@ -377,7 +358,7 @@ static int64_t draft(const struct ts_user *u, const char *type, const char *summ
 	snprintf(meta, sizeof(meta), "{\"type\":\"%s\",\"summary\":\"%s\"%s%s}", type, summary,
 		 extra ? "," : "", extra ? extra : "");
 	j = create(u, meta, "du-thao.pdf", &pdf, 201);
-	id = jint(j, "id");
+	id = ts_jint(j, "id");
 	json_decref(j);
 	buf_release(&pdf);
 	return id;
@@ -464,19 +445,20 @@ static void drafting(void **state)
 	make_odt(&odt);
 	/* refused, nothing written: no file, a PNG or text named as a document, a ZIP that is no DOCX */
 	j = create(&specialist, "{\"type\":\"ke-hoach\",\"summary\":\"" PLAN_SUMMARY "\"}", NULL, NULL, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"), MSG_ATTACH);
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
+			    MSG_ATTACH);
 	json_decref(j);
 	buf_add(&other, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x02\0\0\0", 25);
 	j = create(&specialist, "{\"type\":\"ke-hoach\",\"summary\":\"" PLAN_SUMMARY "\"}", "ke-hoach.pdf",
 		   &other, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
 			    MSG_FILE_TYPE);
 	json_decref(j);
 	buf_reset(&other);
 	buf_adds(&other, "Kế hoạch tổ chức hội nghị\n");
 	j = create(&specialist, "{\"type\":\"ke-hoach\",\"summary\":\"" PLAN_SUMMARY "\"}", "ke-hoach.docx",
 		   &other, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
 			    MSG_FILE_TYPE);
 	json_decref(j);
 	{
@@ -485,16 +467,17 @@ static void drafting(void **state)
 	}
 	j = create(&specialist, "{\"type\":\"ke-hoach\",\"summary\":\"" PLAN_SUMMARY "\"}", "ke-hoach.docx",
 		   &other, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "file"),
 			    MSG_FILE_TYPE);
 	json_decref(j);
 	j = create(&specialist, "{\"type\":\"ke-hoach\",\"summary\":\"   \"}", "ke-hoach.pdf", &pdf, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "summary"),
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "summary"),
 			    MSG_SUMMARY);
 	json_decref(j);
 	j = create(&specialist, "{\"type\":\"ke-hoach-nam\",\"summary\":\"" PLAN_SUMMARY "\"}",
 		   "ke-hoach.pdf", &pdf, 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "type"), MSG_TYPE);
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "type"),
+			    MSG_TYPE);
 	json_decref(j);
 	/* a one-stop clerk or a citizen does not draft */
 	assert_int_equal(docs_count(), before);
@@ -506,21 +489,21 @@ static void drafting(void **state)
 		"\"UBND các phường;\",\"Lưu: VT, TP.\"],\"recipient_units\":[\"000.01.15.H26\",\"000.02.15.H26\"],"
 		"\"urgency\":\"khan\"}",
 		"ke-hoach.pdf", &pdf, 201);
-	plan_id = jint(j, "id");
+	plan_id = ts_jint(j, "id");
 	sha_hex(pdf.ptr, pdf.len, sha);
-	assert_string_equal(jstr(j, "status"), "draft");
-	assert_string_equal(jstr(json_object_get(j, "type"), "key"), "ke-hoach");
-	assert_string_equal(jstr(j, "summary"), PLAN_SUMMARY);
+	assert_string_equal(ts_jstr(j, "status"), "draft");
+	assert_string_equal(ts_jstr(json_object_get(j, "type"), "key"), "ke-hoach");
+	assert_string_equal(ts_jstr(j, "summary"), PLAN_SUMMARY);
 	assert_true(json_is_null(json_object_get(j, "number")));
 	assert_true(json_is_null(json_object_get(j, "symbol")));
-	assert_string_equal(jstr(json_object_get(j, "agency"), "agency_code"), DISTRICT);
-	assert_string_equal(jstr(json_object_get(j, "unit"), "short_name"), "TP");
-	assert_string_equal(jstr(j, "urgency"), "khan");
-	assert_string_equal(jstr(j, "secrecy"), "thuong");
+	assert_string_equal(ts_jstr(json_object_get(j, "agency"), "agency_code"), DISTRICT);
+	assert_string_equal(ts_jstr(json_object_get(j, "unit"), "short_name"), "TP");
+	assert_string_equal(ts_jstr(j, "urgency"), "khan");
+	assert_string_equal(ts_jstr(j, "secrecy"), "thuong");
 	assert_int_equal(json_array_size(json_object_get(j, "recipients")), 3);
 	assert_int_equal(json_array_size(json_object_get(j, "recipient_units")), 2);
-	assert_int_equal(jint(json_object_get(j, "file"), "version"), 1);
-	assert_string_equal(jstr(json_object_get(j, "file"), "sha256"), sha);
+	assert_int_equal(ts_jint(json_object_get(j, "file"), "version"), 1);
+	assert_string_equal(ts_jstr(json_object_get(j, "file"), "sha256"), sha);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "actions"), 0)), "submit");
 	json_decref(j);
 	assert_int_equal(audits("document.outgoing.create", plan_id), 1);
@@ -554,11 +537,11 @@ static void drafting(void **state)
 	j = call(&specialist, "GET", path, NULL, 200);
 	files = json_object_get(j, "files");
 	assert_int_equal(json_array_size(files), 3);
-	assert_int_equal(jint(json_object_get(j, "file"), "version"), 3);
-	assert_string_equal(jstr(json_object_get(j, "file"), "mime"),
+	assert_int_equal(ts_jint(json_object_get(j, "file"), "version"), 3);
+	assert_string_equal(ts_jstr(json_object_get(j, "file"), "mime"),
 			    "application/vnd.oasis.opendocument.text");
-	assert_string_equal(jstr(json_array_get(files, 0), "sha256"), sha);
-	assert_string_equal(jstr(json_array_get(files, 1), "mime"),
+	assert_string_equal(ts_jstr(json_array_get(files, 0), "sha256"), sha);
+	assert_string_equal(ts_jstr(json_array_get(files, 1), "mime"),
 			    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
 	json_decref(j);
 	snprintf(path, sizeof(path), API "/%lld/file?version=1", (long long)plan_id);
@@ -601,7 +584,7 @@ static void workflow(void **state)
 	j = act(&head, plan_id,
 		"{\"action\":\"comment\",\"note\":\"Đề nghị bổ sung căn cứ Luật Phổ biến, giáo dục pháp luật.\"}",
 		200);
-	assert_string_equal(jstr(j, "status"), "review");
+	assert_string_equal(ts_jstr(j, "status"), "review");
 	json_decref(j);
 	act_refused(&head, plan_id, "{\"action\":\"return\"}", 422, MSG_REASON);
 	act_ok(&head, plan_id,
@@ -629,12 +612,12 @@ static void workflow(void **state)
 	/* the deputy chairman signs: KT. for the chairman, on behalf of the committee */
 	sql_text("SELECT file_sha FROM doc_outgoing WHERE id = ?", plan_id, sha_before, sizeof(sha_before));
 	j = act(&leader, plan_id, "{\"action\":\"sign\"}", 200);
-	assert_string_equal(jstr(j, "status"), "signed");
+	assert_string_equal(ts_jstr(j, "status"), "signed");
 	s = json_object_get(j, "signed");
-	assert_string_equal(jstr(s, "notation"), NOTATION_KT);
-	assert_string_equal(jstr(s, "title"), "Phó Chủ tịch");
-	assert_string_equal(jstr(json_object_get(s, "by"), "name"), "Trần Văn Lãnh");
-	assert_string_equal(jstr(s, "sha256"), sha_before);
+	assert_string_equal(ts_jstr(s, "notation"), NOTATION_KT);
+	assert_string_equal(ts_jstr(s, "title"), "Phó Chủ tịch");
+	assert_string_equal(ts_jstr(json_object_get(s, "by"), "name"), "Trần Văn Lãnh");
+	assert_string_equal(ts_jstr(s, "sha256"), sha_before);
 	assert_true(json_is_false(json_object_get(s, "by_delegation")));
 	assert_true(json_is_null(json_object_get(j, "number")));
 	json_decref(j);
@@ -696,16 +679,16 @@ static void issuing(void **state)
 	snprintf(path, sizeof(path), "{\"action\":\"issue\",\"issue_date\":\"%s\"}",
 		 iso(today, date, sizeof(date)));
 	j = act(&clerk, plan_id, path, 200);
-	assert_string_equal(jstr(j, "status"), "issued");
-	assert_int_equal(jint(j, "number"), n);
+	assert_string_equal(ts_jstr(j, "status"), "issued");
+	assert_int_equal(ts_jint(j, "number"), n);
 	snprintf(want, sizeof(want), "%02lld/KH-UBND", n);
-	assert_string_equal(jstr(j, "symbol"), want);
+	assert_string_equal(ts_jstr(j, "symbol"), want);
 	snprintf(want, sizeof(want), "%02lld", n);
-	assert_string_equal(jstr(j, "number_text"), want);
-	assert_string_equal(jstr(j, "issue_date"), date);
+	assert_string_equal(ts_jstr(j, "number_text"), want);
+	assert_string_equal(ts_jstr(j, "issue_date"), date);
 	/* three recipients written, two units, kept by the office and the drafting unit */
-	assert_int_equal(jint(j, "copies"), 7);
-	assert_string_equal(jstr(json_object_get(j, "issued_by"), "name"), "Lê Thị Văn");
+	assert_int_equal(ts_jint(j, "copies"), 7);
+	assert_string_equal(ts_jstr(json_object_get(j, "issued_by"), "name"), "Lê Thị Văn");
 	json_decref(j);
 	assert_int_equal(stat(district_id, 2, 10, today), out_before + 1);
 	assert_int_equal(audits("document.outgoing.issue", plan_id), 1);
@@ -718,11 +701,11 @@ static void issuing(void **state)
 	j = act(&clerk, plan_id,
 		"{\"action\":\"withdraw\",\"reason\":\"Ban hành nhầm nơi nhận; sẽ ban hành văn bản thay thế.\"}",
 		200);
-	assert_string_equal(jstr(j, "status"), "withdrawn");
-	assert_int_equal(jint(j, "number"), n);
+	assert_string_equal(ts_jstr(j, "status"), "withdrawn");
+	assert_int_equal(ts_jint(j, "number"), n);
 	snprintf(want, sizeof(want), "%02lld/KH-UBND", n);
-	assert_string_equal(jstr(j, "symbol"), want);
-	assert_string_equal(jstr(json_object_get(j, "withdrawn"), "reason"),
+	assert_string_equal(ts_jstr(j, "symbol"), want);
+	assert_string_equal(ts_jstr(json_object_get(j, "withdrawn"), "reason"),
 			    "Ban hành nhầm nơi nhận; sẽ ban hành văn bản thay thế.");
 	json_decref(j);
 	assert_int_equal(stat(district_id, 3, 10, today), wd_before + 1);
@@ -732,9 +715,9 @@ static void issuing(void **state)
 	/* a Công văn names the drafting unit: NN/UBND-TP, the next number */
 	letter_id = signed_doc("cong-van", "V/v rà soát, cập nhật dữ liệu hộ tịch trên hệ thống");
 	j = act(&clerk, letter_id, "{\"action\":\"issue\"}", 200);
-	assert_int_equal(jint(j, "number"), n + 1);
+	assert_int_equal(ts_jint(j, "number"), n + 1);
 	snprintf(want, sizeof(want), "%02lld/UBND-TP", n + 1);
-	assert_string_equal(jstr(j, "symbol"), want);
+	assert_string_equal(ts_jstr(j, "symbol"), want);
 	json_decref(j);
 }
 
@@ -747,8 +730,8 @@ static int listed(const struct ts_user *u, const char *path, int64_t id, long lo
 	size_t i;
 	int found = 0;
 	if (total)
-		*total = jint(j, "total");
-	json_array_foreach(docs, i, d) found |= jint(d, "id") == id;
+		*total = ts_jint(j, "total");
+	json_array_foreach(docs, i, d) found |= ts_jint(d, "id") == id;
 	json_decref(j);
 	return found;
 }
@@ -768,7 +751,7 @@ static void visibility(void **state)
 	j = create(&specialist,
 		   "{\"type\":\"bien-ban\",\"summary\":\"Biên bản họp tổ hòa giải khu dân cư số 5\"}",
 		   "bien-ban.pdf", &pdf, 201);
-	textdoc = jint(j, "id");
+	textdoc = ts_jint(j, "id");
 	json_decref(j);
 	buf_release(&pdf);
 	secret = draft(&specialist, "bao-cao", "Báo cáo tình hình an ninh trật tự quý IV",
@@ -818,14 +801,14 @@ static void visibility(void **state)
 	json_decref(j);
 	snprintf(path, sizeof(path), API "/%lld", (long long)letter_id);
 	j = call(&clerk, "GET", path, NULL, 200);
-	snprintf(path, sizeof(path), API "?q=%s", jstr(j, "symbol"));
+	snprintf(path, sizeof(path), API "?q=%s", ts_jstr(j, "symbol"));
 	json_decref(j);
 	assert_true(listed(&clerk, path, letter_id, &total));
 	assert_int_equal(total, 1);
 	/* another ward's chairman: none of the district's */
 	j = call(&ward_chair, "GET", API "?per_page=100", NULL, 200);
 	json_array_foreach(json_object_get(j, "documents"), i, d)
-		assert_string_equal(jstr(json_object_get(d, "agency"), "agency_code"), WARD);
+		assert_string_equal(ts_jstr(json_object_get(d, "agency"), "agency_code"), WARD);
 	json_decref(j);
 	assert_false(listed(&ward_chair, API "?q=hoi+nghi+pho+bien", plan_id, &total));
 	assert_int_equal(total, 0);
@@ -884,16 +867,16 @@ static void ward(void **state)
 	/* signed by the official the chairman delegated signing to: TUQ. */
 	j = act(&ward_specialist, id, "{\"action\":\"sign\"}", 200);
 	s = json_object_get(j, "signed");
-	assert_string_equal(jstr(s, "notation"), NOTATION_TUQ);
+	assert_string_equal(ts_jstr(s, "notation"), NOTATION_TUQ);
 	assert_true(json_is_true(json_object_get(s, "by_delegation")));
-	assert_string_equal(jstr(json_object_get(s, "by"), "name"), "Lý Thị Pháp");
+	assert_string_equal(ts_jstr(json_object_get(s, "by"), "name"), "Lý Thị Pháp");
 	json_decref(j);
 	/* the district's clerk does not number the ward's documents: he does not even see them */
 	act_refused(&clerk, id, "{\"action\":\"issue\"}", 404, MSG_NOT_FOUND);
 	j = act(&ward_clerk, id, "{\"action\":\"issue\"}", 200);
-	assert_int_equal(jint(j, "number"), nw);
+	assert_int_equal(ts_jint(j, "number"), nw);
 	snprintf(want, sizeof(want), "%02lld/KH-UBND", nw);
-	assert_string_equal(jstr(j, "symbol"), want);
+	assert_string_equal(ts_jstr(j, "symbol"), want);
 	json_decref(j);
 	/* each agency its own numbers */
 	assert_int_equal(next_number(district_id, today / 10000), nd);
@@ -905,13 +888,13 @@ static void ward(void **state)
 	assert_int_equal(settings_set(db, DOC_OUT_AUTO_NUMBER, "1"), 0);
 	j = act(&ward_chair, id2, "{\"action\":\"sign\"}", 200);
 	assert_int_equal(settings_set(db, DOC_OUT_AUTO_NUMBER, "0"), 0);
-	assert_string_equal(jstr(j, "status"), "issued");
-	assert_string_equal(jstr(json_object_get(j, "signed"), "notation"), NOTATION_HEAD);
-	assert_int_equal(jint(j, "number"), nw + 1);
+	assert_string_equal(ts_jstr(j, "status"), "issued");
+	assert_string_equal(ts_jstr(json_object_get(j, "signed"), "notation"), NOTATION_HEAD);
+	assert_int_equal(ts_jint(j, "number"), nw + 1);
 	snprintf(want, sizeof(want), "%02lld/BC-UBND", nw + 1);
-	assert_string_equal(jstr(j, "symbol"), want);
+	assert_string_equal(ts_jstr(j, "symbol"), want);
 	iso(today, want, sizeof(want));
-	assert_string_equal(jstr(j, "issue_date"), want);
+	assert_string_equal(ts_jstr(j, "issue_date"), want);
 	assert_true(json_is_null(json_object_get(j, "issued_by")));
 	json_decref(j);
 }
@@ -1098,10 +1081,10 @@ static void register_columns(void **state)
 	{
 		json_t *cells = json_object_get(d, "cells");
 		assert_int_equal(json_array_size(cells), 10);
-		assert_true(jint(d, "number") > last);
-		last = jint(d, "number");
-		assert_string_equal(json_string_value(json_array_get(cells, 0)), jstr(d, "symbol"));
-		if (jint(d, "id") == plan_id) {
+		assert_true(ts_jint(d, "number") > last);
+		last = ts_jint(d, "number");
+		assert_string_equal(json_string_value(json_array_get(cells, 0)), ts_jstr(d, "symbol"));
+		if (ts_jint(d, "id") == plan_id) {
 			seen_plan = 1;
 			assert_true(json_is_true(json_object_get(d, "withdrawn")));
 			assert_non_null(
@@ -1117,7 +1100,7 @@ static void register_columns(void **state)
 			assert_non_null(strstr(json_string_value(json_array_get(cells, 5)), "Phòng Tư pháp"));
 			assert_string_equal(json_string_value(json_array_get(cells, 6)), "7");
 		}
-		if (jint(d, "id") == letter_id) {
+		if (ts_jint(d, "id") == letter_id) {
 			seen_letter = 1;
 			assert_true(json_is_false(json_object_get(d, "withdrawn")));
 		}
@@ -1326,8 +1309,8 @@ static long long order_in_force(const char *type)
 	j = call(&leader, "GET", path, NULL, 200);
 	json_array_foreach(json_object_get(j, "orders"), i,
 			   o) if (json_is_true(json_object_get(o, "in_force")) &&
-				  !strcmp(jstr(json_object_get(o, "type"), "key"), type) &&
-				  jint(json_object_get(o, "unit"), "id") == dept_id) id = jint(o, "id");
+				  !strcmp(ts_jstr(json_object_get(o, "type"), "key"), type) &&
+				  ts_jint(json_object_get(o, "unit"), "id") == dept_id) id = ts_jint(o, "id");
 	json_decref(j);
 	return id;
 }
@@ -1345,7 +1328,7 @@ static void by_order(void **state)
 	assert_true(cv_order > 0);
 	j = call(&head, "GET", ORDERS, NULL, 200);
 	assert_true(json_is_false(json_object_get(j, "may_manage")));
-	assert_int_equal(jint(json_object_get(j, "agency"), "id"), district_id);
+	assert_int_equal(ts_jint(json_object_get(j, "agency"), "id"), district_id);
 	json_decref(j);
 	j = call(&leader, "GET", ORDERS, NULL, 200);
 	assert_true(json_is_true(json_object_get(j, "may_manage")));
@@ -1359,10 +1342,10 @@ static void by_order(void **state)
 	act_ok(&specialist, cv, "{\"action\":\"submit\"}", "review");
 	assert_true(listed(&head, API "?queue=sign", cv, NULL));
 	j = act(&head, cv, "{\"action\":\"sign\"}", 200);
-	assert_string_equal(jstr(j, "status"), "signed");
+	assert_string_equal(ts_jstr(j, "status"), "signed");
 	s = json_object_get(j, "signed");
-	assert_string_equal(jstr(s, "notation"), NOTATION_TL);
-	assert_string_equal(jstr(s, "title"), "Trưởng phòng Tư pháp");
+	assert_string_equal(ts_jstr(s, "notation"), NOTATION_TL);
+	assert_string_equal(ts_jstr(s, "title"), "Trưởng phòng Tư pháp");
 	assert_true(json_is_true(json_object_get(s, "by_order")));
 	assert_true(json_is_false(json_object_get(s, "by_delegation")));
 	json_decref(j);
@@ -1371,7 +1354,7 @@ static void by_order(void **state)
 	assert_false(listed(&head, API "?queue=sign", cv, NULL));
 	/* the clerk issues it with the department in its symbol */
 	j = act(&clerk, cv, "{\"action\":\"issue\"}", 200);
-	assert_non_null(strstr(jstr(j, "symbol"), "/UBND-TP"));
+	assert_non_null(strstr(ts_jstr(j, "symbol"), "/UBND-TP"));
 	json_decref(j);
 
 	/* a plan is not his to sign: it goes to the agency's leaders */
@@ -1417,9 +1400,9 @@ static void by_order(void **state)
 		"12/QĐ-UBND\"}",
 		(long long)district_id, (long long)dept_id);
 	j = call(&leader, "POST", ORDERS, body, 201);
-	gm_order = jint(j, "id");
+	gm_order = ts_jint(j, "id");
 	assert_true(json_is_true(json_object_get(j, "in_force")));
-	assert_string_equal(jstr(json_object_get(j, "created_by"), "name"), "Trần Văn Lãnh");
+	assert_string_equal(ts_jstr(json_object_get(j, "created_by"), "name"), "Trần Văn Lãnh");
 	json_decref(j);
 	assert_int_equal(audits_of("document.sign_order.create", "doc_sign_order", gm_order), 1);
 	assert_int_equal(order_in_force("giay-moi"), gm_order);
@@ -1444,7 +1427,7 @@ static void by_order(void **state)
 	act_refused(&head, gm, "{\"action\":\"sign\"}", 403, MSG_SIGN);
 	/* the leader of the agency signs it in his own right */
 	j = act(&leader, gm, "{\"action\":\"sign\"}", 200);
-	assert_string_equal(jstr(json_object_get(j, "signed"), "notation"), NOTATION_KT);
+	assert_string_equal(ts_jstr(json_object_get(j, "signed"), "notation"), NOTATION_KT);
 	assert_true(json_is_false(json_object_get(json_object_get(j, "signed"), "by_order")));
 	json_decref(j);
 
@@ -1487,7 +1470,7 @@ static void clerk_office(void **state)
 	/* only a department can be the agency's office */
 	snprintf(path, sizeof(path), "/api/v1/units/%lld", (long long)ward_id);
 	j = call(&admin, "PATCH", path, "{\"office\":true}", 422);
-	assert_string_equal(jstr(json_object_get(json_object_get(j, "error"), "fields"), "office"),
+	assert_string_equal(ts_jstr(json_object_get(json_object_get(j, "error"), "fields"), "office"),
 			    "Chỉ một phòng, ban mới có thể là văn phòng của cơ quan.");
 	json_decref(j);
 	/* the department made the office: its clerk numbers and issues the agency's documents */

@@ -41,6 +41,7 @@
 #include "features/files.h"
 #include "features/tokens.h"
 #include "harness.h"
+#include "checks.h"
 #include "rules/document.h"
 #include "store/db.h"
 
@@ -83,27 +84,7 @@ static struct arena scratch; /* for the tests' strings */
 static json_t *call(const struct ts_user *u, const char *method, const char *path, const char *body,
 		    long want)
 {
-	long got;
-	json_t *j = ts_json(&srv, u, method, path, body, want, &got);
-	if (got != want || !j)
-		fail_msg("%s %s: status %ld, wanted %ld", method, path, got, want);
-	return j;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	if (!s)
-		fail_msg("\"%s\" is not a string", key);
-	return s;
-}
-
-static long long jint(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (!json_is_integer(v))
-		fail_msg("\"%s\" is not an integer", key);
-	return json_integer_value(v);
+	return ts_call(&srv, u, method, path, body, want);
 }
 
 static void expect_error(const struct ts_user *u, const char *method, const char *path, const char *body,
@@ -181,7 +162,7 @@ static int64_t draft(const char *metadata, const struct buf *pdf)
 		fail_msg("draft: status %ld: %s", r.status, r.body.ptr ? r.body.ptr : "");
 	j = json_loads(r.body.ptr, 0, NULL);
 	assert_non_null(j);
-	id = jint(j, "id");
+	id = ts_jint(j, "id");
 	json_decref(j);
 	resp_free(&r);
 	buf_release(&body);
@@ -293,8 +274,8 @@ static void statuses_of(int64_t id, char *out, size_t n)
 	out[0] = '\0';
 	json_array_foreach(list, i, s)
 	{
-		k += (size_t)snprintf(out + k, n - k, "%s%s", i ? "," : "", jstr(s, "status"));
-		assert_string_equal(jstr(s, "organ_id"), WARD);
+		k += (size_t)snprintf(out + k, n - k, "%s%s", i ? "," : "", ts_jstr(s, "status"));
+		assert_string_equal(ts_jstr(s, "organ_id"), WARD);
 	}
 	json_decref(j);
 }
@@ -363,10 +344,10 @@ static void internal_round_trip(void **state)
 	assert_int_equal(
 		sql_int("SELECT agencies FROM doc_exchange_deliveries WHERE out_doc_id = ?", letter_id), 1);
 	j = wait_delivery(letter_id, "sent", 1, 10);
-	snprintf(letter_symbol, sizeof(letter_symbol), "%s", jstr(j, "symbol"));
+	snprintf(letter_symbol, sizeof(letter_symbol), "%s", ts_jstr(j, "symbol"));
 	assert_non_null(strstr(letter_symbol, "/UBND-TP"));
 	assert_true(json_is_true(json_object_get(json_object_get(j, "exchange"), "sent")));
-	assert_int_equal(jint(json_object_get(json_object_get(j, "exchange"), "delivery"), "attempts"), 1);
+	assert_int_equal(ts_jint(json_object_get(json_object_get(j, "exchange"), "delivery"), "attempts"), 1);
 	json_decref(j);
 	statuses_of(letter_id, list, sizeof(list));
 	assert_string_equal(list, "01");
@@ -380,24 +361,24 @@ static void internal_round_trip(void **state)
 	inbox = inbox_of(&ward_clerk);
 	e = entry_with(inbox, letter_symbol);
 	assert_non_null(e);
-	letter_inbox = jint(e, "id");
-	assert_string_equal(jstr(e, "state"), "arrived");
-	assert_string_equal(jstr(json_object_get(e, "sender"), "organ_id"), DISTRICT);
-	assert_string_equal(jstr(json_object_get(e, "sender"), "name"), "UBND quận Thanh Xuân");
-	assert_int_equal(jint(json_object_get(e, "sender"), "unit_id"), district_id);
-	assert_string_equal(jstr(e, "date"), today_iso);
-	assert_string_equal(jstr(json_object_get(e, "type"), "key"), "cong-van");
-	assert_string_equal(jstr(e, "subject"), LETTER_SUMMARY);
-	assert_non_null(strstr(jstr(e, "signer"), "KT. CHỦ TỊCH"));
-	assert_non_null(strstr(jstr(e, "signer"), "Phó Chủ tịch"));
-	assert_non_null(strstr(jstr(e, "signer"), leader_name));
-	assert_string_equal(jstr(e, "last_status"), "01");
+	letter_inbox = ts_jint(e, "id");
+	assert_string_equal(ts_jstr(e, "state"), "arrived");
+	assert_string_equal(ts_jstr(json_object_get(e, "sender"), "organ_id"), DISTRICT);
+	assert_string_equal(ts_jstr(json_object_get(e, "sender"), "name"), "UBND quận Thanh Xuân");
+	assert_int_equal(ts_jint(json_object_get(e, "sender"), "unit_id"), district_id);
+	assert_string_equal(ts_jstr(e, "date"), today_iso);
+	assert_string_equal(ts_jstr(json_object_get(e, "type"), "key"), "cong-van");
+	assert_string_equal(ts_jstr(e, "subject"), LETTER_SUMMARY);
+	assert_non_null(strstr(ts_jstr(e, "signer"), "KT. CHỦ TỊCH"));
+	assert_non_null(strstr(ts_jstr(e, "signer"), "Phó Chủ tịch"));
+	assert_non_null(strstr(ts_jstr(e, "signer"), leader_name));
+	assert_string_equal(ts_jstr(e, "last_status"), "01");
 	f = json_array_get(json_object_get(e, "files"), 0);
 	assert_non_null(f);
-	assert_string_equal(jstr(f, "sha256"), sha);
-	assert_int_equal(jint(f, "size"), (long long)letter_pdf.len);
-	assert_string_equal(jstr(f, "content_type"), "application/pdf");
-	snprintf(path, sizeof(path), "%s", jstr(f, "url"));
+	assert_string_equal(ts_jstr(f, "sha256"), sha);
+	assert_int_equal(ts_jint(f, "size"), (long long)letter_pdf.len);
+	assert_string_equal(ts_jstr(f, "content_type"), "application/pdf");
+	snprintf(path, sizeof(path), "%s", ts_jstr(f, "url"));
 	json_decref(inbox);
 	assert_int_equal(req(&ward_clerk, "GET", path, NULL, &r), 200);
 	assert_int_equal(r.body.len, letter_pdf.len);
@@ -465,14 +446,14 @@ static void internal_round_trip(void **state)
 			ward_id));
 	snprintf(path, sizeof(path), IN_API "/%lld", (long long)letter_in);
 	j = call(&ward_clerk, "GET", path, NULL, 200);
-	assert_true(jint(j, "arrival_no") > 0);
-	assert_string_equal(jstr(j, "sender"), "UBND quận Thanh Xuân");
-	assert_int_equal(jint(j, "sender_unit_id"), district_id);
-	assert_string_equal(jstr(j, "symbol"), letter_symbol);
-	assert_string_equal(jstr(j, "date"), today_iso);
-	assert_string_equal(jstr(json_object_get(j, "type"), "key"), "cong-van");
-	assert_string_equal(jstr(j, "summary"), LETTER_SUMMARY);
-	assert_string_equal(jstr(json_object_get(j, "file"), "sha256"), sha);
+	assert_true(ts_jint(j, "arrival_no") > 0);
+	assert_string_equal(ts_jstr(j, "sender"), "UBND quận Thanh Xuân");
+	assert_int_equal(ts_jint(j, "sender_unit_id"), district_id);
+	assert_string_equal(ts_jstr(j, "symbol"), letter_symbol);
+	assert_string_equal(ts_jstr(j, "date"), today_iso);
+	assert_string_equal(ts_jstr(json_object_get(j, "type"), "key"), "cong-van");
+	assert_string_equal(ts_jstr(j, "summary"), LETTER_SUMMARY);
+	assert_string_equal(ts_jstr(json_object_get(j, "file"), "sha256"), sha);
 	json_decref(j);
 	snprintf(path, sizeof(path), IN_API "/%lld/file", (long long)letter_in);
 	assert_int_equal(req(&ward_clerk, "GET", path, NULL, &r), 200);
@@ -514,8 +495,8 @@ static void internal_round_trip(void **state)
 		size_t i, edxml = 0, exchange = 0;
 		json_array_foreach(hist, i, ev)
 		{
-			edxml += !strcmp(jstr(ev, "action"), "edxml");
-			exchange += !strcmp(jstr(ev, "action"), "exchange");
+			edxml += !strcmp(ts_jstr(ev, "action"), "edxml");
+			exchange += !strcmp(ts_jstr(ev, "action"), "exchange");
 		}
 		assert_int_equal(edxml, 1);
 		assert_int_equal(exchange, 4); /* 03, 04, 05, 06 */
@@ -608,10 +589,10 @@ static void secret_not_sent(void **state)
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM doc_exchange_deliveries WHERE out_doc_id = ?", id), 0);
 	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
 	j = call(&clerk, "GET", path, NULL, 200);
-	assert_string_equal(jstr(j, "status"), "issued");
+	assert_string_equal(ts_jstr(j, "status"), "issued");
 	assert_true(json_is_false(json_object_get(json_object_get(j, "exchange"), "sent")));
 	assert_true(json_is_null(json_object_get(json_object_get(j, "exchange"), "delivery")));
-	assert_non_null(strstr(jstr(json_object_get(j, "exchange"), "not_sent_reason"), MSG_NOT_SENT));
+	assert_non_null(strstr(ts_jstr(json_object_get(j, "exchange"), "not_sent_reason"), MSG_NOT_SENT));
 	json_decref(j);
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id);
 	assert_int_equal(req(&clerk, "GET", path, NULL, &r), 200);
@@ -646,11 +627,11 @@ static void external_message_in(void **state)
 
 	/* someone who registers for no agency it is addressed to */
 	assert_int_equal(post_edxml(&clerk, xml.ptr, xml.len, &j), 403);
-	assert_non_null(strstr(jstr(json_object_get(j, "error"), "message"), MSG_NOT_OURS));
+	assert_non_null(strstr(ts_jstr(json_object_get(j, "error"), "message"), MSG_NOT_OURS));
 	json_decref(j);
 	/* not XML, and a file changed on the way: refused with the reason, nothing kept */
 	assert_int_equal(post_edxml(&ward_clerk, "this is not XML", 15, &j), 400);
-	assert_non_null(strstr(jstr(json_object_get(j, "error"), "message"), MSG_REFUSED));
+	assert_non_null(strstr(ts_jstr(json_object_get(j, "error"), "message"), MSG_REFUSED));
 	json_decref(j);
 	buf_add(&bad, xml.ptr, xml.len);
 	{
@@ -662,7 +643,7 @@ static void external_message_in(void **state)
 		b64[10] = b64[10] == 'A' ? 'B' : 'A';
 	}
 	assert_int_equal(post_edxml(&ward_clerk, bad.ptr, bad.len, &j), 400);
-	assert_non_null(strstr(jstr(json_object_get(j, "error"), "message"), MSG_SHA));
+	assert_non_null(strstr(ts_jstr(json_object_get(j, "error"), "message"), MSG_SHA));
 	json_decref(j);
 	assert_int_equal(
 		sql_int("SELECT COUNT(*) FROM doc_exchange_inbox WHERE agency_id = ? AND sender_id = '" OUTSIDE
@@ -672,20 +653,20 @@ static void external_message_in(void **state)
 
 	/* the message lands in the ward's inbox; its arrival goes to the outbox for the hub */
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
-	id = jint(j, "id");
+	id = ts_jint(j, "id");
 	snprintf(path, sizeof(path), "/van-ban/den/them?inbox=%lld", (long long)id);
-	assert_string_equal(jstr(j, "url"), path);
+	assert_string_equal(ts_jstr(j, "url"), path);
 	json_decref(j);
 	inbox = inbox_of(&ward_clerk);
 	e = entry_with(inbox, "25/UBND-VP");
 	assert_non_null(e);
-	assert_int_equal(jint(e, "id"), id);
-	assert_string_equal(jstr(json_object_get(e, "sender"), "name"), "UBND phường Tân Thịnh");
+	assert_int_equal(ts_jint(e, "id"), id);
+	assert_string_equal(ts_jstr(json_object_get(e, "sender"), "name"), "UBND phường Tân Thịnh");
 	assert_true(json_is_null(json_object_get(json_object_get(e, "sender"), "unit_id")));
-	assert_string_equal(jstr(e, "subject"), EXT_SUMMARY);
-	assert_string_equal(jstr(e, "urgency"), "khan");
-	assert_string_equal(jstr(e, "signer"), "TM. ỦY BAN NHÂN DÂN, Chủ tịch Hà Văn Thịnh");
-	assert_string_equal(jstr(json_array_get(json_object_get(e, "files"), 0), "sha256"), sha);
+	assert_string_equal(ts_jstr(e, "subject"), EXT_SUMMARY);
+	assert_string_equal(ts_jstr(e, "urgency"), "khan");
+	assert_string_equal(ts_jstr(e, "signer"), "TM. ỦY BAN NHÂN DÂN, Chủ tịch Hà Văn Thịnh");
+	assert_string_equal(ts_jstr(json_array_get(json_object_get(e, "files"), 0), "sha256"), sha);
 	json_decref(inbox);
 	snprintf(object, sizeof(object), "doc_inbox:%lld", (long long)id);
 	assert_int_equal(audits("document.exchange.receive", object), 1);
@@ -718,20 +699,20 @@ static void external_message_in(void **state)
 
 	/* the same message again */
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 409);
-	assert_non_null(strstr(jstr(json_object_get(j, "error"), "message"), MSG_DUP));
-	assert_int_equal(jint(json_object_get(j, "error"), "existing_id"), id);
+	assert_non_null(strstr(ts_jstr(json_object_get(j, "error"), "message"), MSG_DUP));
+	assert_int_equal(ts_jint(json_object_get(j, "error"), "existing_id"), id);
 	json_decref(j);
 
 	/* the ward registers it through the API: every field from the message */
 	snprintf(body, sizeof(body), "{\"inbox\":%lld}", (long long)id);
 	j = call(&ward_clerk, "POST", IN_API, body, 201);
-	doc = jint(j, "id");
-	assert_string_equal(jstr(j, "sender"), "UBND phường Tân Thịnh");
-	assert_string_equal(jstr(j, "symbol"), "25/UBND-VP");
-	assert_string_equal(jstr(j, "summary"), EXT_SUMMARY);
-	assert_string_equal(jstr(j, "urgency"), "khan");
-	assert_string_equal(jstr(json_object_get(j, "file"), "sha256"), sha);
-	assert_non_null(strstr(jstr(j, "notes"), "Hà Văn Thịnh"));
+	doc = ts_jint(j, "id");
+	assert_string_equal(ts_jstr(j, "sender"), "UBND phường Tân Thịnh");
+	assert_string_equal(ts_jstr(j, "symbol"), "25/UBND-VP");
+	assert_string_equal(ts_jstr(j, "summary"), EXT_SUMMARY);
+	assert_string_equal(ts_jstr(j, "urgency"), "khan");
+	assert_string_equal(ts_jstr(json_object_get(j, "file"), "sha256"), sha);
+	assert_non_null(strstr(ts_jstr(j, "notes"), "Hà Văn Thịnh"));
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"action\":\"assign\",\"lead\":{\"account\":%lld}}",
 		 (long long)ward_specialist_id);
@@ -747,7 +728,7 @@ static void external_message_in(void **state)
 	/* another message refused: a reason is required, then it goes back as 02 */
 	external_message(&xml, "26", &pdf);
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
-	id = jint(j, "id");
+	id = ts_jint(j, "id");
 	json_decref(j);
 	snprintf(body, sizeof(body), "{\"inbox\":%lld,\"refuse\":true,\"reason\":\"  \"}", (long long)id);
 	expect_error(&ward_clerk, "POST", IN_API, body, 422, MSG_REASON);
@@ -755,8 +736,8 @@ static void external_message_in(void **state)
 		 (long long)id);
 	expect_error(&clerk, "POST", IN_API, body, 404, MSG_NO_ENTRY);
 	j = call(&ward_clerk, "POST", IN_API, body, 200);
-	assert_string_equal(jstr(j, "state"), "refused");
-	assert_string_equal(jstr(j, "reason"), "Gửi nhầm cơ quan");
+	assert_string_equal(ts_jstr(j, "state"), "refused");
+	assert_string_equal(ts_jstr(j, "reason"), "Gửi nhầm cơ quan");
 	json_decref(j);
 	expect_error(&ward_clerk, "POST", IN_API, body, 409, MSG_TAKEN);
 	snprintf(body, sizeof(body), "{\"inbox\":%lld}", (long long)id);
@@ -771,7 +752,7 @@ static void external_message_in(void **state)
 	expect_in(&r, "Gửi nhầm cơ quan");
 	resp_free(&r);
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
-	assert_true(jint(j, "id") != id);
+	assert_true(ts_jint(j, "id") != id);
 	json_decref(j);
 
 	buf_release(&pdf);
@@ -838,7 +819,7 @@ static void refuse_page(void **state)
 	ts_make_pdf(&pdf, "Cong van so 27");
 	external_message(&xml, "27", &pdf);
 	assert_int_equal(post_edxml(&ward_clerk, xml.ptr, xml.len, &j), 201);
-	id = jint(j, "id");
+	id = ts_jint(j, "id");
 	json_decref(j);
 	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
 	form = ts_form(&ward_clerk, "inbox", id_s, "refuse", "1", "reason", "", NULL);
@@ -899,10 +880,10 @@ static void foreign_file_type(void **state)
 	inbox = inbox_of(&ward_clerk);
 	e = entry_with(inbox, "31/UBND-VP");
 	assert_non_null(e);
-	assert_string_equal(jstr(json_object_get(e, "type"), "key"), "thong-bao");
+	assert_string_equal(ts_jstr(json_object_get(e, "type"), "key"), "thong-bao");
 	e = json_array_get(json_object_get(e, "files"), 0);
-	assert_string_equal(jstr(e, "content_type"), "application/octet-stream");
-	assert_int_equal(req(&ward_clerk, "GET", jstr(e, "url"), NULL, &r), 200);
+	assert_string_equal(ts_jstr(e, "content_type"), "application/octet-stream");
+	assert_int_equal(req(&ward_clerk, "GET", ts_jstr(e, "url"), NULL, &r), 200);
 	assert_string_equal(resp_hdr(&r, "Content-Type", hdr, sizeof(hdr)), "application/octet-stream");
 	assert_non_null(strstr(resp_hdr(&r, "Content-Disposition", hdr, sizeof(hdr)), "attachment"));
 	assert_int_equal(r.body.len, strlen(page));
@@ -947,7 +928,7 @@ static const char *symbol_of(int64_t id)
 	const char *s;
 	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
 	j = call(&clerk, "GET", path, NULL, 200);
-	s = arena_strdup(&scratch, jstr(j, "symbol"));
+	s = arena_strdup(&scratch, ts_jstr(j, "symbol"));
 	json_decref(j);
 	return s;
 }
@@ -974,8 +955,8 @@ static void delivery_retries(void **state)
 	/* the first attempt fails at once: waiting for the next, with the reason */
 	j = wait_delivery(id, "sending", 1, 10);
 	dl = json_object_get(json_object_get(j, "exchange"), "delivery");
-	assert_int_equal(jint(dl, "attempts"), 1);
-	assert_non_null(strstr(jstr(dl, "error"), MSG_NO_FILE));
+	assert_int_equal(ts_jint(dl, "attempts"), 1);
+	assert_non_null(strstr(ts_jstr(dl, "error"), MSG_NO_FILE));
 	assert_non_null(json_string_value(json_object_get(dl, "next_attempt_at")));
 	assert_true(json_is_false(json_object_get(json_object_get(j, "exchange"), "sent")));
 	json_decref(j);
@@ -1036,7 +1017,7 @@ static void delivery_retries(void **state)
 	}
 	j = wait_delivery(id2, "failed", 5, 1);
 	dl = json_object_get(json_object_get(j, "exchange"), "delivery");
-	assert_non_null(strstr(jstr(dl, "error"), MSG_NO_FILE));
+	assert_non_null(strstr(ts_jstr(dl, "error"), MSG_NO_FILE));
 	assert_true(json_is_null(json_object_get(dl, "next_attempt_at")));
 	json_decref(j);
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id2);
@@ -1247,17 +1228,17 @@ static void status_from_hub(void **state)
 
 	/* the connector with the district clerk's token */
 	assert_int_equal(bearer(district_token, "POST", STATUS_API, XML_TYPE, xml.ptr, xml.len, &j), 201);
-	assert_int_equal(jint(j, "outgoing_id"), id);
-	assert_string_equal(jstr(j, "status"), "03");
+	assert_int_equal(ts_jint(j, "outgoing_id"), id);
+	assert_string_equal(ts_jstr(j, "status"), "03");
 	assert_true(json_is_false(json_object_get(j, "duplicate")));
 	json_decref(j);
 	snprintf(path, sizeof(path), OUT_API "/%lld", (long long)id);
 	j = call(&clerk, "GET", path, NULL, 200);
 	list = json_object_get(json_object_get(j, "exchange"), "statuses");
 	assert_int_equal(json_array_size(list), 1);
-	assert_string_equal(jstr(json_array_get(list, 0), "organ_id"), OUTSIDE);
-	assert_string_equal(jstr(json_array_get(list, 0), "status"), "03");
-	assert_string_equal(jstr(json_array_get(list, 0), "description"),
+	assert_string_equal(ts_jstr(json_array_get(list, 0), "organ_id"), OUTSIDE);
+	assert_string_equal(ts_jstr(json_array_get(list, 0), "status"), "03");
+	assert_string_equal(ts_jstr(json_array_get(list, 0), "description"),
 			    "Đã vào sổ văn bản đến, số đến 412");
 	json_decref(j);
 	snprintf(path, sizeof(path), "/van-ban/di/%lld", (long long)id);
@@ -1313,15 +1294,15 @@ static void outbox_for_hub(void **state)
 	assert_int_equal(bearer(ward_token, "GET", OUTBOX_API "?limit=2", NULL, NULL, 0, &j), 200);
 	list = json_object_get(j, "outbox");
 	assert_int_equal(json_array_size(list), 2);
-	first = jint(json_array_get(list, 0), "id");
-	second = jint(json_array_get(list, 1), "id");
+	first = ts_jint(json_array_get(list, 0), "id");
+	second = ts_jint(json_array_get(list, 1), "id");
 	assert_true(first < second);
-	assert_int_equal(jint(j, "next_after"), second);
+	assert_int_equal(ts_jint(j, "next_after"), second);
 	e = json_array_get(list, 0);
-	assert_string_equal(jstr(e, "to_organ"), OUTSIDE);
-	assert_int_equal(jint(e, "agency_id"), ward_id);
+	assert_string_equal(ts_jstr(e, "to_organ"), OUTSIDE);
+	assert_int_equal(ts_jint(e, "agency_id"), ward_id);
 	snprintf(path, sizeof(path), OUTBOX_API "/%lld", (long long)first);
-	assert_string_equal(jstr(e, "url"), path);
+	assert_string_equal(ts_jstr(e, "url"), path);
 	assert_true(json_is_null(json_object_get(e, "sent_at")));
 	assert_int_equal(
 		first,
@@ -1337,8 +1318,8 @@ static void outbox_for_hub(void **state)
 		list = json_object_get(j, "outbox");
 		json_array_foreach(list, i, e)
 		{
-			assert_true(jint(e, "id") > after);
-			after = jint(e, "id");
+			assert_true(ts_jint(e, "id") > after);
+			after = ts_jint(e, "id");
 			n++;
 		}
 		i = json_array_size(list);
@@ -1388,13 +1369,13 @@ static void outbox_for_hub(void **state)
 	/* the ward's administrator sees them too */
 	assert_int_equal(ts_login(&srv, "quantri.nhanchinh", DEMO_PASSWORD, &ward_admin), 201);
 	j = call(&ward_admin, "GET", OUTBOX_API "?limit=1", NULL, 200);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), first);
+	assert_int_equal(ts_jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), first);
 	json_decref(j);
 
 	/* acknowledged: once; the message is kept, the list goes on without it */
 	assert_int_equal(bearer(ward_token, "POST", path, NULL, NULL, 0, &j), 200);
-	assert_int_equal(jint(j, "id"), first);
-	snprintf(sent_at, sizeof(sent_at), "%s", jstr(j, "sent_at"));
+	assert_int_equal(ts_jint(j, "id"), first);
+	snprintf(sent_at, sizeof(sent_at), "%s", ts_jstr(j, "sent_at"));
 	json_decref(j);
 	assert_int_equal(
 		sql_int("SELECT COUNT(*) FROM doc_exchange_outbox WHERE id = ? AND sent_at IS NOT NULL",
@@ -1402,13 +1383,13 @@ static void outbox_for_hub(void **state)
 		1);
 	sleep(1);
 	assert_int_equal(bearer(ward_token, "POST", path, NULL, NULL, 0, &j), 200);
-	assert_string_equal(jstr(j, "sent_at"), sent_at);
+	assert_string_equal(ts_jstr(j, "sent_at"), sent_at);
 	json_decref(j);
 	assert_int_equal(audits("document.exchange.outbox_sent",
 				arena_printf(&scratch, "doc_outbox:%lld", (long long)first)),
 			 1);
 	assert_int_equal(bearer(ward_token, "GET", OUTBOX_API "?limit=1", NULL, NULL, 0, &j), 200);
-	assert_int_equal(jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), second);
+	assert_int_equal(ts_jint(json_array_get(json_object_get(j, "outbox"), 0), "id"), second);
 	json_decref(j);
 	snprintf(path, sizeof(path), OUTBOX_API "/%lld", (long long)first);
 	assert_int_equal(bearer(ward_token, "GET", path, NULL, NULL, 0, NULL), 200);
